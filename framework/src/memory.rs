@@ -1,0 +1,124 @@
+//! Buffer memory: the board's arena and the two views drivers get of it.
+//!
+//! MMAP buffers live in an arena the board provides ([`BufferArena`]): a static array on a
+//! microcontroller, a DMA-capable carve-out on an SoC, a shared-memory file on the host
+//! simulator. The framework allocates one region per plane at REQBUFS/CREATE_BUFS time and
+//! frees it when the buffers are released. [`MemoryArena`] is a ready-made arena over one
+//! contiguous block for boards that do not need anything special.
+
+use core::cell::RefCell;
+use critical_section::Mutex;
+
+/// A block of arena memory: `len` bytes at `offset` from the arena's start.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct ArenaRegion {
+    /// Byte offset from the start of the arena.
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+}
+
+/// Memory for MMAP buffers, supplied by the board.
+///
+/// Every method may be called from any thread; `alloc` and `free` are never called from
+/// interrupt handlers.
+pub trait BufferArena: Sync {
+    /// Allocates `len` bytes, or returns `None` when the arena is exhausted.
+    fn alloc(&self, len: usize) -> Option<ArenaRegion>;
+    /// Returns a region obtained from [`BufferArena::alloc`].
+    fn free(&self, region: ArenaRegion);
+    /// The CPU address of the region's first byte.
+    ///
+    /// The returned pointer must be valid for reads and writes of `region.len` bytes for as
+    /// long as the region stays allocated.
+    fn cpu_ptr(&self, region: ArenaRegion) -> *mut u8;
+    /// The address a DMA engine uses for the region's first byte.
+    fn bus_addr(&self, region: ArenaRegion) -> u64;
+}
+
+/// A first-fit arena over one contiguous block, tracking up to `REGIONS` allocations.
+pub struct MemoryArena<const REGIONS: usize> {
+    base: BasePtr,
+    size: usize,
+    align: usize,
+    bus_base: u64,
+    used: Mutex<RefCell<[Option<ArenaRegion>; REGIONS]>>,
+}
+
+#[derive(Clone, Copy)]
+struct BasePtr(*mut u8);
+// SAFETY: the pointer is only an address; the arena hands out disjoint regions of it and
+// the buffer state machine decides which single party may touch each region at a time.
+unsafe impl Send for BasePtr {}
+// SAFETY: as above: sharing the address does not share access to the memory.
+unsafe impl Sync for BasePtr {}
+
+impl<const REGIONS: usize> MemoryArena<REGIONS> {
+    /// An arena over `size` bytes at `base`, whose DMA address is `bus_base`, handing out
+    /// regions aligned to `align` bytes (a power of two; use the page size when regions are
+    /// to be mapped into another address space).
+    ///
+    /// # Safety
+    ///
+    /// `base` must be valid for reads and writes of `size` bytes for as long as the arena
+    /// is used, and nothing else may access that memory except through regions handed out
+    /// by this arena.
+    pub const unsafe fn new(base: *mut u8, size: usize, bus_base: u64, align: usize) -> Self {
+        assert!(align.is_power_of_two(), "arena alignment must be a power of two");
+        Self { base: BasePtr(base), size, align, bus_base, used: Mutex::new(RefCell::new([None; REGIONS])) }
+    }
+
+    /// Total size of the arena in bytes.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// Bytes currently allocated (after alignment).
+    pub fn allocated(&self) -> usize {
+        critical_section::with(|cs| self.used.borrow_ref(cs).iter().flatten().map(|r| self.rounded(r.len)).sum())
+    }
+
+    fn rounded(&self, len: usize) -> usize {
+        len.div_ceil(self.align) * self.align
+    }
+}
+
+impl<const REGIONS: usize> BufferArena for MemoryArena<REGIONS> {
+    fn alloc(&self, len: usize) -> Option<ArenaRegion> {
+        if len == 0 || len > self.size {
+            return None;
+        }
+        let want = self.rounded(len);
+        critical_section::with(|cs| {
+            let mut used = self.used.borrow_ref_mut(cs);
+            let free_slot = used.iter().position(Option::is_none)?;
+            // First fit: try the arena start, then the end of every allocated region.
+            let candidates = core::iter::once(0).chain(used.iter().flatten().map(|r| r.offset + self.rounded(r.len)));
+            let offset = candidates
+                .filter(|&start| start + want <= self.size)
+                .filter(|&start| used.iter().flatten().all(|r| start + want <= r.offset || start >= r.offset + self.rounded(r.len)))
+                .min()?;
+            let region = ArenaRegion { offset, len };
+            used[free_slot] = Some(region);
+            Some(region)
+        })
+    }
+
+    fn free(&self, region: ArenaRegion) {
+        critical_section::with(|cs| {
+            let mut used = self.used.borrow_ref_mut(cs);
+            if let Some(slot) = used.iter_mut().find(|slot| **slot == Some(region)) {
+                *slot = None;
+            }
+        })
+    }
+
+    fn cpu_ptr(&self, region: ArenaRegion) -> *mut u8 {
+        self.base.0.wrapping_add(region.offset)
+    }
+
+    fn bus_addr(&self, region: ArenaRegion) -> u64 {
+        self.bus_base + region.offset as u64
+    }
+}

@@ -1,0 +1,29 @@
+//! What the framework needs from the operating system: a futex-style wait and wake.
+//!
+//! The framework never spins and never blocks by itself. Where it must wait (a blocking
+//! DQBUF, STREAMOFF waiting for the engine to give buffers back, a contended file lock)
+//! it hands a 32-bit word to [`OsGlue::wait`]; whoever changes the state that the waiter
+//! is interested in bumps the word and calls [`OsGlue::wake_all`]. Because the waiter
+//! passes the value it last saw, a wake that happens between "check" and "sleep" is never
+//! lost.
+//!
+//! On NuttX this maps onto a semaphore or `nxsem` per word, on a host onto a mutex and
+//! condition variable (or the `futex` system call), on a bare-metal single-core board onto
+//! "enable interrupts and WFI until the word changes".
+
+use core::sync::atomic::AtomicU32;
+
+/// The board's implementation of sleeping and waking.
+pub trait OsGlue: Sync {
+    /// Blocks the calling thread while `word` still holds `expected`.
+    ///
+    /// May return spuriously; callers re-check their condition. Never called from an
+    /// interrupt handler.
+    fn wait(&self, word: &AtomicU32, expected: u32);
+
+    /// Wakes every thread blocked in [`OsGlue::wait`] on `word`.
+    ///
+    /// Must not block: it is called from interrupt handlers and while the framework holds
+    /// a critical section.
+    fn wake_all(&self, word: &AtomicU32);
+}
