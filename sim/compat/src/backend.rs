@@ -1,0 +1,50 @@
+//! What the compat layer needs from the simulator: the board's POSIX-like VFS.
+//!
+//! Every emulated open is a real kernel file descriptor (an eventfd that becomes readable
+//! whenever the V4L2 readiness of that open may have changed), so the kernel's own
+//! select/poll/epoll/fcntl/dup machinery keeps working on it; the V4L2 meaning of each call
+//! comes from the board through this trait.
+
+use core::ffi::{c_int, c_void};
+use std::string::String;
+use std::vec::Vec;
+
+/// A positive errno value.
+pub type Errno = c_int;
+
+/// Where an mmap of a V4L2 buffer lands in the board's memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BufferMap {
+    /// A file descriptor of the board's buffer arena (a memfd), to map with `MAP_SHARED`.
+    pub arena_fd: c_int,
+    /// Byte offset of the buffer in the arena (page aligned).
+    pub arena_offset: u64,
+    /// The arena region's offset and length, handed back to [`Backend::munmap`].
+    pub region: (usize, usize),
+}
+
+/// The simulator board, as the compat layer sees it.
+pub trait Backend: Sync {
+    /// Paths of every node the board registered (e.g. `/dev/video1`).
+    fn node_paths(&self) -> Vec<String>;
+    /// Opens a node; returns the kernel fd that stands for this open.
+    fn open(&self, board_path: &str, nonblock: bool) -> Result<c_int, Errno>;
+    /// Closes an fd returned by [`Backend::open`] (releases the V4L2 file, closes the fd).
+    fn close(&self, fd: c_int) -> Result<(), Errno>;
+    /// A V4L2 ioctl on an open.
+    ///
+    /// # Safety
+    /// `arg` is the application's pointer, valid for what `request` encodes (or NULL).
+    unsafe fn ioctl(&self, fd: c_int, request: u32, arg: *mut c_void) -> Result<c_int, Errno>;
+    /// Switches the open between blocking and non-blocking mode (fcntl F_SETFL O_NONBLOCK).
+    fn set_nonblock(&self, fd: c_int, nonblock: bool) -> Result<(), Errno>;
+    /// V4L2 readiness (Linux POLL* bits) of the open for the requested events.
+    ///
+    /// Before computing it, the backend consumes pending wake-ups of the fd, so that the fd
+    /// becomes readable again only when readiness may have changed after this call.
+    fn poll(&self, fd: c_int, events: i16) -> Result<i16, Errno>;
+    /// Looks up the buffer at mmap `offset` (from QUERYBUF) and records a mapping of it.
+    fn mmap(&self, fd: c_int, offset: u64, len: usize) -> Result<BufferMap, Errno>;
+    /// The application unmapped a buffer mapped through [`Backend::mmap`].
+    fn munmap(&self, region: (usize, usize));
+}

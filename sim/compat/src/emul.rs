@@ -1,0 +1,345 @@
+//! What the emulated nodes look like from the outside: paths, device numbers, the files
+//! under /sys that tools read, and what `stat` says. Pure functions, unit-tested.
+
+use std::string::String;
+use std::vec::Vec;
+
+/// Linux's character-device major number for V4L2 video nodes.
+pub const VIDEO_MAJOR: u32 = 81;
+
+/// One emulated node: the path applications open, and the board node behind it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeMap {
+    /// The path a program opens, e.g. `/dev/video1`.
+    pub app_path: String,
+    /// The path under which the board registered the node (its registry name).
+    pub board_path: String,
+    /// The minor device number shown by `stat` and used in /sys/dev/char/81:MINOR.
+    pub minor: u32,
+}
+
+impl NodeMap {
+    /// The name relative to /dev, as udev writes it in `DEVNAME=` (e.g. `video1`).
+    pub fn devname(&self) -> &str {
+        self.app_path.strip_prefix("/dev/").unwrap_or_else(|| basename(&self.app_path))
+    }
+}
+
+/// The last component of a path.
+pub fn basename(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Collapses repeated slashes and `.` components and drops a trailing slash, so that
+/// `/dev//video1` and `/dev/./video1/` name the same node as `/dev/video1`. `..` is resolved
+/// lexically (the emulated nodes live in plain directories, no symlinks involved).
+pub fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for comp in path.split('/') {
+        match comp {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    let mut out = String::with_capacity(path.len());
+    for p in &parts {
+        out.push('/');
+        out.push_str(p);
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// The number at the end of a node name (`/dev/video12` → 12).
+pub fn trailing_number(path: &str) -> Option<u32> {
+    let name = basename(path);
+    let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 6 {
+        return None;
+    }
+    name[name.len() - digits..].parse().ok()
+}
+
+/// Builds the node map.
+///
+/// `spec` is the `V4L2_SIM_NODES` environment variable: a comma-separated list of
+/// `APP_PATH=BOARD_PATH` entries (`/dev/video11=/dev/video1`), or of bare board paths that
+/// appear under their own name. Without it every node the board registered appears under
+/// the path it was registered with. Board nodes that the spec does not mention still
+/// appear under their own path unless another entry already uses that path, so that every
+/// registered node stays reachable. Minor numbers come from the number at the end of the
+/// app path (`video3` → 3), or, when that is missing or taken, from 64 upwards.
+pub fn build_map(spec: Option<&str>, board_paths: &[String]) -> Result<Vec<NodeMap>, String> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if let Some(spec) = spec {
+        for entry in spec.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            let (app, board) = entry.split_once('=').map_or((entry, entry), |(a, b)| (a.trim(), b.trim()));
+            if !app.starts_with('/') {
+                return Err(format!("V4L2_SIM_NODES: '{app}' is not an absolute path"));
+            }
+            let (app, board) = (normalize(app), normalize(board));
+            if !board_paths.iter().any(|p| normalize(p) == board) {
+                return Err(format!(
+                    "V4L2_SIM_NODES: the board has no node '{board}' (it has: {})",
+                    board_paths.join(", ")
+                ));
+            }
+            if pairs.iter().any(|(a, _)| *a == app) {
+                return Err(format!("V4L2_SIM_NODES: '{app}' is mapped twice"));
+            }
+            pairs.push((app, board));
+        }
+    }
+    for board in board_paths.iter().map(|p| normalize(p)) {
+        if !pairs.iter().any(|(_, b)| *b == board) && !pairs.iter().any(|(a, _)| *a == board) {
+            pairs.push((board.clone(), board));
+        }
+    }
+    let mut out: Vec<NodeMap> = Vec::with_capacity(pairs.len());
+    for (app_path, board_path) in pairs {
+        let wanted = trailing_number(&app_path).filter(|m| !out.iter().any(|n| n.minor == *m));
+        let minor = match wanted {
+            Some(m) => m,
+            None => (64..).find(|m| !out.iter().any(|n| n.minor == *m)).unwrap_or(64),
+        };
+        out.push(NodeMap { app_path, board_path, minor });
+    }
+    Ok(out)
+}
+
+/// Whether a path may name an emulated node or one of its /sys files, judged without the
+/// board (so that programs touching unrelated files never start the simulator): the paths
+/// configured in `V4L2_SIM_NODES`, and V4L2-style names under /dev (where the board's
+/// nodes appear by default).
+pub fn may_be_emulated(path: &str, configured: Option<&[String]>) -> bool {
+    if path.starts_with("/sys/") {
+        return path.starts_with("/sys/dev/char/") || path.starts_with("/sys/class/video4linux");
+    }
+    if configured.is_some_and(|list| list.iter().any(|p| p == path)) {
+        return true;
+    }
+    match path.strip_prefix("/dev/") {
+        Some(name) => ["video", "v4l", "media", "radio", "vbi", "swradio"].iter().any(|p| name.starts_with(p)),
+        None => false,
+    }
+}
+
+/// A file under /sys describing a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SysAttr {
+    /// `uevent`: MAJOR, MINOR, DEVNAME (read by v4l2-compliance and v4l2-ctl to find
+    /// the device type and the /dev name from a device number).
+    Uevent,
+    /// `dev`: `MAJOR:MINOR`.
+    Dev,
+    /// `name`: the card name (from VIDIOC_QUERYCAP).
+    Name,
+    /// `index`: the node index within its device (always 0: one node per device).
+    Index,
+}
+
+/// What a /sys path names: the node (by index into the map) and which attribute, or the
+/// node's directory (attr `None`).
+pub fn classify_sysfs(path: &str, nodes: &[NodeMap]) -> Option<(usize, Option<SysAttr>)> {
+    let (node, rest) = if let Some(rest) = path.strip_prefix("/sys/dev/char/") {
+        let (num, rest) = rest.split_once('/').unwrap_or((rest, ""));
+        let (maj, min) = num.split_once(':')?;
+        if maj.parse::<u32>().ok()? != VIDEO_MAJOR {
+            return None;
+        }
+        let min: u32 = min.parse().ok()?;
+        (nodes.iter().position(|n| n.minor == min)?, rest)
+    } else if let Some(rest) = path.strip_prefix("/sys/class/video4linux/") {
+        let (name, rest) = rest.split_once('/').unwrap_or((rest, ""));
+        (nodes.iter().position(|n| n.devname() == name || basename(&n.app_path) == name)?, rest)
+    } else {
+        return None;
+    };
+    let attr = match rest {
+        "" => None,
+        "uevent" => Some(SysAttr::Uevent),
+        "dev" => Some(SysAttr::Dev),
+        "name" => Some(SysAttr::Name),
+        "index" => Some(SysAttr::Index),
+        _ => return None,
+    };
+    Some((node, attr))
+}
+
+/// The text of a /sys attribute file, as the kernel formats it.
+pub fn sysfs_content(node: &NodeMap, attr: SysAttr, card: &str) -> String {
+    match attr {
+        SysAttr::Uevent => format!("MAJOR={VIDEO_MAJOR}\nMINOR={}\nDEVNAME={}\n", node.minor, node.devname()),
+        SysAttr::Dev => format!("{VIDEO_MAJOR}:{}\n", node.minor),
+        SysAttr::Name => format!("{card}\n"),
+        SysAttr::Index => "0\n".into(),
+    }
+}
+
+/// `makedev` as glibc defines it.
+pub fn makedev(major: u32, minor: u32) -> u64 {
+    let (ma, mi) = (major as u64, minor as u64);
+    ((ma & 0xffff_f000) << 32) | ((ma & 0xfff) << 8) | ((mi & 0xffff_ff00) << 12) | (mi & 0xff)
+}
+
+/// The fields `stat` reports for an emulated node (a character device owned by root,
+/// group `video`, mode 0660, on devtmpfs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeStat {
+    pub mode: u32,
+    pub rdev: u64,
+    pub dev: u64,
+    pub ino: u64,
+    pub uid: u32,
+    pub gid: u32,
+    pub nlink: u64,
+    pub blksize: i64,
+    pub time: i64,
+}
+
+/// What `stat` says about node `node`.
+pub fn node_stat(node: &NodeMap, time: i64) -> NodeStat {
+    NodeStat {
+        mode: libc::S_IFCHR | 0o660,
+        rdev: makedev(VIDEO_MAJOR, node.minor),
+        dev: makedev(0, 5),
+        ino: 0x5634_0000 + node.minor as u64,
+        uid: 0,
+        gid: 44,
+        nlink: 1,
+        blksize: 4096,
+        time,
+    }
+}
+
+/// Fills a `struct stat` (identical to `struct stat64` on 64-bit Linux).
+pub fn fill_stat(st: &NodeStat, out: &mut libc::stat) {
+    // SAFETY: `struct stat` is plain old data; all-zero is a valid value.
+    *out = unsafe { core::mem::zeroed() };
+    out.st_mode = st.mode;
+    out.st_rdev = st.rdev;
+    out.st_dev = st.dev;
+    out.st_ino = st.ino;
+    out.st_uid = st.uid;
+    out.st_gid = st.gid;
+    out.st_nlink = st.nlink as _;
+    out.st_blksize = st.blksize as _;
+    out.st_atime = st.time;
+    out.st_mtime = st.time;
+    out.st_ctime = st.time;
+}
+
+/// Fills a `struct statx`.
+pub fn fill_statx(st: &NodeStat, out: &mut libc::statx) {
+    // SAFETY: `struct statx` is plain old data; all-zero is a valid value.
+    *out = unsafe { core::mem::zeroed() };
+    out.stx_mask = libc::STATX_BASIC_STATS;
+    out.stx_blksize = st.blksize as u32;
+    out.stx_nlink = st.nlink as u32;
+    out.stx_uid = st.uid;
+    out.stx_gid = st.gid;
+    out.stx_mode = st.mode as u16;
+    out.stx_ino = st.ino;
+    for t in [&mut out.stx_atime, &mut out.stx_ctime, &mut out.stx_mtime] {
+        t.tv_sec = st.time;
+    }
+    out.stx_rdev_major = VIDEO_MAJOR;
+    out.stx_rdev_minor = (st.rdev & 0xff) as u32 | ((st.rdev >> 12) & 0xffff_ff00) as u32;
+    out.stx_dev_major = 0;
+    out.stx_dev_minor = 5;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn board() -> Vec<String> {
+        vec!["/dev/video1".into(), "/dev/video3".into()]
+    }
+
+    #[test]
+    fn normalizes_paths() {
+        assert_eq!(normalize("/dev//video1"), "/dev/video1");
+        assert_eq!(normalize("/dev/./video1/"), "/dev/video1");
+        assert_eq!(normalize("/dev/x/../video1"), "/dev/video1");
+        assert_eq!(normalize("/"), "/");
+    }
+
+    #[test]
+    fn default_map_is_identity_with_minor_from_name() {
+        let m = build_map(None, &board()).unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0], NodeMap { app_path: "/dev/video1".into(), board_path: "/dev/video1".into(), minor: 1 });
+        assert_eq!(m[1].minor, 3);
+        assert_eq!(m[1].devname(), "video3");
+    }
+
+    #[test]
+    fn spec_remaps_and_keeps_every_board_node_reachable() {
+        let m = build_map(Some("/dev/video11=/dev/video1"), &board()).unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0].app_path, "/dev/video11");
+        assert_eq!(m[0].minor, 11);
+        assert_eq!(m[1].app_path, "/dev/video3");
+        // Swapping two paths works and collisions of minors are resolved.
+        let m = build_map(Some("/dev/video3=/dev/video1,/dev/video1=/dev/video3"), &board()).unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!((m[0].minor, m[1].minor), (3, 1));
+        let m = build_map(Some("/tmp/dec=/dev/video1"), &board()).unwrap();
+        assert_eq!(m[0].minor, 64);
+        assert_eq!(m[0].devname(), "dec");
+    }
+
+    #[test]
+    fn spec_errors() {
+        assert!(build_map(Some("/dev/video9=/dev/video7"), &board()).is_err());
+        assert!(build_map(Some("video1=/dev/video1"), &board()).is_err());
+        assert!(build_map(Some("/dev/a=/dev/video1,/dev/a=/dev/video3"), &board()).is_err());
+    }
+
+    #[test]
+    fn sysfs_paths_and_content() {
+        let m = build_map(None, &board()).unwrap();
+        assert_eq!(classify_sysfs("/sys/dev/char/81:3/uevent", &m), Some((1, Some(SysAttr::Uevent))));
+        assert_eq!(classify_sysfs("/sys/dev/char/81:3", &m), Some((1, None)));
+        assert_eq!(classify_sysfs("/sys/dev/char/81:4/uevent", &m), None);
+        assert_eq!(classify_sysfs("/sys/dev/char/10:3/uevent", &m), None);
+        assert_eq!(classify_sysfs("/sys/class/video4linux/video1/name", &m), Some((0, Some(SysAttr::Name))));
+        assert_eq!(classify_sysfs("/sys/class/video4linux/video1/device", &m), None);
+        assert_eq!(sysfs_content(&m[1], SysAttr::Uevent, "x"), "MAJOR=81\nMINOR=3\nDEVNAME=video3\n");
+        assert_eq!(sysfs_content(&m[1], SysAttr::Dev, "x"), "81:3\n");
+        assert_eq!(sysfs_content(&m[1], SysAttr::Name, "sim-dec"), "sim-dec\n");
+    }
+
+    #[test]
+    fn quick_filter() {
+        assert!(may_be_emulated("/dev/video1", None));
+        assert!(!may_be_emulated("/dev/null", None));
+        assert!(!may_be_emulated("/tmp/video1", None));
+        assert!(may_be_emulated("/sys/dev/char/81:1/uevent", None));
+        assert!(!may_be_emulated("/sys/kernel/mm", None));
+        let list = vec!["/tmp/dec".to_string()];
+        assert!(may_be_emulated("/tmp/dec", Some(&list)));
+        assert!(may_be_emulated("/dev/video1", Some(&list)));
+        assert!(!may_be_emulated("/tmp/other", Some(&list)));
+    }
+
+    #[test]
+    fn device_numbers_match_glibc() {
+        // SAFETY: pure arithmetic functions.
+        let want = libc::makedev(81, 3);
+        assert_eq!(makedev(81, 3), want);
+        assert_eq!(makedev(81, 300), libc::makedev(81, 300));
+        let st = node_stat(&build_map(None, &board()).unwrap()[1], 0);
+        assert_eq!(libc::major(st.rdev), 81);
+        assert_eq!(libc::minor(st.rdev), 3);
+        let mut sx: libc::statx = unsafe { core::mem::zeroed() };
+        fill_statx(&st, &mut sx);
+        assert_eq!((sx.stx_rdev_major, sx.stx_rdev_minor), (81, 3));
+    }
+}

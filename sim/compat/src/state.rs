@@ -1,0 +1,246 @@
+//! Process-wide state of the compat layer: the backend, the node map, the emulated fds,
+//! mappings, epoll registrations and /dev directory scans.
+
+use crate::backend::{Backend, BufferMap};
+use crate::emul::{self, NodeMap};
+use core::cell::Cell;
+use core::ffi::{c_int, c_void};
+use std::collections::HashMap;
+use std::string::String;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::vec::Vec;
+
+thread_local! {
+    static INSIDE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the current thread as running compat-layer (or board) code: while it is alive,
+/// every interposed function goes straight to libc, so the board's own file descriptors,
+/// mappings and polls are never emulated and nothing recurses.
+pub struct Inside(bool);
+
+impl Inside {
+    pub fn enter() -> Inside {
+        Inside(INSIDE.with(|c| c.replace(true)))
+    }
+}
+
+impl Drop for Inside {
+    fn drop(&mut self) {
+        let prev = self.0;
+        INSIDE.with(|c| c.set(prev));
+    }
+}
+
+/// Whether the current thread is inside the compat layer.
+pub fn inside() -> bool {
+    INSIDE.with(|c| c.get())
+}
+
+/// One emulated open (shared by every fd that dup() made of it).
+pub struct Open {
+    /// The fd the backend knows this open by.
+    pub vfs_fd: c_int,
+    /// Index into the node map.
+    pub node: usize,
+    /// The file status flags the application sees (F_GETFL): access mode and O_NONBLOCK.
+    pub status: AtomicI32,
+}
+
+#[derive(Clone)]
+pub enum FdEntry {
+    /// An fd standing for an emulated open.
+    Node(Arc<Open>),
+    /// The backend's fd of an open that the application closed while dup()s of it are
+    /// still open: kept open for the backend, invisible to the application.
+    Hidden(Arc<Open>),
+}
+
+/// A mapping of a V4L2 buffer.
+pub struct Mapping {
+    pub len: usize,
+    pub map: BufferMap,
+}
+
+/// One emulated fd registered in an epoll instance.
+#[derive(Clone, Copy)]
+pub struct EpollReg {
+    pub fd: c_int,
+    pub events: u32,
+    pub data: u64,
+}
+
+/// Extra entries appended to a directory listing.
+pub struct DirScan {
+    pub extra: Vec<String>,
+    pub next: usize,
+    pub entry: Box<libc::dirent64>,
+}
+
+pub struct State {
+    pub backend: &'static dyn Backend,
+    pub nodes: Vec<NodeMap>,
+    pub cards: Mutex<HashMap<usize, String>>,
+    pub fds: Mutex<HashMap<c_int, FdEntry>>,
+    pub maps: Mutex<HashMap<usize, Mapping>>,
+    pub epolls: Mutex<HashMap<c_int, Vec<EpollReg>>>,
+    pub dirs: Mutex<HashMap<usize, DirScan>>,
+    pub start_time: i64,
+}
+
+static BACKEND: OnceLock<&'static dyn Backend> = OnceLock::new();
+static STATE: OnceLock<Option<State>> = OnceLock::new();
+/// Set once any emulated fd was created: until then fd-based calls skip every lookup.
+pub static ANY_FD: AtomicBool = AtomicBool::new(false);
+
+/// Installs the backend (tests; the preload library installs the simulator board lazily).
+pub fn set_backend(b: &'static dyn Backend) {
+    let _ = BACKEND.set(b);
+}
+
+fn default_backend() -> Option<&'static dyn Backend> {
+    if let Some(b) = BACKEND.get() {
+        return Some(*b);
+    }
+    #[cfg(feature = "sim-board")]
+    {
+        let b: &'static dyn Backend = crate::board::backend();
+        return Some(*BACKEND.get_or_init(|| b));
+    }
+    #[allow(unreachable_code)]
+    None
+}
+
+/// The configured app paths (`V4L2_SIM_NODES`), known without starting the board.
+pub fn configured_paths() -> &'static Option<Vec<String>> {
+    static CONF: OnceLock<Option<Vec<String>>> = OnceLock::new();
+    CONF.get_or_init(|| {
+        let spec = std::env::var("V4L2_SIM_NODES").ok()?;
+        Some(
+            spec.split(',')
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(|e| emul::normalize(e.split_once('=').map_or(e, |(a, _)| a).trim()))
+                .collect(),
+        )
+    })
+}
+
+/// Whether a normalized path may be emulated (no board start-up needed to answer).
+pub fn may_be_emulated(path: &str) -> bool {
+    emul::may_be_emulated(path, configured_paths().as_deref())
+}
+
+/// The state, starting the board on first use. `None` when no backend is available or the
+/// configuration is invalid (reported once on stderr); everything then passes through.
+pub fn state() -> Option<&'static State> {
+    STATE
+        .get_or_init(|| {
+            let _in = Inside::enter();
+            let backend = default_backend()?;
+            let paths = backend.node_paths();
+            let spec = std::env::var("V4L2_SIM_NODES").ok();
+            let nodes = match emul::build_map(spec.as_deref(), &paths) {
+                Ok(n) => n,
+                Err(e) => {
+                    eprintln!("v4l2-sim-compat: {e}");
+                    return None;
+                }
+            };
+            if std::env::var_os("V4L2_SIM_DEBUG").is_some() {
+                for n in &nodes {
+                    eprintln!("v4l2-sim-compat: {} -> board node {} (81:{})", n.app_path, n.board_path, n.minor);
+                }
+            }
+            let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+            // SAFETY: valid out-pointer.
+            unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut ts) };
+            Some(State {
+                backend,
+                nodes,
+                cards: Mutex::new(HashMap::new()),
+                fds: Mutex::new(HashMap::new()),
+                maps: Mutex::new(HashMap::new()),
+                epolls: Mutex::new(HashMap::new()),
+                dirs: Mutex::new(HashMap::new()),
+                start_time: ts.tv_sec,
+            })
+        })
+        .as_ref()
+}
+
+/// The state if it was already started (fd-based calls never start the board).
+pub fn started() -> Option<&'static State> {
+    STATE.get().and_then(Option::as_ref)
+}
+
+/// Locks a mutex, ignoring poisoning (a panic elsewhere must not wedge every libc call).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl State {
+    /// The node an application path names.
+    pub fn node_by_path(&self, path: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.app_path == path)
+    }
+
+    /// The emulated open behind an application fd.
+    pub fn open_of(&self, fd: c_int) -> Option<Arc<Open>> {
+        match lock(&self.fds).get(&fd) {
+            Some(FdEntry::Node(o)) => Some(o.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether `fd` is the hidden backend fd of an open (the application closed it).
+    pub fn is_hidden(&self, fd: c_int) -> bool {
+        matches!(lock(&self.fds).get(&fd), Some(FdEntry::Hidden(_)))
+    }
+
+    /// The card name of node `idx` (VIDIOC_QUERYCAP), for /sys/.../name.
+    pub fn card(&self, idx: usize) -> String {
+        if let Some(c) = lock(&self.cards).get(&idx) {
+            return c.clone();
+        }
+        let _in = Inside::enter();
+        let mut card = String::from("v4l2-sim");
+        if let Ok(fd) = self.backend.open(&self.nodes[idx].board_path, true) {
+            let mut cap = [0u8; 104];
+            // SAFETY: VIDIOC_QUERYCAP writes a 104-byte struct v4l2_capability.
+            if unsafe { self.backend.ioctl(fd, VIDIOC_QUERYCAP, cap.as_mut_ptr().cast::<c_void>()) }.is_ok() {
+                let raw = &cap[16..48];
+                let end = raw.iter().position(|&b| b == 0).unwrap_or(raw.len());
+                card = String::from_utf8_lossy(&raw[..end]).into_owned();
+            }
+            let _ = self.backend.close(fd);
+        }
+        lock(&self.cards).insert(idx, card.clone());
+        card
+    }
+
+    /// Registers a new emulated open under `fd`.
+    pub fn add_open(&self, fd: c_int, node: usize, status: c_int) {
+        let open = Arc::new(Open { vfs_fd: fd, node, status: AtomicI32::new(status) });
+        lock(&self.fds).insert(fd, FdEntry::Node(open));
+        ANY_FD.store(true, Ordering::Release);
+    }
+
+    /// Makes `newfd` (a kernel dup of an emulated fd) another fd of the same open.
+    pub fn add_alias(&self, newfd: c_int, open: Arc<Open>) {
+        lock(&self.fds).insert(newfd, FdEntry::Node(open));
+    }
+
+    /// Forgets `fd` for epoll instances and as an epoll instance.
+    pub fn forget_epoll(&self, fd: c_int) {
+        let mut ep = lock(&self.epolls);
+        ep.remove(&fd);
+        for regs in ep.values_mut() {
+            regs.retain(|r| r.fd != fd);
+        }
+    }
+}
+
+/// `_IOR('V', 0, struct v4l2_capability)`.
+pub const VIDIOC_QUERYCAP: u32 = 0x8068_5600;
