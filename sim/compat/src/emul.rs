@@ -74,7 +74,10 @@ pub fn trailing_number(path: &str) -> Option<u32> {
 /// appear under their own path unless another entry already uses that path, so that every
 /// registered node stays reachable. Minor numbers come from the number at the end of the
 /// app path (`video3` → 3), or, when that is missing or taken, from 64 upwards.
-pub fn build_map(spec: Option<&str>, board_paths: &[String]) -> Result<Vec<NodeMap>, String> {
+///
+/// With `exclusive` (`V4L2_SIM_EXCLUSIVE=1`), only the nodes the spec names appear: a test
+/// can then show a client exactly one node.
+pub fn build_map(spec: Option<&str>, board_paths: &[String], exclusive: bool) -> Result<Vec<NodeMap>, String> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     if let Some(spec) = spec {
         for entry in spec.split(',').map(str::trim).filter(|e| !e.is_empty()) {
@@ -95,7 +98,7 @@ pub fn build_map(spec: Option<&str>, board_paths: &[String]) -> Result<Vec<NodeM
             pairs.push((app, board));
         }
     }
-    for board in board_paths.iter().map(|p| normalize(p)) {
+    for board in board_paths.iter().map(|p| normalize(p)).filter(|_| !(exclusive && spec.is_some())) {
         if !pairs.iter().any(|(_, b)| *b == board) && !pairs.iter().any(|(a, _)| *a == board) {
             pairs.push((board.clone(), board));
         }
@@ -272,7 +275,7 @@ mod tests {
 
     #[test]
     fn default_map_is_identity_with_minor_from_name() {
-        let m = build_map(None, &board()).unwrap();
+        let m = build_map(None, &board(), false).unwrap();
         assert_eq!(m.len(), 2);
         assert_eq!(m[0], NodeMap { app_path: "/dev/video1".into(), board_path: "/dev/video1".into(), minor: 1 });
         assert_eq!(m[1].minor, 3);
@@ -281,30 +284,33 @@ mod tests {
 
     #[test]
     fn spec_remaps_and_keeps_every_board_node_reachable() {
-        let m = build_map(Some("/dev/video11=/dev/video1"), &board()).unwrap();
+        let m = build_map(Some("/dev/video11=/dev/video1"), &board(), false).unwrap();
         assert_eq!(m.len(), 2);
         assert_eq!(m[0].app_path, "/dev/video11");
         assert_eq!(m[0].minor, 11);
         assert_eq!(m[1].app_path, "/dev/video3");
         // Swapping two paths works and collisions of minors are resolved.
-        let m = build_map(Some("/dev/video3=/dev/video1,/dev/video1=/dev/video3"), &board()).unwrap();
+        let m = build_map(Some("/dev/video3=/dev/video1,/dev/video1=/dev/video3"), &board(), false).unwrap();
         assert_eq!(m.len(), 2);
         assert_eq!((m[0].minor, m[1].minor), (3, 1));
-        let m = build_map(Some("/tmp/dec=/dev/video1"), &board()).unwrap();
+        let m = build_map(Some("/tmp/dec=/dev/video1"), &board(), false).unwrap();
         assert_eq!(m[0].minor, 64);
         assert_eq!(m[0].devname(), "dec");
+        let m = build_map(Some("/dev/video3"), &board(), true).unwrap();
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].board_path, "/dev/video3");
     }
 
     #[test]
     fn spec_errors() {
-        assert!(build_map(Some("/dev/video9=/dev/video7"), &board()).is_err());
-        assert!(build_map(Some("video1=/dev/video1"), &board()).is_err());
-        assert!(build_map(Some("/dev/a=/dev/video1,/dev/a=/dev/video3"), &board()).is_err());
+        assert!(build_map(Some("/dev/video9=/dev/video7"), &board(), false).is_err());
+        assert!(build_map(Some("video1=/dev/video1"), &board(), false).is_err());
+        assert!(build_map(Some("/dev/a=/dev/video1,/dev/a=/dev/video3"), &board(), false).is_err());
     }
 
     #[test]
     fn sysfs_paths_and_content() {
-        let m = build_map(None, &board()).unwrap();
+        let m = build_map(None, &board(), false).unwrap();
         assert_eq!(classify_sysfs("/sys/dev/char/81:3/uevent", &m), Some((1, Some(SysAttr::Uevent))));
         assert_eq!(classify_sysfs("/sys/dev/char/81:3", &m), Some((1, None)));
         assert_eq!(classify_sysfs("/sys/dev/char/81:4/uevent", &m), None);
@@ -335,7 +341,7 @@ mod tests {
         let want = libc::makedev(81, 3);
         assert_eq!(makedev(81, 3), want);
         assert_eq!(makedev(81, 300), libc::makedev(81, 300));
-        let st = node_stat(&build_map(None, &board()).unwrap()[1], 0);
+        let st = node_stat(&build_map(None, &board(), false).unwrap()[1], 0);
         assert_eq!(libc::major(st.rdev), 81);
         assert_eq!(libc::minor(st.rdev), 3);
         let mut sx: libc::statx = unsafe { core::mem::zeroed() };

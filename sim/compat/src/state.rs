@@ -141,7 +141,8 @@ pub fn state() -> Option<&'static State> {
             let backend = default_backend()?;
             let paths = backend.node_paths();
             let spec = std::env::var("V4L2_SIM_NODES").ok();
-            let nodes = match emul::build_map(spec.as_deref(), &paths) {
+            let exclusive = std::env::var("V4L2_SIM_EXCLUSIVE").is_ok_and(|v| v == "1");
+            let nodes = match emul::build_map(spec.as_deref(), &paths, exclusive) {
                 Ok(n) => n,
                 Err(e) => {
                     eprintln!("v4l2-sim-compat: {e}");
