@@ -92,6 +92,11 @@ impl ActiveBuffer {
         self.timestamp
     }
 
+    /// Flags the application set when queueing (`V4L2_BUF_FLAG_TIMECODE` and similar).
+    pub fn app_flags(&self) -> u32 {
+        self.flags
+    }
+
     /// The OUTPUT sequence number the framework gave this buffer (its position in the
     /// stream since STREAMON), or the CAPTURE sequence number it will be given.
     pub fn sequence(&self) -> u32 {

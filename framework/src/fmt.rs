@@ -17,7 +17,7 @@ macro_rules! debug {
     }};
 }
 
-macro_rules! warn {
+macro_rules! warning {
     ($($arg:tt)*) => {{
         #[cfg(feature = "log")]
         ::log::warn!($($arg)*);
@@ -28,4 +28,4 @@ macro_rules! warn {
     }};
 }
 
-pub(crate) use {debug, warn};
+pub(crate) use {debug, warning};

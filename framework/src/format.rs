@@ -5,8 +5,9 @@
 
 use crate::abi;
 
-/// Most planes a buffer can have (Linux's `VIDEO_MAX_PLANES`).
-pub const MAX_PLANES: usize = 8;
+/// Most planes a buffer can have. Linux allows 8 (`VIDEO_MAX_PLANES`); no codec format
+/// uses more than 3, so the framework keeps 4 and answers `EINVAL` beyond.
+pub const MAX_PLANES: usize = 4;
 
 /// Which queue of a memory-to-memory context: OUTPUT carries data from the application
 /// to the device (bitstream into a decoder, frames into an encoder), CAPTURE carries data

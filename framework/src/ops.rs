@@ -16,7 +16,7 @@
 use crate::ctrl::ControlSpec;
 use crate::error::{Errno, Result};
 use crate::format::{BufferApi, Direction, Formats, Fraction, FormatDesc, FourCc, FrameSize, PixFormat, Rect};
-use crate::m2m::{ContextHandle, Job};
+use crate::m2m::Job;
 
 /// What kind of memory-to-memory device a node is. It decides the capabilities reported,
 /// which command ioctl applies (DECODER_CMD or ENCODER_CMD), and which events can be
@@ -249,7 +249,8 @@ pub trait CodecOps: Sync + 'static {
 
     /// The running job of `ctx` must end soon (the application stopped a queue or closed
     /// the file). A driver whose jobs finish quickly on their own can ignore it.
-    fn job_abort(&self, ctx: &mut Self::Context, handle: ContextHandle) {
-        let _ = (ctx, handle);
+    /// The handle to finish it with is the one given to `device_run`.
+    fn job_abort(&self, ctx: &mut Self::Context) {
+        let _ = ctx;
     }
 }

@@ -26,4 +26,7 @@ pub trait OsGlue: Sync {
     /// Must not block: it is called from interrupt handlers and while the framework holds
     /// a critical section.
     fn wake_all(&self, word: &AtomicU32);
+
+    /// Nanoseconds of a monotonic clock, for event timestamps.
+    fn monotonic_ns(&self) -> u64;
 }

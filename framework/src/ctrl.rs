@@ -1,0 +1,317 @@
+//! Controls: drivers declare them as [`ControlSpec`]s; the framework stores each file's
+//! values, validates writes, answers the query ioctls and builds control events.
+//!
+//! The framework adds two standard controls to every device,
+//! `V4L2_CID_MIN_BUFFERS_FOR_OUTPUT` and `V4L2_CID_MIN_BUFFERS_FOR_CAPTURE` (read-only,
+//! volatile), and one class control (`V4L2_CTRL_TYPE_CTRL_CLASS`) for every control class
+//! in use, as V4L2 applications expect.
+
+use crate::abi;
+use crate::error::{Errno, Result};
+use crate::event::CtrlEvent;
+
+/// Most controls a driver may declare.
+pub const MAX_CONTROLS: usize = 32;
+
+/// The kind of value a control holds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum ControlKind {
+    /// A 32-bit integer in `min..=max`, in `step`s.
+    Integer,
+    /// On or off.
+    Boolean,
+    /// One of the named entries of `menu` (indices `min..=max`).
+    Menu,
+    /// An action without a value.
+    Button,
+    /// A 64-bit integer.
+    Integer64,
+    /// A control-class marker (added by the framework).
+    Class,
+}
+
+impl ControlKind {
+    /// The `V4L2_CTRL_TYPE_*` value.
+    pub const fn v4l2_type(self) -> u32 {
+        match self {
+            ControlKind::Integer => abi::V4L2_CTRL_TYPE_INTEGER,
+            ControlKind::Boolean => abi::V4L2_CTRL_TYPE_BOOLEAN,
+            ControlKind::Menu => abi::V4L2_CTRL_TYPE_MENU,
+            ControlKind::Button => abi::V4L2_CTRL_TYPE_BUTTON,
+            ControlKind::Integer64 => abi::V4L2_CTRL_TYPE_INTEGER64,
+            ControlKind::Class => abi::V4L2_CTRL_TYPE_CTRL_CLASS,
+        }
+    }
+}
+
+/// A control a driver offers.
+#[derive(Clone, Copy, Debug)]
+pub struct ControlSpec {
+    /// `V4L2_CID_*`.
+    pub id: u32,
+    /// Name shown by tools (at most 31 bytes).
+    pub name: &'static str,
+    /// Value kind.
+    pub kind: ControlKind,
+    /// Smallest value (first menu index for menus).
+    pub min: i64,
+    /// Largest value (last menu index for menus).
+    pub max: i64,
+    /// Increment between valid values (1 for menus and booleans, 0 for buttons).
+    pub step: u64,
+    /// Value of a newly opened file.
+    pub default: i64,
+    /// `V4L2_CTRL_FLAG_*` (READ_ONLY, VOLATILE, ...).
+    pub flags: u32,
+    /// Menu entry names indexed by value; an empty name marks an unsupported entry.
+    pub menu: &'static [&'static str],
+}
+
+impl ControlSpec {
+    /// An integer control.
+    pub const fn integer(id: u32, name: &'static str, min: i64, max: i64, step: u64, default: i64) -> Self {
+        Self { id, name, kind: ControlKind::Integer, min, max, step, default, flags: 0, menu: &[] }
+    }
+
+    /// A boolean control.
+    pub const fn boolean(id: u32, name: &'static str, default: bool) -> Self {
+        Self { id, name, kind: ControlKind::Boolean, min: 0, max: 1, step: 1, default: default as i64, flags: 0, menu: &[] }
+    }
+
+    /// A menu control whose valid values are the indices of non-empty `menu` entries
+    /// between `min` and `max`.
+    pub const fn menu(id: u32, name: &'static str, min: i64, max: i64, default: i64, menu: &'static [&'static str]) -> Self {
+        Self { id, name, kind: ControlKind::Menu, min, max, step: 1, default, flags: 0, menu }
+    }
+
+    /// A button control.
+    pub const fn button(id: u32, name: &'static str) -> Self {
+        Self { id, name, kind: ControlKind::Button, min: 0, max: 0, step: 0, default: 0, flags: abi::V4L2_CTRL_FLAG_WRITE_ONLY, menu: &[] }
+    }
+
+    /// The same control with `flags` added.
+    pub const fn with_flags(mut self, flags: u32) -> Self {
+        self.flags |= flags;
+        self
+    }
+
+    /// The control class this control belongs to (`V4L2_CTRL_CLASS_*`).
+    pub const fn class(&self) -> u32 {
+        self.id & 0x0fff_0000
+    }
+
+    /// The menu entry name of `index`, if it is a valid entry.
+    pub fn menu_name(&self, index: i64) -> Option<&'static str> {
+        if self.kind != ControlKind::Menu || index < self.min || index > self.max {
+            return None;
+        }
+        self.menu.get(usize::try_from(index).ok()?).copied().filter(|name| !name.is_empty())
+    }
+
+    /// Validates and adjusts `value` as Linux does for a write: integers are rounded to
+    /// the step and clamped, menus must name a valid entry (`ERANGE` outside `min..=max`,
+    /// `EINVAL` for an unsupported entry), buttons carry no value.
+    pub fn validate(&self, value: i64) -> Result<i64> {
+        match self.kind {
+            ControlKind::Integer | ControlKind::Integer64 | ControlKind::Boolean => {
+                let step = i128::from(self.step.max(1));
+                let min = i128::from(self.min);
+                let offset = i128::from(value) - min;
+                let rounded = min + (offset + step / 2).div_euclid(step) * step;
+                Ok(rounded.clamp(min, i128::from(self.max)) as i64)
+            }
+            ControlKind::Menu => {
+                if value < self.min || value > self.max {
+                    Err(Errno::ERANGE)
+                } else if self.menu_name(value).is_none() {
+                    Err(Errno::EINVAL)
+                } else {
+                    Ok(value)
+                }
+            }
+            ControlKind::Button => Ok(0),
+            ControlKind::Class => Err(Errno::EACCES),
+        }
+    }
+
+    /// The payload of a control event for this control at `value`.
+    pub fn event(&self, changes: u32, value: i64) -> CtrlEvent {
+        CtrlEvent {
+            changes,
+            ctrl_type: self.kind.v4l2_type(),
+            value,
+            flags: self.flags,
+            minimum: self.min,
+            maximum: self.max,
+            step: self.step as i64,
+            default_value: self.default,
+        }
+    }
+}
+
+const MIN_BUFFERS_FOR_OUTPUT: ControlSpec =
+    ControlSpec::integer(abi::V4L2_CID_MIN_BUFFERS_FOR_OUTPUT, "Min Number of Output Buffers", 1, 32, 1, 1)
+        .with_flags(abi::V4L2_CTRL_FLAG_READ_ONLY | abi::V4L2_CTRL_FLAG_VOLATILE);
+const MIN_BUFFERS_FOR_CAPTURE: ControlSpec =
+    ControlSpec::integer(abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE, "Min Number of Capture Buffers", 1, 32, 1, 1)
+        .with_flags(abi::V4L2_CTRL_FLAG_READ_ONLY | abi::V4L2_CTRL_FLAG_VOLATILE);
+
+/// The class control of `class` (`V4L2_CTRL_CLASS_*`).
+const fn class_control(class: u32) -> ControlSpec {
+    let name = match class {
+        abi::V4L2_CTRL_CLASS_USER => "User Controls",
+        abi::V4L2_CTRL_CLASS_CODEC => "Codec Controls",
+        _ => "Controls",
+    };
+    ControlSpec {
+        id: class | 1,
+        name,
+        kind: ControlKind::Class,
+        min: 0,
+        max: 0,
+        step: 0,
+        default: 0,
+        flags: abi::V4L2_CTRL_FLAG_READ_ONLY | abi::V4L2_CTRL_FLAG_WRITE_ONLY,
+        menu: &[],
+    }
+}
+
+/// Every control of a device: the driver's, the standard ones and the class controls.
+#[derive(Clone, Copy)]
+pub struct ControlSet {
+    driver: &'static [ControlSpec],
+}
+
+/// Where a control's value lives in [`ControlValues`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct ControlSlot(usize);
+
+impl ControlSet {
+    /// Slots 0 and 1 hold the standard controls, driver controls follow.
+    const STANDARD: [ControlSpec; 2] = [MIN_BUFFERS_FOR_OUTPUT, MIN_BUFFERS_FOR_CAPTURE];
+
+    /// The set for a driver's controls. At most [`MAX_CONTROLS`] are used.
+    pub const fn new(driver: &'static [ControlSpec]) -> Self {
+        Self { driver }
+    }
+
+    fn driver_controls(&self) -> &'static [ControlSpec] {
+        &self.driver[..self.driver.len().min(MAX_CONTROLS)]
+    }
+
+    fn valued(&self) -> impl Iterator<Item = (ControlSlot, ControlSpec)> + '_ {
+        Self::STANDARD.into_iter().chain(self.driver_controls().iter().copied()).enumerate().map(|(i, s)| (ControlSlot(i), s))
+    }
+
+    fn has_class(&self, class: u32) -> bool {
+        self.valued().any(|(_, spec)| spec.class() == class)
+    }
+
+    /// Finds control `id`: its spec and, unless it is a class control, its value slot.
+    pub(crate) fn find(&self, id: u32) -> Option<(ControlSpec, Option<ControlSlot>)> {
+        if id & 0xffff == 1 && self.has_class(id & 0x0fff_0000) {
+            return Some((class_control(id & 0x0fff_0000), None));
+        }
+        self.valued().find(|(_, spec)| spec.id == id).map(|(slot, spec)| (spec, Some(slot)))
+    }
+
+    /// The control with the smallest ID above `id` (for `V4L2_CTRL_FLAG_NEXT_CTRL`).
+    pub(crate) fn next_after(&self, id: u32) -> Option<ControlSpec> {
+        let classes = self.valued().map(|(_, spec)| class_control(spec.class()));
+        self.valued().map(|(_, spec)| spec).chain(classes).filter(|spec| spec.id > id).min_by_key(|spec| spec.id)
+    }
+
+    /// Whether `class` is a class with controls on this device (for `which` checks).
+    pub(crate) fn knows_class(&self, class: u32) -> bool {
+        self.has_class(class)
+    }
+
+    /// Default values for a newly opened file.
+    pub(crate) fn defaults(&self, min_output: u32, min_capture: u32) -> ControlValues {
+        let mut values = ControlValues { values: [0; MAX_CONTROLS + 2] };
+        for (ControlSlot(i), spec) in self.valued() {
+            values.values[i] = spec.default;
+        }
+        values.values[0] = i64::from(min_output);
+        values.values[1] = i64::from(min_capture);
+        values
+    }
+}
+
+/// One file's control values.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ControlValues {
+    values: [i64; MAX_CONTROLS + 2],
+}
+
+impl ControlValues {
+    pub(crate) fn get(&self, slot: ControlSlot) -> i64 {
+        self.values[slot.0]
+    }
+
+    pub(crate) fn set(&mut self, slot: ControlSlot, value: i64) {
+        self.values[slot.0] = value;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BITRATE: ControlSpec = ControlSpec::integer(abi::V4L2_CID_MPEG_VIDEO_BITRATE, "Bitrate", 1000, 10_000, 1000, 2000);
+    const MODES: ControlSpec = ControlSpec::menu(abi::V4L2_CID_MPEG_VIDEO_BITRATE_MODE, "Mode", 0, 2, 0, &["VBR", "", "CQ"]);
+    static DRIVER: [ControlSpec; 2] = [BITRATE, MODES];
+
+    #[test]
+    fn integers_round_to_step_and_clamp() {
+        assert_eq!(BITRATE.validate(2499), Ok(2000));
+        assert_eq!(BITRATE.validate(2500), Ok(3000));
+        assert_eq!(BITRATE.validate(-5), Ok(1000));
+        assert_eq!(BITRATE.validate(i64::MAX), Ok(10_000));
+    }
+
+    #[test]
+    fn menus_reject_out_of_range_and_skipped_entries() {
+        assert_eq!(MODES.validate(3), Err(Errno::ERANGE));
+        assert_eq!(MODES.validate(1), Err(Errno::EINVAL));
+        assert_eq!(MODES.validate(2), Ok(2));
+        assert_eq!(MODES.menu_name(1), None);
+    }
+
+    #[test]
+    fn set_has_standard_driver_and_class_controls_in_id_order() {
+        let set = ControlSet::new(&DRIVER);
+        let mut id = 0;
+        let mut seen = [0u32; 8];
+        let mut n = 0;
+        while let Some(spec) = set.next_after(id) {
+            seen[n] = spec.id;
+            n += 1;
+            id = spec.id;
+        }
+        assert_eq!(
+            &seen[..n],
+            &[
+                abi::V4L2_CID_USER_CLASS,
+                abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE,
+                abi::V4L2_CID_MIN_BUFFERS_FOR_OUTPUT,
+                abi::V4L2_CID_CODEC_CLASS,
+                abi::V4L2_CID_MPEG_VIDEO_BITRATE_MODE,
+                abi::V4L2_CID_MPEG_VIDEO_BITRATE,
+            ]
+        );
+        assert!(matches!(set.find(abi::V4L2_CID_CODEC_CLASS), Some((s, None)) if s.kind == ControlKind::Class));
+        assert!(set.find(abi::V4L2_CID_CAMERA_CLASS).is_none());
+    }
+
+    #[test]
+    fn defaults_fill_min_buffers() {
+        let set = ControlSet::new(&DRIVER);
+        let values = set.defaults(2, 4);
+        let (_, slot) = set.find(abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE).unwrap();
+        assert_eq!(values.get(slot.unwrap()), 4);
+        let (_, slot) = set.find(abi::V4L2_CID_MPEG_VIDEO_BITRATE).unwrap();
+        assert_eq!(values.get(slot.unwrap()), 2000);
+    }
+}

@@ -1,0 +1,127 @@
+//! The driver's handles: [`Job`] for the duration of `device_run`, and the copyable
+//! [`ContextHandle`] a driver may keep and use later from a worker or interrupt handler.
+
+use crate::buffer::{ActiveBuffer, Completion};
+use crate::error::Result;
+use crate::event::Event;
+use crate::format::{Direction, Formats, PixFormat, Rect};
+use crate::ops::QueueStatus;
+
+/// What a device offers its driver's handles. Implemented by the codec device; every
+/// method checks the context's generation and answers `EBADF` for a closed context.
+pub(crate) trait JobPort: Sync {
+    fn get_buf(&self, slot: u16, generation: u32, dir: Direction) -> Option<ActiveBuffer>;
+    fn put_buf(&self, buf: ActiveBuffer, done: Completion) -> Result<()>;
+    fn drained(&self, slot: u16, generation: u32) -> Result<()>;
+    fn source_change(&self, slot: u16, generation: u32, capture: PixFormat) -> Result<()>;
+    fn set_control(&self, slot: u16, generation: u32, id: u32, value: i64) -> Result<()>;
+    fn set_compose(&self, slot: u16, generation: u32, rect: Rect) -> Result<()>;
+    fn queue_event(&self, slot: u16, generation: u32, event: Event) -> Result<()>;
+    fn status(&self, slot: u16, generation: u32) -> Result<QueueStatus>;
+    fn control(&self, slot: u16, generation: u32, id: u32) -> Result<i64>;
+    fn job_finish(&self, slot: u16, generation: u32);
+}
+
+/// A context (one open file) as its driver sees it: a small copyable token.
+///
+/// Every method takes only a short critical section, so it may be called from any
+/// thread or interrupt handler. A handle outliving its file is detected by the slot's
+/// generation and refused with `EBADF`; it never touches a reused slot.
+#[derive(Clone, Copy)]
+pub struct ContextHandle {
+    pub(crate) port: &'static dyn JobPort,
+    pub(crate) slot: u16,
+    pub(crate) generation: u32,
+}
+
+impl core::fmt::Debug for ContextHandle {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ContextHandle").field("slot", &self.slot).field("generation", &self.generation).finish()
+    }
+}
+
+impl ContextHandle {
+    /// Takes the oldest queued buffer of `dir` (it becomes active), or `None` if none is
+    /// queued or the context is gone.
+    pub fn get_buf(&self, dir: Direction) -> Option<ActiveBuffer> {
+        self.port.get_buf(self.slot, self.generation, dir)
+    }
+
+    /// Hands an active buffer back; it becomes ready for DQBUF. A buffer of a context that
+    /// was closed meanwhile is refused with `EBADF` (the framework already reclaimed it).
+    pub fn put_buf(&self, buf: ActiveBuffer, done: Completion) -> Result<()> {
+        self.port.put_buf(buf, done)
+    }
+
+    /// The driver has nothing more to emit for the drain in progress: the next CAPTURE
+    /// buffer is completed empty with `V4L2_BUF_FLAG_LAST` and `V4L2_EVENT_EOS` follows.
+    pub fn drained(&self) -> Result<()> {
+        self.port.drained(self.slot, self.generation)
+    }
+
+    /// The stream's format changed (a decoder parsed new stream headers): `capture` becomes
+    /// the CAPTURE format, the CAPTURE queue ends with a LAST buffer if it is streaming,
+    /// `V4L2_EVENT_SOURCE_CHANGE` is sent, and jobs wait until the application restarts
+    /// the CAPTURE queue.
+    pub fn source_change(&self, capture: PixFormat) -> Result<()> {
+        self.port.source_change(self.slot, self.generation, capture)
+    }
+
+    /// Updates a control's value from the driver side (for instance
+    /// `V4L2_CID_MIN_BUFFERS_FOR_CAPTURE` once the stream is known); sends control events.
+    pub fn set_control(&self, id: u32, value: i64) -> Result<()> {
+        self.port.set_control(self.slot, self.generation, id, value)
+    }
+
+    /// The current value of control `id` in this context.
+    pub fn control(&self, id: u32) -> Result<i64> {
+        self.port.control(self.slot, self.generation, id)
+    }
+
+    /// Records the visible rectangle of the CAPTURE frames (VIDIOC_G_SELECTION with
+    /// `V4L2_SEL_TGT_COMPOSE*` answers it unless the driver implements `g_selection`).
+    pub fn set_compose(&self, rect: Rect) -> Result<()> {
+        self.port.set_compose(self.slot, self.generation, rect)
+    }
+
+    /// Queues an event to the context's file, if it subscribed.
+    pub fn queue_event(&self, event: Event) -> Result<()> {
+        self.port.queue_event(self.slot, self.generation, event)
+    }
+
+    /// The context's queue status now.
+    pub fn status(&self) -> Result<QueueStatus> {
+        self.port.status(self.slot, self.generation)
+    }
+
+    /// Ends a job for which `device_run` returned [`JobStatus::Running`](crate::JobStatus).
+    /// Buffers the driver still holds are returned to the application flagged as errors.
+    pub fn job_finish(&self) {
+        self.port.job_finish(self.slot, self.generation)
+    }
+}
+
+/// One job, as given to [`CodecOps::device_run`](crate::CodecOps::device_run).
+pub struct Job<'a> {
+    pub(crate) handle: ContextHandle,
+    pub(crate) formats: &'a Formats,
+    pub(crate) status: QueueStatus,
+}
+
+impl Job<'_> {
+    /// The context's handle: take and return buffers with it; keep a copy to complete the
+    /// job later.
+    pub fn handle(&self) -> ContextHandle {
+        self.handle
+    }
+
+    /// The context's formats when the job started.
+    pub fn formats(&self) -> &Formats {
+        self.formats
+    }
+
+    /// The context's queues when the job started (for instance whether it is draining).
+    pub fn status(&self) -> &QueueStatus {
+        &self.status
+    }
+}

@@ -1,0 +1,616 @@
+//! The typed ioctls of a codec file: what each V4L2 request does to a file's state, with
+//! Linux's rules (commit points, priorities, drain commands, control semantics).
+
+use core::sync::atomic::Ordering;
+
+use crate::abi;
+use crate::ctrl::{ControlKind, ControlSpec};
+use crate::error::{Errno, Result};
+use crate::event::{DequeuedEvent, Event};
+use crate::format::{BufferApi, Direction, FormatDesc, FourCc, Fraction, FrameSize, PixFormat, Rect};
+use crate::node::{Allocation, Capability, CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp, FileId};
+use crate::ops::{CodecCommand, CodecKind, CodecOps, StreamParm};
+use crate::queue::{BufferStatus, FrameQueue, Memory, QueueRequest};
+
+use super::{CodecDevice, Drain};
+
+impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> CodecDevice<D, FILES, BUFFERS, EVENTS> {
+    /// `EBUSY` if another open file holds a higher priority (Linux's priority rule for
+    /// ioctls that change state).
+    fn check_priority(&self, file: FileId) -> Result<()> {
+        let mine = self.with_state(file, |state, _| state.priority)?;
+        let highest = self.highest_priority();
+        if mine < highest {
+            Err(Errno::EBUSY)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn highest_priority(&self) -> u32 {
+        self.files
+            .iter()
+            .filter_map(|f| critical_section::with(|cs| {
+                let state = f.state.borrow_ref(cs);
+                state.open.then_some(state.priority)
+            }))
+            .max()
+            .unwrap_or(abi::V4L2_PRIORITY_DEFAULT)
+    }
+
+    fn buffer_caps(&self) -> u32 {
+        let mut caps = abi::V4L2_BUF_CAP_SUPPORTS_MMAP | abi::V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS;
+        if self.info.userptr {
+            caps |= abi::V4L2_BUF_CAP_SUPPORTS_USERPTR;
+        }
+        caps
+    }
+
+    fn check_memory(&self, memory: Memory) -> Result<()> {
+        match memory {
+            Memory::Mmap => Ok(()),
+            Memory::UserPtr if self.info.userptr => Ok(()),
+            Memory::UserPtr => Err(Errno::EINVAL),
+        }
+    }
+
+    /// Runs `f` with the driver context of `file` locked.
+    fn with_context<R>(&self, file: FileId, f: impl FnOnce(&mut D::Context) -> Result<R>) -> Result<R> {
+        let slot = self.slot(file)?;
+        let mut context = slot.context.lock(self.os);
+        f(context.as_mut().ok_or(Errno::EBADF)?)
+    }
+
+    fn tried_format(&self, file: FileId, dir: Direction, mut fmt: PixFormat) -> Result<PixFormat> {
+        let formats = self.with_state(file, |state, _| state.formats)?;
+        let api = self.info.api;
+        self.with_context(file, |ctx| self.driver.try_fmt(ctx, &formats, dir, &mut fmt))?;
+        if usize::from(fmt.num_planes) == 0 || usize::from(fmt.num_planes) > api.max_planes() {
+            // A driver offered a format this buffer API cannot carry.
+            return Err(Errno::EINVAL);
+        }
+        Ok(fmt)
+    }
+
+    fn default_selection(&self, file: FileId, dir: Direction, target: u32) -> Result<Rect> {
+        let (formats, compose) = self.with_state(file, |state, _| (state.formats, state.compose))?;
+        let full = |fmt: &PixFormat| Rect { left: 0, top: 0, width: fmt.width, height: fmt.height };
+        match (self.info.kind, dir, target) {
+            (CodecKind::Decoder, Direction::Capture, abi::V4L2_SEL_TGT_COMPOSE_PADDED) => Ok(full(&formats.capture)),
+            (
+                CodecKind::Decoder,
+                Direction::Capture,
+                abi::V4L2_SEL_TGT_COMPOSE | abi::V4L2_SEL_TGT_COMPOSE_DEFAULT | abi::V4L2_SEL_TGT_COMPOSE_BOUNDS,
+            ) => Ok(compose.unwrap_or(full(&formats.capture))),
+            (
+                CodecKind::Encoder,
+                Direction::Output,
+                abi::V4L2_SEL_TGT_CROP | abi::V4L2_SEL_TGT_CROP_DEFAULT | abi::V4L2_SEL_TGT_CROP_BOUNDS,
+            ) => Ok(compose.unwrap_or(full(&formats.output))),
+            _ => Err(Errno::EINVAL),
+        }
+    }
+
+    fn ctrl_event_payload(spec: &ControlSpec, changes: u32, value: i64) -> Event {
+        Event::Ctrl { id: spec.id, payload: spec.event(changes, value) }
+    }
+
+    /// Stores a validated control value set by the application and sends a control event
+    /// to the file if it asked for feedback.
+    fn store_control(&self, file: FileId, spec: &ControlSpec, value: i64) -> Result<()> {
+        if spec.kind == ControlKind::Button {
+            return Ok(());
+        }
+        let (_, Some(index)) = self.controls().find(spec.id).ok_or(Errno::EINVAL)? else {
+            return Err(Errno::EACCES);
+        };
+        let now = self.os_now();
+        let queued = self.with_state(file, |state, _| {
+            let values = state.controls.as_mut().ok_or(Errno::EBADF)?;
+            if values.get(index) == value {
+                return Ok(false);
+            }
+            values.set(index, value);
+            let feedback = state
+                .events
+                .subscription_flags(abi::V4L2_EVENT_CTRL, spec.id)
+                .is_some_and(|flags| flags & abi::V4L2_EVENT_SUB_FL_ALLOW_FEEDBACK != 0);
+            if feedback {
+                state.events.queue(Self::ctrl_event_payload(spec, abi::V4L2_EVENT_CTRL_CH_VALUE, value), now);
+            }
+            Ok(feedback)
+        })??;
+        if queued {
+            self.notify(file.slot);
+        }
+        Ok(())
+    }
+
+    fn current_control(&self, file: FileId, id: u32) -> Result<(ControlSpec, i64)> {
+        let (spec, index) = self.controls().find(id).ok_or(Errno::EINVAL)?;
+        let value = match index {
+            Some(index) => self.with_state(file, |state, _| state.controls.map(|v| v.get(index)))?.ok_or(Errno::EBADF)?,
+            None => 0,
+        };
+        Ok((spec, value))
+    }
+}
+
+impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> DeviceIoctls
+    for CodecDevice<D, FILES, BUFFERS, EVENTS>
+{
+    fn api(&self) -> BufferApi {
+        self.info.api
+    }
+
+    fn wait_state(&self, file: FileId) -> Result<(bool, u32)> {
+        let nonblocking = self.with_state(file, |state, _| state.nonblocking)?;
+        Ok((nonblocking, self.slot(file)?.wake.load(Ordering::Acquire)))
+    }
+
+    fn wait_for_change(&self, file: FileId, seen: u32) {
+        if let Ok(slot) = self.slot(file) {
+            self.os.wait(&slot.wake, seen);
+        }
+    }
+
+    fn querycap(&self, file: FileId) -> Result<Capability> {
+        self.with_state(file, |_, _| ())?;
+        let device_caps = abi::V4L2_CAP_STREAMING
+            | match self.info.api {
+                BufferApi::SinglePlanar => abi::V4L2_CAP_VIDEO_M2M,
+                BufferApi::MultiPlanar => abi::V4L2_CAP_VIDEO_M2M_MPLANE,
+            };
+        Ok(Capability {
+            driver: self.info.driver,
+            card: self.info.card,
+            bus_info: self.info.bus_info,
+            capabilities: device_caps | abi::V4L2_CAP_DEVICE_CAPS,
+            device_caps,
+        })
+    }
+
+    fn enum_fmt(&self, file: FileId, dir: Direction, index: u32) -> Result<FormatDesc> {
+        self.with_state(file, |_, _| ())?;
+        // Formats with more planes than the node's API carries are skipped.
+        let mut seen = 0;
+        for i in 0.. {
+            let desc = match self.driver.enum_fmt(dir, i) {
+                Ok(desc) => desc,
+                Err(_) => return Err(Errno::EINVAL),
+            };
+            let mut probe = PixFormat::empty();
+            probe.pixelformat = desc.pixelformat;
+            let usable = match self.info.api {
+                BufferApi::MultiPlanar => true,
+                BufferApi::SinglePlanar => {
+                    let formats = self.with_state(file, |state, _| state.formats)?;
+                    self.with_context(file, |ctx| self.driver.try_fmt(ctx, &formats, dir, &mut probe)).is_ok()
+                        && probe.pixelformat == desc.pixelformat
+                        && probe.num_planes == 1
+                }
+            };
+            if usable {
+                if seen == index {
+                    return Ok(desc);
+                }
+                seen += 1;
+            }
+        }
+        Err(Errno::EINVAL)
+    }
+
+    fn g_fmt(&self, file: FileId, dir: Direction) -> Result<PixFormat> {
+        self.with_state(file, |state, _| *state.formats.get(dir))
+    }
+
+    fn s_fmt(&self, file: FileId, dir: Direction, fmt: PixFormat, set: bool) -> Result<PixFormat> {
+        if set {
+            self.check_priority(file)?;
+        }
+        let fmt = self.tried_format(file, dir, fmt)?;
+        if !set {
+            return Ok(fmt);
+        }
+        let (busy, mut formats) = self.with_state(file, |state, _| (state.queue(dir).count() > 0, state.formats))?;
+        if busy {
+            return Err(Errno::EBUSY);
+        }
+        *formats.get_mut(dir) = fmt;
+        self.with_context(file, |ctx| self.driver.s_fmt(ctx, dir, &mut formats))?;
+        self.with_state(file, |state, _| {
+            // The other queue's format may only follow if it has no buffers yet.
+            let other = dir.other();
+            if state.queue(other).count() > 0 {
+                *formats.get_mut(other) = *state.formats.get(other);
+            }
+            state.formats = formats;
+            if dir == Direction::Capture {
+                state.compose = None;
+            }
+        })?;
+        Ok(*formats.get(dir))
+    }
+
+    fn reqbufs(&self, file: FileId, dir: Direction, memory: Memory, count: u32) -> Result<Allocation> {
+        self.check_priority(file)?;
+        self.check_memory(memory)?;
+        let caps = self.buffer_caps();
+        let made = self.with_state(file, |state, _| {
+            if state.queue(dir).is_streaming() {
+                return Err(Errno::EBUSY);
+            }
+            let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
+            self.release_queue(state, dir);
+            if count == 0 {
+                return Ok(0);
+            }
+            let (_, made) = state.queue(dir).allocate(memory, count as usize, &sizes[..planes], self.arena)?;
+            Ok(made)
+        })??;
+        Ok(Allocation { index: 0, count: made as u32, capabilities: caps })
+    }
+
+    fn create_bufs(&self, file: FileId, dir: Direction, memory: Memory, count: u32, fmt: PixFormat) -> Result<Allocation> {
+        self.check_priority(file)?;
+        self.check_memory(memory)?;
+        let caps = self.buffer_caps();
+        let fmt_given = fmt;
+        self.with_state(file, |state, _| {
+            let queue_memory = state.queue(dir).memory();
+            let first = state.queue(dir).count() as u32;
+            if count == 0 {
+                return Ok(Allocation { index: first, count: 0, capabilities: caps });
+            }
+            if queue_memory.is_some_and(|m| m != memory) {
+                return Err(Errno::EINVAL);
+            }
+            let current = *state.formats.get(dir);
+            let (needed, planes) = FrameQueue::<BUFFERS>::plane_sizes(&current);
+            let (given, given_planes) = FrameQueue::<BUFFERS>::plane_sizes(&fmt_given);
+            if given_planes != planes || given.iter().zip(&needed).take(planes).any(|(g, n)| g < n) {
+                return Err(Errno::EINVAL);
+            }
+            let (index, made) = state.queue(dir).allocate(memory, count as usize, &given[..planes], self.arena)?;
+            Ok(Allocation { index: index as u32, count: made as u32, capabilities: caps })
+        })?
+    }
+
+    fn querybuf(&self, file: FileId, dir: Direction, index: u32) -> Result<BufferStatus> {
+        self.with_state(file, |state, _| state.queue(dir).status(index as usize))?
+    }
+
+    fn prepare_buf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
+        self.with_state(file, |state, _| {
+            let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
+            state.queue(dir).prepare(&req, &sizes[..planes])
+        })?
+    }
+
+    fn qbuf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
+        let status = self.with_state(file, |state, cs| {
+            let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
+            let status = state.queue(dir).queue(&req, &sizes[..planes])?;
+            if dir == Direction::Capture {
+                self.complete_pending_last(state);
+            }
+            let scheduled = self.try_schedule(file.slot, state, cs);
+            Ok::<_, Errno>((status, scheduled))
+        })??;
+        if status.1 {
+            self.signal_worker();
+        }
+        self.notify(file.slot);
+        Ok(status.0)
+    }
+
+    fn dqbuf(&self, file: FileId, dir: Direction, memory: Memory) -> Result<BufferStatus> {
+        self.with_state(file, |state, _| {
+            let queue = state.queue(dir);
+            if queue.memory().is_some_and(|m| m != memory) {
+                return Err(Errno::EINVAL);
+            }
+            queue.dequeue()
+        })?
+    }
+
+    fn streamon(&self, file: FileId, dir: Direction) -> Result<()> {
+        self.check_priority(file)?;
+        let (already, formats) = self.with_state(file, |state, _| {
+            let queue = state.queue(dir);
+            if queue.count() == 0 {
+                return Err(Errno::EINVAL);
+            }
+            Ok((queue.is_streaming(), state.formats))
+        })??;
+        if already {
+            return Ok(());
+        }
+        self.with_context(file, |ctx| self.driver.streamon(ctx, dir, &formats))?;
+        let scheduled = self.with_state(file, |state, cs| {
+            state.queue(dir).stream_on()?;
+            if dir == Direction::Capture {
+                state.capture_setup_pending = false;
+            }
+            Ok::<_, Errno>(self.try_schedule(file.slot, state, cs))
+        })??;
+        if scheduled {
+            self.signal_worker();
+        }
+        self.notify(file.slot);
+        Ok(())
+    }
+
+    fn streamoff(&self, file: FileId, dir: Direction) -> Result<()> {
+        self.check_priority(file)?;
+        self.stop_queue(file, dir)
+    }
+
+    fn g_parm(&self, file: FileId, dir: Direction) -> Result<StreamParm> {
+        self.with_context(file, |ctx| self.driver.g_parm(ctx, dir))
+    }
+
+    fn s_parm(&self, file: FileId, dir: Direction, mut parm: StreamParm) -> Result<StreamParm> {
+        self.check_priority(file)?;
+        self.with_context(file, |ctx| self.driver.s_parm(ctx, dir, &mut parm))?;
+        Ok(parm)
+    }
+
+    fn g_selection(&self, file: FileId, dir: Direction, target: u32) -> Result<Rect> {
+        let formats = self.with_state(file, |state, _| state.formats)?;
+        match self.with_context(file, |ctx| self.driver.g_selection(ctx, &formats, dir, target)) {
+            Err(Errno::ENOTTY) => self.default_selection(file, dir, target),
+            other => other,
+        }
+    }
+
+    fn s_selection(&self, file: FileId, dir: Direction, target: u32, _flags: u32, mut rect: Rect) -> Result<Rect> {
+        self.check_priority(file)?;
+        let formats = self.with_state(file, |state, _| state.formats)?;
+        self.with_context(file, |ctx| self.driver.s_selection(ctx, &formats, dir, target, &mut rect))?;
+        Ok(rect)
+    }
+
+    fn enum_framesizes(&self, file: FileId, pixelformat: FourCc, index: u32) -> Result<FrameSize> {
+        self.with_state(file, |_, _| ())?;
+        self.driver.enum_framesizes(pixelformat, index)
+    }
+
+    fn enum_frameintervals(&self, file: FileId, pixelformat: FourCc, width: u32, height: u32, index: u32) -> Result<Fraction> {
+        self.with_state(file, |_, _| ())?;
+        self.driver.enum_frameintervals(pixelformat, width, height, index)
+    }
+
+    fn query_control(&self, file: FileId, id: u32) -> Result<ControlSpec> {
+        self.with_state(file, |_, _| ())?;
+        let next = abi::V4L2_CTRL_FLAG_NEXT_CTRL | abi::V4L2_CTRL_FLAG_NEXT_COMPOUND;
+        let controls = self.controls();
+        if id & next == 0 {
+            return controls.find(id).map(|(spec, _)| spec).ok_or(Errno::EINVAL);
+        }
+        // There are no compound controls: NEXT_COMPOUND alone finds nothing.
+        if id & abi::V4L2_CTRL_FLAG_NEXT_CTRL == 0 {
+            return Err(Errno::EINVAL);
+        }
+        controls.next_after(id & !next).ok_or(Errno::EINVAL)
+    }
+
+    fn querymenu(&self, file: FileId, id: u32, index: u32) -> Result<&'static str> {
+        let (spec, _) = self.current_control(file, id)?;
+        spec.menu_name(i64::from(index)).ok_or(Errno::EINVAL)
+    }
+
+    fn g_ctrl(&self, file: FileId, id: u32) -> Result<i64> {
+        let (spec, value) = self.current_control(file, id)?;
+        if spec.flags & abi::V4L2_CTRL_FLAG_WRITE_ONLY != 0 {
+            return Err(Errno::EACCES);
+        }
+        Ok(value)
+    }
+
+    fn s_ctrl(&self, file: FileId, id: u32, value: i64) -> Result<i64> {
+        let (spec, _) = self.current_control(file, id)?;
+        self.check_priority(file)?;
+        if spec.flags & abi::V4L2_CTRL_FLAG_READ_ONLY != 0 {
+            return Err(Errno::EACCES);
+        }
+        let value = spec.validate(value)?;
+        self.with_context(file, |ctx| self.driver.s_ctrl(ctx, id, value))?;
+        self.store_control(file, &spec, value)?;
+        Ok(value)
+    }
+
+    fn ext_ctrls(
+        &self,
+        file: FileId,
+        op: ExtControlsOp,
+        which: u32,
+        controls: &mut dyn ExtControlArray,
+    ) -> core::result::Result<(), (Errno, u32)> {
+        let count = controls.len() as u32;
+        let fail = |errno| Err((errno, count));
+        let set = self.controls();
+        let class_which = which != 0 && which != abi::V4L2_CTRL_WHICH_DEF_VAL;
+        if which == abi::V4L2_CTRL_WHICH_REQUEST_VAL {
+            return fail(Errno::EINVAL);
+        }
+        if class_which && !set.knows_class(which & 0x0fff_0000) {
+            return fail(Errno::EINVAL);
+        }
+        if count == 0 {
+            return Ok(());
+        }
+        if op != ExtControlsOp::Get && which == abi::V4L2_CTRL_WHICH_DEF_VAL {
+            return fail(Errno::EINVAL);
+        }
+        if op == ExtControlsOp::Set {
+            if let Err(errno) = self.check_priority(file) {
+                return fail(errno);
+            }
+        }
+        // Validate every ID first: nothing is read or changed if one is bad.
+        for i in 0..controls.len() {
+            let id = controls.id(i);
+            let class_ok = !class_which || id & 0x0fff_0000 == which;
+            if set.find(id).is_none() || !class_ok {
+                return Err((Errno::EINVAL, if op == ExtControlsOp::Get { count } else { i as u32 }));
+            }
+        }
+                match op {
+            ExtControlsOp::Get => {
+                for i in 0..controls.len() {
+                    let Some((spec, _)) = set.find(controls.id(i)) else { return fail(Errno::EINVAL) };
+                    if spec.flags & abi::V4L2_CTRL_FLAG_WRITE_ONLY != 0 {
+                        return fail(Errno::EACCES);
+                    }
+                }
+                for i in 0..controls.len() {
+                    let Some((spec, _)) = set.find(controls.id(i)) else { return fail(Errno::EINVAL) };
+                    let value = if which == abi::V4L2_CTRL_WHICH_DEF_VAL {
+                        spec.default
+                    } else {
+                        match self.current_control(file, spec.id) {
+                            Ok((_, value)) => value,
+                            Err(errno) => return Err((errno, i as u32)),
+                        }
+                    };
+                    controls.set_value(i, spec.kind == ControlKind::Integer64, value);
+                }
+                Ok(())
+            }
+            ExtControlsOp::Try | ExtControlsOp::Set => {
+                let report = |i: usize| if op == ExtControlsOp::Set { count } else { i as u32 };
+                for i in 0..controls.len() {
+                    let Some((spec, _)) = set.find(controls.id(i)) else { return fail(Errno::EINVAL) };
+                    if spec.flags & abi::V4L2_CTRL_FLAG_READ_ONLY != 0 {
+                        return Err((Errno::EACCES, report(i)));
+                    }
+                    let wide = spec.kind == ControlKind::Integer64;
+                    match spec.validate(controls.value(i, wide)) {
+                        Ok(value) if op == ExtControlsOp::Try => controls.set_value(i, wide, value),
+                        Ok(_) => {}
+                        Err(errno) => return Err((errno, report(i))),
+                    }
+                }
+                if op == ExtControlsOp::Try {
+                    return Ok(());
+                }
+                for i in 0..controls.len() {
+                    let Some((spec, _)) = set.find(controls.id(i)) else { return fail(Errno::EINVAL) };
+                    let wide = spec.kind == ControlKind::Integer64;
+                    let result = spec.validate(controls.value(i, wide)).and_then(|value| {
+                        self.with_context(file, |ctx| self.driver.s_ctrl(ctx, spec.id, value))?;
+                        self.store_control(file, &spec, value)?;
+                        Ok(value)
+                    });
+                    match result {
+                        Ok(value) => controls.set_value(i, wide, value),
+                        Err(errno) => return Err((errno, i as u32)),
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn subscribe_event(&self, file: FileId, event_type: u32, id: u32, flags: u32) -> Result<()> {
+        let decoder = self.info.kind == CodecKind::Decoder;
+        let initial = match event_type {
+            abi::V4L2_EVENT_EOS => None,
+            abi::V4L2_EVENT_SOURCE_CHANGE if decoder => None,
+            abi::V4L2_EVENT_CTRL => {
+                let (spec, value) = self.current_control(file, id)?;
+                let mut changes = abi::V4L2_EVENT_CTRL_CH_FLAGS;
+                if spec.flags & abi::V4L2_CTRL_FLAG_WRITE_ONLY == 0 {
+                    changes |= abi::V4L2_EVENT_CTRL_CH_VALUE;
+                }
+                (flags & abi::V4L2_EVENT_SUB_FL_SEND_INITIAL != 0).then(|| Self::ctrl_event_payload(&spec, changes, value))
+            }
+            _ => return Err(Errno::EINVAL),
+        };
+        let now = self.os_now();
+        self.with_state(file, |state, _| {
+            let fresh = state.events.subscription_flags(event_type, id).is_none();
+            state.events.subscribe(event_type, id, flags)?;
+            if let (true, Some(event)) = (fresh, initial) {
+                state.events.queue(event, now);
+            }
+            Ok::<_, Errno>(())
+        })??;
+        self.notify(file.slot);
+        Ok(())
+    }
+
+    fn unsubscribe_event(&self, file: FileId, event_type: u32, id: u32) -> Result<()> {
+        self.with_state(file, |state, _| state.events.unsubscribe(event_type, id))
+    }
+
+    fn dqevent(&self, file: FileId) -> Result<DequeuedEvent> {
+        self.with_state(file, |state, _| state.events.dequeue().ok_or(Errno::ENOENT))?
+    }
+
+    fn codec_command(&self, file: FileId, cmd: CommandRequest) -> Result<u32> {
+        let (stop, start) = match (self.info.kind, cmd.encoder) {
+            (CodecKind::Encoder, true) => (abi::V4L2_ENC_CMD_STOP, abi::V4L2_ENC_CMD_START),
+            (CodecKind::Decoder, false) => (abi::V4L2_DEC_CMD_STOP, abi::V4L2_DEC_CMD_START),
+            _ => return Err(Errno::ENOTTY),
+        };
+        let command = match cmd.cmd {
+            c if c == stop => CodecCommand::Stop,
+            c if c == start => CodecCommand::Start,
+            _ => return Err(Errno::EINVAL),
+        };
+        if cmd.try_only {
+            return Ok(0);
+        }
+        self.check_priority(file)?;
+        let changed = self.with_state(file, |state, _| {
+            let [output, capture] = &state.queues;
+            if !output.is_streaming() || !capture.is_streaming() {
+                return Ok(false);
+            }
+            let draining = matches!(state.drain, Drain::Stopping { .. } | Drain::Draining | Drain::LastPending);
+            match command {
+                CodecCommand::Stop if draining => return Err(Errno::EBUSY),
+                CodecCommand::Stop if state.drain == Drain::Stopped => return Ok(false),
+                CodecCommand::Stop => {
+                    let left = state.queues[Direction::Output.index()].queued_count();
+                    state.drain = if left == 0 { Drain::Draining } else { Drain::Stopping { outputs_left: left } };
+                }
+                CodecCommand::Start if draining => return Err(Errno::EBUSY),
+                CodecCommand::Start => {
+                    if state.drain == Drain::Stopped {
+                        state.drain = Drain::Idle;
+                        state.queue(Direction::Capture).clear_last_dequeued();
+                    }
+                }
+            }
+            Ok(true)
+        })??;
+        if changed {
+            self.with_context(file, |ctx| self.driver.command(ctx, command))?;
+            let scheduled = self.with_state(file, |state, cs| self.try_schedule(file.slot, state, cs)).unwrap_or(false);
+            let pending = critical_section::with(|cs| self.scheduler.borrow_ref(cs).len > 0);
+            if scheduled || pending {
+                self.signal_worker();
+            }
+            self.notify(file.slot);
+        }
+        Ok(0)
+    }
+
+    fn g_priority(&self, file: FileId) -> Result<u32> {
+        self.with_state(file, |state, _| state.priority)
+    }
+
+    fn s_priority(&self, file: FileId, priority: u32) -> Result<()> {
+        if !(abi::V4L2_PRIORITY_BACKGROUND..=abi::V4L2_PRIORITY_RECORD).contains(&priority) {
+            return Err(Errno::EINVAL);
+        }
+        let mine = self.with_state(file, |state, _| state.priority)?;
+        if priority == abi::V4L2_PRIORITY_RECORD && mine != abi::V4L2_PRIORITY_RECORD && self.highest_priority() == abi::V4L2_PRIORITY_RECORD {
+            return Err(Errno::EBUSY);
+        }
+        self.with_state(file, |state, _| state.priority = priority)
+    }
+}

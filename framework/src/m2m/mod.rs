@@ -1,0 +1,663 @@
+//! The memory-to-memory codec layer: [`CodecDevice`] (one per registered node) and its
+//! per-open codec files, each with an OUTPUT and a CAPTURE queue, formats, controls and
+//! events; the stateful codec rules (commit points, drain, seek, source change); and the
+//! job scheduler through which one engine serves many files, one job at a time.
+
+mod handle;
+mod ioctls;
+
+pub use handle::{ContextHandle, Job};
+
+use core::cell::RefCell;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use critical_section::{CriticalSection, Mutex};
+
+use crate::buffer::{ActiveBuffer, Completion, DoneFlags, Timestamp};
+use crate::ctrl::{ControlSet, ControlValues};
+use crate::error::{Errno, Result};
+use crate::event::{Event, EventQueue};
+use crate::fmt::debug;
+use crate::format::{Direction, Formats, PixFormat, Rect};
+use crate::memory::{ArenaRegion, BufferArena};
+use crate::node::{FileId, Mapping, OpenFlags, PollEvents, VideoNode};
+use crate::ops::{CodecOps, DeviceInfo, JobStatus, QueueStatus};
+use crate::os::OsGlue;
+use crate::queue::FrameQueue;
+use crate::sync::SleepMutex;
+
+use handle::JobPort;
+
+/// Regions still mapped by applications after their buffers were freed, released at munmap.
+const ORPHANS: usize = 64;
+
+/// Where a drain (STOP command) stands.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Drain {
+    /// No drain.
+    Idle,
+    /// STOP received; `outputs_left` OUTPUT buffers queued before it are still to be taken.
+    Stopping { outputs_left: usize },
+    /// Every OUTPUT buffer before STOP was taken; the driver flushes.
+    Draining,
+    /// The driver finished; the next CAPTURE buffer will be the empty LAST one.
+    LastPending,
+    /// The LAST buffer was completed; jobs wait for START or STREAMOFF.
+    Stopped,
+}
+
+/// Per-file state guarded by a critical section (shared with completion paths).
+struct FileState<const B: usize, const E: usize> {
+    open: bool,
+    generation: u32,
+    nonblocking: bool,
+    queues: [FrameQueue<B>; 2],
+    formats: Formats,
+    compose: Option<Rect>,
+    controls: Option<ControlValues>,
+    events: EventQueue<E>,
+    drain: Drain,
+    /// The next queued CAPTURE buffer ends the stream before a resolution change.
+    source_change_last: bool,
+    capture_setup_pending: bool,
+    job_queued: bool,
+    job_running: bool,
+    priority: u32,
+}
+
+impl<const B: usize, const E: usize> FileState<B, E> {
+    const fn new() -> Self {
+        Self {
+            open: false,
+            generation: 0,
+            nonblocking: false,
+            queues: [FrameQueue::new(Direction::Output), FrameQueue::new(Direction::Capture)],
+            formats: Formats { output: PixFormat::empty(), capture: PixFormat::empty() },
+            compose: None,
+            controls: None,
+            events: EventQueue::new(),
+            drain: Drain::Idle,
+            source_change_last: false,
+            capture_setup_pending: false,
+            job_queued: false,
+            job_running: false,
+            priority: crate::abi::V4L2_PRIORITY_DEFAULT,
+        }
+    }
+
+    fn queue(&mut self, dir: Direction) -> &mut FrameQueue<B> {
+        &mut self.queues[dir.index()]
+    }
+
+    fn status(&self) -> QueueStatus {
+        let [output, capture] = &self.queues;
+        QueueStatus {
+            output_queued: output.queued_count(),
+            capture_queued: capture.queued_count(),
+            output_streaming: output.is_streaming(),
+            capture_streaming: capture.is_streaming(),
+            draining: self.drain == Drain::Draining,
+            capture_setup_pending: self.capture_setup_pending,
+        }
+    }
+
+    /// Whether the drain state or a pending LAST buffer holds jobs back.
+    fn jobs_held(&self) -> bool {
+        matches!(self.drain, Drain::LastPending | Drain::Stopped) || self.source_change_last
+    }
+
+    fn poll(&self, requested: PollEvents) -> PollEvents {
+        let mut ready = PollEvents::empty();
+        let data = PollEvents::POLLIN | PollEvents::POLLOUT | PollEvents::POLLRDNORM | PollEvents::POLLWRNORM;
+        if requested.intersects(data) {
+            let [output, capture] = &self.queues;
+            let idle = |q: &FrameQueue<B>| q.queued_count() + q.active_count() + q.done_count() == 0;
+            let output_dead = !output.is_streaming() || idle(output);
+            let capture_dead = !capture.is_streaming() || (idle(capture) && !capture.last_dequeued());
+            if output_dead && capture_dead {
+                ready |= PollEvents::POLLERR;
+            } else {
+                if output.done_count() > 0 {
+                    ready |= PollEvents::POLLOUT | PollEvents::POLLWRNORM;
+                }
+                if capture.done_count() > 0 || capture.last_dequeued() {
+                    ready |= PollEvents::POLLIN | PollEvents::POLLRDNORM;
+                }
+            }
+        }
+        if self.events.pending() > 0 {
+            ready |= PollEvents::POLLPRI;
+        }
+        ready & (requested | PollEvents::POLLERR)
+    }
+}
+
+/// One slot of the device's file table.
+struct FileSlot<C, const B: usize, const E: usize> {
+    /// Serialises ioctls on the file (released while a blocking call waits).
+    ioctl_lock: SleepMutex<()>,
+    /// The driver's context; also held by the worker during `device_run`.
+    context: SleepMutex<Option<C>>,
+    state: Mutex<RefCell<FileState<B, E>>>,
+    /// Bumped on every readiness change.
+    wake: AtomicU32,
+}
+
+impl<C, const B: usize, const E: usize> FileSlot<C, B, E> {
+    const fn new() -> Self {
+        Self {
+            ioctl_lock: SleepMutex::new(()),
+            context: SleepMutex::new(None),
+            state: Mutex::new(RefCell::new(FileState::new())),
+            wake: AtomicU32::new(0),
+        }
+    }
+}
+
+/// The job queue: files ready to run, and the one running.
+struct Scheduler<const F: usize> {
+    ready: [u16; F],
+    head: usize,
+    len: usize,
+    running: Option<u16>,
+}
+
+impl<const F: usize> Scheduler<F> {
+    const fn new() -> Self {
+        Self { ready: [0; F], head: 0, len: 0, running: None }
+    }
+
+    fn push(&mut self, slot: u16) {
+        if self.len < F {
+            self.ready[(self.head + self.len) % F] = slot;
+            self.len += 1;
+        }
+    }
+
+    fn pop(&mut self) -> Option<u16> {
+        if self.len == 0 {
+            return None;
+        }
+        let slot = self.ready[self.head];
+        self.head = (self.head + 1) % F;
+        self.len -= 1;
+        Some(slot)
+    }
+}
+
+/// A memory-to-memory codec device node: the driver `D`, up to `FILES` open files, up to
+/// `BUFFERS` buffers per queue, and `EVENTS` pending events per subscription.
+///
+/// Build it in a `static` with [`CodecDevice::new`], register it in a
+/// [`Registry`](crate::Registry), and have the board's worker call
+/// [`CodecDevice::run_jobs`] whenever [`CodecDevice::job_signal`] changes.
+pub struct CodecDevice<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> {
+    driver: D,
+    info: DeviceInfo,
+    os: &'static dyn OsGlue,
+    arena: &'static dyn BufferArena,
+    files: [FileSlot<D::Context, BUFFERS, EVENTS>; FILES],
+    scheduler: Mutex<RefCell<Scheduler<FILES>>>,
+    job_signal: AtomicU32,
+    orphans: Mutex<RefCell<[Option<ArenaRegion>; ORPHANS]>>,
+}
+
+impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> CodecDevice<D, FILES, BUFFERS, EVENTS> {
+    /// A device with no open files; usable in a `static` initialiser.
+    pub const fn new(driver: D, info: DeviceInfo, os: &'static dyn OsGlue, arena: &'static dyn BufferArena) -> Self {
+        assert!(FILES > 0 && FILES <= u16::MAX as usize, "FILES must be between 1 and 65535");
+        assert!(EVENTS > 0, "EVENTS must be at least 1");
+        Self {
+            driver,
+            info,
+            os,
+            arena,
+            files: [const { FileSlot::new() }; FILES],
+            scheduler: Mutex::new(RefCell::new(Scheduler::new())),
+            job_signal: AtomicU32::new(0),
+            orphans: Mutex::new(RefCell::new([None; ORPHANS])),
+        }
+    }
+
+    /// The driver (lower half).
+    pub fn driver(&self) -> &D {
+        &self.driver
+    }
+
+    /// The device's static description.
+    pub fn info(&self) -> &DeviceInfo {
+        &self.info
+    }
+
+    /// The word the board's worker waits on: bumped whenever a job may be ready.
+    pub fn job_signal(&self) -> &AtomicU32 {
+        &self.job_signal
+    }
+
+    /// Number of files open now.
+    pub fn open_files(&self) -> usize {
+        self.files.iter().filter(|f| critical_section::with(|cs| f.state.borrow_ref(cs).open)).count()
+    }
+
+    fn controls(&self) -> ControlSet {
+        ControlSet::new(self.driver.controls())
+    }
+
+    fn slot(&self, file: FileId) -> Result<&FileSlot<D::Context, BUFFERS, EVENTS>> {
+        self.files.get(usize::from(file.slot)).ok_or(Errno::EBADF)
+    }
+
+    /// Runs `f` on the state of `file` inside a critical section; `EBADF` for a file that
+    /// is not open (or a stale id).
+    fn with_state<R>(&self, file: FileId, f: impl FnOnce(&mut FileState<BUFFERS, EVENTS>, CriticalSection<'_>) -> R) -> Result<R> {
+        let slot = self.slot(file)?;
+        critical_section::with(|cs| {
+            let mut state = slot.state.borrow_ref_mut(cs);
+            if !state.open || state.generation != file.generation {
+                return Err(Errno::EBADF);
+            }
+            Ok(f(&mut state, cs))
+        })
+    }
+
+    /// Tells waiters and pollers of `slot` that its readiness may have changed.
+    fn notify(&self, slot: u16) {
+        if let Some(file) = self.files.get(usize::from(slot)) {
+            file.wake.fetch_add(1, Ordering::Release);
+            self.os.wake_all(&file.wake);
+        }
+    }
+
+    fn signal_worker(&self) {
+        self.job_signal.fetch_add(1, Ordering::Release);
+        self.os.wake_all(&self.job_signal);
+    }
+
+    /// Queues `slot` for a job if it is ready (inside the caller's critical section).
+    fn try_schedule(&self, slot: u16, state: &mut FileState<BUFFERS, EVENTS>, cs: CriticalSection<'_>) -> bool {
+        if state.job_queued || state.job_running || state.jobs_held() || !self.driver.job_ready(&state.status()) {
+            return false;
+        }
+        state.job_queued = true;
+        self.scheduler.borrow_ref_mut(cs).push(slot);
+        true
+    }
+
+    /// The LAST CAPTURE buffer was completed: a drain ends with EOS, a source change only
+    /// clears its mark.
+    fn last_buffer_done(state: &mut FileState<BUFFERS, EVENTS>, now: u64) {
+        state.source_change_last = false;
+        if matches!(state.drain, Drain::Stopping { .. } | Drain::Draining | Drain::LastPending) {
+            state.drain = Drain::Stopped;
+            state.events.queue(Event::Eos, now);
+        }
+    }
+
+    /// Completes the next queued CAPTURE buffer as an empty LAST one if one is queued.
+    fn complete_pending_last(&self, state: &mut FileState<BUFFERS, EVENTS>) -> bool {
+        let pending = state.drain == Drain::LastPending || state.source_change_last;
+        if pending && state.queue(Direction::Capture).complete_next_empty(DoneFlags::LAST, Timestamp(0)) {
+            Self::last_buffer_done(state, self.os_now());
+            true
+        } else {
+            false
+        }
+    }
+
+    fn os_now(&self) -> u64 {
+        self.os.monotonic_ns()
+    }
+
+    /// Runs jobs until none is ready or a job is left running on the engine. Call it from
+    /// the board's worker (never from an interrupt handler: it takes sleeping locks).
+    pub fn run_jobs(&'static self) {
+        loop {
+            let next = critical_section::with(|cs| {
+                let mut sched = self.scheduler.borrow_ref_mut(cs);
+                if sched.running.is_some() {
+                    return None;
+                }
+                let slot = sched.pop()?;
+                sched.running = Some(slot);
+                Some(slot)
+            });
+            let Some(slot) = next else { return };
+            let file = &self.files[usize::from(slot)];
+            let mut context = file.context.lock(self.os);
+            // Re-check under the context lock: the file may have stopped or closed.
+            let job = critical_section::with(|cs| {
+                let mut state = file.state.borrow_ref_mut(cs);
+                state.job_queued = false;
+                let status = state.status();
+                if !state.open || state.jobs_held() || !self.driver.job_ready(&status) {
+                    return None;
+                }
+                state.job_running = true;
+                Some((state.generation, state.formats, status))
+            });
+            let outcome = match (job, context.as_mut()) {
+                (Some((generation, formats, status)), Some(ctx)) => {
+                    let handle = ContextHandle { port: self, slot, generation };
+                    let job = Job { handle, formats: &formats, status };
+                    Some((generation, self.driver.device_run(ctx, job)))
+                }
+                _ => None,
+            };
+            drop(context);
+            match outcome {
+                Some((generation, JobStatus::Finished)) => self.finish_job(slot, generation),
+                Some((_, JobStatus::Running)) => {}
+                None => {
+                    critical_section::with(|cs| {
+                        let mut state = file.state.borrow_ref_mut(cs);
+                        state.job_running = false;
+                        self.scheduler.borrow_ref_mut(cs).running = None;
+                    });
+                    self.notify(slot);
+                }
+            }
+        }
+    }
+
+    fn finish_job(&self, slot: u16, generation: u32) {
+        let Some(file) = self.files.get(usize::from(slot)) else { return };
+        let requeued = critical_section::with(|cs| {
+            let mut sched = self.scheduler.borrow_ref_mut(cs);
+            if sched.running != Some(slot) {
+                return false;
+            }
+            sched.running = None;
+            drop(sched);
+            let mut state = file.state.borrow_ref_mut(cs);
+            if state.generation != generation || !state.job_running {
+                return false;
+            }
+            state.job_running = false;
+            for dir in [Direction::Output, Direction::Capture] {
+                let reclaimed = state.queue(dir).reclaim_active();
+                if reclaimed > 0 {
+                    debug!("job ended with {} buffers still held by the driver", reclaimed);
+                }
+            }
+            self.try_schedule(slot, &mut state, cs)
+        });
+        self.notify(slot);
+        if requeued || critical_section::with(|cs| self.scheduler.borrow_ref(cs).len > 0) {
+            self.signal_worker();
+        }
+    }
+
+    /// Stops queue `dir` of `file`: no new jobs, the running one aborted and waited for,
+    /// then every queued and done buffer returns to the application.
+    fn stop_queue(&self, file: FileId, dir: Direction) -> Result<()> {
+        let slot = self.slot(file)?;
+        let running = self.with_state(file, |state, _| {
+            state.queue(dir).halt();
+            state.job_running
+        })?;
+        if running {
+            if let Some(ctx) = slot.context.lock(self.os).as_mut() {
+                self.driver.job_abort(ctx);
+            }
+            loop {
+                let seen = slot.wake.load(Ordering::Acquire);
+                if !self.with_state(file, |state, _| state.job_running)? {
+                    break;
+                }
+                self.os.wait(&slot.wake, seen);
+            }
+        }
+        self.with_state(file, |state, _| {
+            let queue = state.queue(dir);
+            queue.reclaim_active();
+            queue.stream_off();
+            state.drain = Drain::Idle;
+            state.source_change_last = false;
+        })?;
+        if let Some(ctx) = slot.context.lock(self.os).as_mut() {
+            self.driver.streamoff(ctx, dir);
+        }
+        self.notify(file.slot);
+        Ok(())
+    }
+
+    fn free_or_orphan(&self, region: ArenaRegion, orphaned: bool) {
+        if !orphaned {
+            self.arena.free(region);
+            return;
+        }
+        let kept = critical_section::with(|cs| {
+            let mut orphans = self.orphans.borrow_ref_mut(cs);
+            orphans.iter_mut().find(|o| o.is_none()).map(|slot| *slot = Some(region)).is_some()
+        });
+        if !kept {
+            // No room to remember it: never reuse the region rather than risk aliasing.
+            crate::fmt::warning!("orphan table full; leaking a still-mapped buffer region");
+        }
+    }
+
+    /// Releases the buffers of one queue of a file, orphaning regions still mapped.
+    fn release_queue(&self, state: &mut FileState<BUFFERS, EVENTS>, dir: Direction) {
+        state.queue(dir).release(self.arena, &mut |region| self.free_or_orphan(region, true));
+    }
+}
+
+impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> VideoNode
+    for CodecDevice<D, FILES, BUFFERS, EVENTS>
+{
+    fn open(&'static self, flags: OpenFlags) -> Result<FileId> {
+        let defaults = self.driver.default_formats();
+        let controls = self.controls().defaults(self.info.min_output_buffers, self.info.min_capture_buffers);
+        let claimed = critical_section::with(|cs| {
+            self.files.iter().enumerate().find_map(|(i, file)| {
+                let mut state = file.state.borrow_ref_mut(cs);
+                if state.open || state.job_running {
+                    return None;
+                }
+                let generation = state.generation.wrapping_add(1);
+                *state = FileState::new();
+                state.open = true;
+                state.generation = generation;
+                state.nonblocking = flags.contains(OpenFlags::NONBLOCK);
+                state.formats = defaults;
+                state.controls = Some(controls);
+                Some(FileId { slot: i as u16, generation })
+            })
+        });
+        let file = claimed.ok_or(Errno::EMFILE)?;
+        let slot = self.slot(file)?;
+        match self.driver.open() {
+            Ok(ctx) => {
+                *slot.context.lock(self.os) = Some(ctx);
+                debug!("open slot {} generation {}", file.slot, file.generation);
+                Ok(file)
+            }
+            Err(err) => {
+                let _ = self.with_state(file, |state, _| state.open = false);
+                Err(err)
+            }
+        }
+    }
+
+    fn close(&self, file: FileId) -> Result<()> {
+        let slot = self.slot(file)?;
+        let _serial = slot.ioctl_lock.lock(self.os);
+        self.stop_queue(file, Direction::Output)?;
+        self.stop_queue(file, Direction::Capture)?;
+        self.with_state(file, |state, _| {
+            self.release_queue(state, Direction::Output);
+            self.release_queue(state, Direction::Capture);
+            state.open = false;
+        })?;
+        if let Some(ctx) = slot.context.lock(self.os).take() {
+            self.driver.close(ctx);
+        }
+        self.notify(file.slot);
+        Ok(())
+    }
+
+    fn set_flags(&self, file: FileId, flags: OpenFlags) -> Result<()> {
+        self.with_state(file, |state, _| state.nonblocking = flags.contains(OpenFlags::NONBLOCK))
+    }
+
+    unsafe fn ioctl(&self, file: FileId, request: u32, arg: *mut core::ffi::c_void) -> Result<i32> {
+        let slot = self.slot(file)?;
+        self.with_state(file, |_, _| ())?;
+        let mut serial = slot.ioctl_lock.lock(self.os);
+        // SAFETY: the caller guarantees `arg` is NULL or valid for the size `request`
+        // encodes, which is exactly what the decoder requires.
+        unsafe { crate::node::ioctl::dispatch(self, file, request, arg, &mut serial) }
+    }
+
+    fn mmap(&self, file: FileId, offset: u64, len: usize) -> Result<Mapping> {
+        let region = self.with_state(file, |state, _| {
+            for queue in state.queues.iter_mut() {
+                if let Some((index, plane)) = queue.plane_for_offset(offset) {
+                    return queue.map(index, plane, len);
+                }
+            }
+            Err(Errno::EINVAL)
+        })??;
+        Ok(Mapping { region, ptr: self.arena.cpu_ptr(region) })
+    }
+
+    fn munmap(&self, region: ArenaRegion) {
+        let found = critical_section::with(|cs| {
+            self.files.iter().any(|file| {
+                let mut state = file.state.borrow_ref_mut(cs);
+                state.open && state.queues.iter_mut().any(|q| q.unmap(region))
+            })
+        });
+        if found {
+            return;
+        }
+        let orphan = critical_section::with(|cs| {
+            let mut orphans = self.orphans.borrow_ref_mut(cs);
+            orphans.iter_mut().find(|o| **o == Some(region)).map(|o| o.take()).is_some()
+        });
+        if orphan {
+            self.arena.free(region);
+        }
+    }
+
+    fn poll(&self, file: FileId, requested: PollEvents) -> Result<PollEvents> {
+        self.with_state(file, |state, _| state.poll(requested))
+    }
+
+    fn wait_word(&self, file: FileId) -> Result<&AtomicU32> {
+        self.with_state(file, |_, _| ())?;
+        Ok(&self.slot(file)?.wake)
+    }
+}
+
+impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> JobPort
+    for CodecDevice<D, FILES, BUFFERS, EVENTS>
+{
+    fn get_buf(&self, slot: u16, generation: u32, dir: Direction) -> Option<ActiveBuffer> {
+        let file = FileId { slot, generation };
+        self.with_state(file, |state, _| {
+            if !state.queue(dir).is_streaming() {
+                return None;
+            }
+            let buf = state.queue(dir).take(self.arena, slot, generation)?;
+            if dir == Direction::Output {
+                if let Drain::Stopping { outputs_left } = state.drain {
+                    let left = outputs_left.saturating_sub(1);
+                    state.drain = if left == 0 { Drain::Draining } else { Drain::Stopping { outputs_left: left } };
+                }
+            }
+            Some(buf)
+        })
+        .ok()
+        .flatten()
+    }
+
+    fn put_buf(&self, buf: ActiveBuffer, done: Completion) -> Result<()> {
+        let file = FileId { slot: buf.slot, generation: buf.generation };
+        let now = self.os_now();
+        self.with_state(file, |state, _| {
+            state.queue(buf.dir).complete(usize::from(buf.index), &done)?;
+            if buf.dir == Direction::Capture && done.flags.contains(DoneFlags::LAST) {
+                Self::last_buffer_done(state, now);
+            }
+            Ok(())
+        })??;
+        self.notify(buf.slot);
+        Ok(())
+    }
+
+    fn drained(&self, slot: u16, generation: u32) -> Result<()> {
+        let file = FileId { slot, generation };
+        self.with_state(file, |state, _| {
+            if matches!(state.drain, Drain::Stopping { .. } | Drain::Draining) {
+                state.drain = Drain::LastPending;
+                self.complete_pending_last(state);
+            }
+        })?;
+        self.notify(slot);
+        Ok(())
+    }
+
+    fn source_change(&self, slot: u16, generation: u32, capture: PixFormat) -> Result<()> {
+        let file = FileId { slot, generation };
+        let now = self.os_now();
+        self.with_state(file, |state, _| {
+            state.formats.capture = capture;
+            state.compose = None;
+            state.capture_setup_pending = true;
+            if state.queues[Direction::Capture.index()].is_streaming() {
+                state.source_change_last = true;
+                self.complete_pending_last(state);
+            }
+            state.events.queue(Event::SourceChange { changes: crate::abi::V4L2_EVENT_SRC_CH_RESOLUTION }, now);
+        })?;
+        self.notify(slot);
+        Ok(())
+    }
+
+    fn set_control(&self, slot: u16, generation: u32, id: u32, value: i64) -> Result<()> {
+        let file = FileId { slot, generation };
+        let (spec, Some(index)) = self.controls().find(id).ok_or(Errno::EINVAL)? else {
+            return Err(Errno::EINVAL);
+        };
+        let value = spec.validate(value)?;
+        let now = self.os_now();
+        self.with_state(file, |state, _| {
+            let Some(values) = state.controls.as_mut() else { return };
+            if values.get(index) != value {
+                values.set(index, value);
+                let payload = spec.event(crate::abi::V4L2_EVENT_CTRL_CH_VALUE, value);
+                state.events.queue(Event::Ctrl { id, payload }, now);
+            }
+        })?;
+        self.notify(slot);
+        Ok(())
+    }
+
+    fn set_compose(&self, slot: u16, generation: u32, rect: Rect) -> Result<()> {
+        self.with_state(FileId { slot, generation }, |state, _| state.compose = Some(rect))
+    }
+
+    fn queue_event(&self, slot: u16, generation: u32, event: Event) -> Result<()> {
+        let now = self.os_now();
+        self.with_state(FileId { slot, generation }, |state, _| {
+            state.events.queue(event, now);
+        })?;
+        self.notify(slot);
+        Ok(())
+    }
+
+    fn status(&self, slot: u16, generation: u32) -> Result<QueueStatus> {
+        self.with_state(FileId { slot, generation }, |state, _| state.status())
+    }
+
+    fn control(&self, slot: u16, generation: u32, id: u32) -> Result<i64> {
+        let (_, index) = self.controls().find(id).ok_or(Errno::EINVAL)?;
+        let index = index.ok_or(Errno::EACCES)?;
+        self.with_state(FileId { slot, generation }, |state, _| state.controls.map(|v| v.get(index)).ok_or(Errno::EBADF))?
+    }
+
+    fn job_finish(&self, slot: u16, generation: u32) {
+        self.finish_job(slot, generation);
+    }
+}

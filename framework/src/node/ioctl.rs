@@ -1,0 +1,729 @@
+//! The ioctl decoder: the only code that reads or writes application memory.
+//!
+//! For each request it checks the argument pointer, copies the argument in, validates
+//! every type, memory, index, count and nested pointer, calls the typed
+//! [`DeviceIoctls`] method, and copies the answer back. Unknown requests get `ENOTTY`
+//! and the argument is left untouched; a NULL argument gets `EFAULT`.
+
+use core::ffi::c_void;
+use core::ptr;
+
+use crate::abi::*;
+use crate::buffer::Timestamp;
+use crate::ctrl::{ControlKind, ControlSpec};
+use crate::error::{Errno, Result};
+use crate::event::Event;
+use crate::format::{BufferApi, Direction, FrameSize, PixFormat, PlaneFormat, Rect, MAX_PLANES};
+use crate::ops::StreamParm;
+use crate::queue::{BufState, BufferStatus, Memory, QueuePlane, QueueRequest};
+use crate::sync::SleepMutexGuard;
+
+use super::requests::{CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp};
+use super::FileId;
+
+/// The V4L2 API version reported by QUERYCAP: the Linux UAPI this implementation follows.
+const API_VERSION: u32 = (6 << 16) | (1 << 8);
+
+/// Decodes and performs ioctl `request` for `file`.
+///
+/// # Safety
+///
+/// `arg` is NULL or valid for reads and writes of `ioc_size(request)` bytes. Nested
+/// pointers (plane and control arrays) must, when not NULL, be valid for their declared
+/// element counts, as for a kernel's copy from user memory.
+pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
+    dev: &T,
+    file: FileId,
+    request: u32,
+    arg: *mut c_void,
+    serial: &mut SleepMutexGuard<'_, ()>,
+) -> Result<i32> {
+    if ioc_dir(request) != IOC_NONE && arg.is_null() {
+        return Err(Errno::EFAULT);
+    }
+    let api = dev.api();
+    // SAFETY (for every `read`/`write` below): `arg` is non-NULL and valid for the size
+    // encoded in `request`, which is the size of the struct each arm reads and writes.
+    unsafe {
+        match request {
+            VIDIOC_QUERYCAP => {
+                let cap = dev.querycap(file)?;
+                let mut out = v4l2_capability::zeroed();
+                copy_str(&mut out.driver, cap.driver);
+                copy_str(&mut out.card, cap.card);
+                copy_str(&mut out.bus_info, cap.bus_info);
+                out.version = API_VERSION;
+                out.capabilities = cap.capabilities;
+                out.device_caps = cap.device_caps;
+                write(arg, &out);
+            }
+            VIDIOC_ENUM_FMT => {
+                let mut desc: v4l2_fmtdesc = read(arg);
+                let dir = direction(api, desc.type_)?;
+                let found = dev.enum_fmt(file, dir, desc.index)?;
+                desc.flags = found.flags;
+                desc.description = [0; 32];
+                copy_str(&mut desc.description, found.description);
+                desc.pixelformat = found.pixelformat;
+                desc.mbus_code = 0;
+                desc.reserved = [0; 3];
+                write(arg, &desc);
+            }
+            VIDIOC_G_FMT | VIDIOC_S_FMT | VIDIOC_TRY_FMT => {
+                let mut fmt: v4l2_format = read(arg);
+                let dir = direction(api, fmt.type_)?;
+                let result = if request == VIDIOC_G_FMT {
+                    dev.g_fmt(file, dir)?
+                } else {
+                    dev.s_fmt(file, dir, decode_format(api, &fmt), request == VIDIOC_S_FMT)?
+                };
+                encode_format(api, &mut fmt, &result);
+                write(arg, &fmt);
+            }
+            VIDIOC_REQBUFS => {
+                let mut req: v4l2_requestbuffers = read(arg);
+                let dir = direction(api, req.type_)?;
+                let memory = memory(req.memory)?;
+                let done = dev.reqbufs(file, dir, memory, req.count)?;
+                req.count = done.count;
+                req.capabilities = done.capabilities;
+                req.flags = 0;
+                req.reserved = [0; 3];
+                write(arg, &req);
+            }
+            VIDIOC_CREATE_BUFS => {
+                let mut create: v4l2_create_buffers = read(arg);
+                let dir = direction(api, create.format.type_)?;
+                let memory = memory(create.memory)?;
+                let fmt = decode_format(api, &create.format);
+                let done = dev.create_bufs(file, dir, memory, create.count, fmt)?;
+                create.index = done.index;
+                create.count = done.count;
+                create.capabilities = done.capabilities;
+                create.flags = 0;
+                write(arg, &create);
+            }
+            VIDIOC_QUERYBUF => {
+                let mut buf: v4l2_buffer = read(arg);
+                let dir = direction(api, buf.type_)?;
+                let planes = plane_array(api, &buf)?;
+                let status = dev.querybuf(file, dir, buf.index)?;
+                encode_buffer(api, &mut buf, planes, &status);
+                write(arg, &buf);
+            }
+            VIDIOC_QBUF | VIDIOC_PREPARE_BUF => {
+                let mut buf: v4l2_buffer = read(arg);
+                let dir = direction(api, buf.type_)?;
+                let planes = plane_array(api, &buf)?;
+                let req = decode_queue_request(api, &buf, planes)?;
+                let status = if request == VIDIOC_QBUF {
+                    dev.qbuf(file, dir, req)?
+                } else {
+                    dev.prepare_buf(file, dir, req)?
+                };
+                encode_buffer(api, &mut buf, planes, &status);
+                write(arg, &buf);
+            }
+            VIDIOC_DQBUF => {
+                let mut buf: v4l2_buffer = read(arg);
+                let dir = direction(api, buf.type_)?;
+                let memory = memory(buf.memory)?;
+                let planes = plane_array(api, &buf)?;
+                let status = wait_for(dev, file, serial, Errno::EAGAIN, || dev.dqbuf(file, dir, memory))?;
+                encode_buffer(api, &mut buf, planes, &status);
+                write(arg, &buf);
+            }
+            VIDIOC_STREAMON | VIDIOC_STREAMOFF => {
+                let buf_type: i32 = read(arg);
+                let dir = direction(api, buf_type as u32)?;
+                if request == VIDIOC_STREAMON {
+                    dev.streamon(file, dir)?;
+                } else {
+                    dev.streamoff(file, dir)?;
+                }
+            }
+            VIDIOC_G_PARM | VIDIOC_S_PARM => {
+                let mut parm: v4l2_streamparm = read(arg);
+                let dir = any_direction(parm.type_)?;
+                let given = match dir {
+                    Direction::Output => parm.parm.output.timeperframe,
+                    Direction::Capture => parm.parm.capture.timeperframe,
+                };
+                let result = if request == VIDIOC_G_PARM {
+                    dev.g_parm(file, dir)?
+                } else {
+                    let asked = crate::format::Fraction { numerator: given.numerator, denominator: given.denominator };
+                    dev.s_parm(file, dir, StreamParm { timeperframe: asked })?
+                };
+                let tpf = v4l2_fract { numerator: result.timeperframe.numerator, denominator: result.timeperframe.denominator };
+                parm.parm = v4l2_streamparm_parm::zeroed();
+                match dir {
+                    Direction::Output => {
+                        let mut out = v4l2_outputparm::zeroed();
+                        out.capability = V4L2_CAP_TIMEPERFRAME;
+                        out.timeperframe = tpf;
+                        parm.parm.output = out;
+                    }
+                    Direction::Capture => {
+                        let mut cap = v4l2_captureparm::zeroed();
+                        cap.capability = V4L2_CAP_TIMEPERFRAME;
+                        cap.timeperframe = tpf;
+                        parm.parm.capture = cap;
+                    }
+                }
+                write(arg, &parm);
+            }
+            VIDIOC_G_SELECTION | VIDIOC_S_SELECTION => {
+                let mut sel: v4l2_selection = read(arg);
+                let dir = any_direction(sel.type_)?;
+                let rect = if request == VIDIOC_G_SELECTION {
+                    dev.g_selection(file, dir, sel.target)?
+                } else {
+                    let asked = Rect { left: sel.r.left, top: sel.r.top, width: sel.r.width, height: sel.r.height };
+                    dev.s_selection(file, dir, sel.target, sel.flags, asked)?
+                };
+                sel.r = v4l2_rect { left: rect.left, top: rect.top, width: rect.width, height: rect.height };
+                sel.reserved = [0; 9];
+                write(arg, &sel);
+            }
+            VIDIOC_ENUM_FRAMESIZES => {
+                let mut fse: v4l2_frmsizeenum = read(arg);
+                let size = dev.enum_framesizes(file, fse.pixel_format, fse.index)?;
+                fse.u = v4l2_frmsizeenum_u::zeroed();
+                match size {
+                    FrameSize::Discrete { width, height } => {
+                        fse.type_ = V4L2_FRMSIZE_TYPE_DISCRETE;
+                        fse.u.discrete = v4l2_frmsize_discrete { width, height };
+                    }
+                    FrameSize::Stepwise { min_width, max_width, step_width, min_height, max_height, step_height } => {
+                        let continuous = step_width == 1 && step_height == 1;
+                        fse.type_ = if continuous { V4L2_FRMSIZE_TYPE_CONTINUOUS } else { V4L2_FRMSIZE_TYPE_STEPWISE };
+                        fse.u.stepwise =
+                            v4l2_frmsize_stepwise { min_width, max_width, step_width, min_height, max_height, step_height };
+                    }
+                }
+                fse.reserved = [0; 2];
+                write(arg, &fse);
+            }
+            VIDIOC_ENUM_FRAMEINTERVALS => {
+                let mut fie: v4l2_frmivalenum = read(arg);
+                let ival = dev.enum_frameintervals(file, fie.pixel_format, fie.width, fie.height, fie.index)?;
+                fie.type_ = V4L2_FRMIVAL_TYPE_DISCRETE;
+                fie.u = v4l2_frmivalenum_u::zeroed();
+                fie.u.discrete = v4l2_fract { numerator: ival.numerator, denominator: ival.denominator };
+                fie.reserved = [0; 2];
+                write(arg, &fie);
+            }
+            VIDIOC_QUERYCTRL => {
+                let mut q: v4l2_queryctrl = read(arg);
+                let spec = dev.query_control(file, q.id)?;
+                let mut out = v4l2_queryctrl::zeroed();
+                out.id = spec.id;
+                out.type_ = spec.kind.v4l2_type();
+                copy_str(&mut out.name, spec.name);
+                out.minimum = clamp_i32(spec.min);
+                out.maximum = clamp_i32(spec.max);
+                out.step = spec.step.min(i32::MAX as u64) as i32;
+                out.default_value = clamp_i32(spec.default);
+                out.flags = spec.flags;
+                q = out;
+                write(arg, &q);
+            }
+            VIDIOC_QUERY_EXT_CTRL => {
+                let q: v4l2_query_ext_ctrl = read(arg);
+                let spec = dev.query_control(file, q.id)?;
+                let mut out = v4l2_query_ext_ctrl::zeroed();
+                out.id = spec.id;
+                out.type_ = spec.kind.v4l2_type();
+                copy_str(&mut out.name, spec.name);
+                out.minimum = spec.min;
+                out.maximum = spec.max;
+                out.step = spec.step;
+                out.default_value = spec.default;
+                out.flags = spec.flags;
+                out.elem_size = elem_size(&spec);
+                out.elems = 1;
+                write(arg, &out);
+            }
+            VIDIOC_QUERYMENU => {
+                let mut q: v4l2_querymenu = read(arg);
+                let name = dev.querymenu(file, q.id, q.index)?;
+                q.u = v4l2_querymenu_u::zeroed();
+                let mut bytes = [0u8; 32];
+                copy_str(&mut bytes, name);
+                q.u.name = bytes;
+                q.reserved = 0;
+                write(arg, &q);
+            }
+            VIDIOC_G_CTRL | VIDIOC_S_CTRL => {
+                let mut c: v4l2_control = read(arg);
+                let spec = dev.query_control(file, c.id)?;
+                if spec.kind == ControlKind::Integer64 {
+                    return Err(Errno::EINVAL);
+                }
+                c.value = if request == VIDIOC_G_CTRL {
+                    dev.g_ctrl(file, c.id)? as i32
+                } else {
+                    dev.s_ctrl(file, c.id, i64::from(c.value))? as i32
+                };
+                write(arg, &c);
+            }
+            VIDIOC_G_EXT_CTRLS | VIDIOC_S_EXT_CTRLS | VIDIOC_TRY_EXT_CTRLS => {
+                let mut cs: v4l2_ext_controls = read(arg);
+                if cs.count > V4L2_CID_MAX_CTRLS {
+                    return Err(Errno::EINVAL);
+                }
+                if cs.count > 0 && cs.controls.is_null() {
+                    return Err(Errno::EFAULT);
+                }
+                let op = match request {
+                    VIDIOC_G_EXT_CTRLS => ExtControlsOp::Get,
+                    VIDIOC_TRY_EXT_CTRLS => ExtControlsOp::Try,
+                    _ => ExtControlsOp::Set,
+                };
+                let mut array = RawControls { base: cs.controls, len: cs.count as usize };
+                let result = dev.ext_ctrls(file, op, cs.which, &mut array);
+                cs.error_idx = match result {
+                    Ok(()) => cs.count,
+                    Err((_, idx)) => idx,
+                };
+                write(arg, &cs);
+                result.map_err(|(errno, _)| errno)?;
+            }
+            VIDIOC_SUBSCRIBE_EVENT | VIDIOC_UNSUBSCRIBE_EVENT => {
+                let sub: v4l2_event_subscription = read(arg);
+                if request == VIDIOC_SUBSCRIBE_EVENT {
+                    dev.subscribe_event(file, sub.type_, sub.id, sub.flags)?;
+                } else {
+                    dev.unsubscribe_event(file, sub.type_, sub.id)?;
+                }
+            }
+            VIDIOC_DQEVENT => {
+                let got = wait_for(dev, file, serial, Errno::ENOENT, || dev.dqevent(file))?;
+                let mut ev = v4l2_event::zeroed();
+                ev.type_ = got.event.event_type();
+                ev.id = got.event.id();
+                ev.pending = got.pending;
+                ev.sequence = got.sequence;
+                ev.timestamp = timespec {
+                    tv_sec: (got.timestamp_ns / 1_000_000_000) as _,
+                    tv_nsec: (got.timestamp_ns % 1_000_000_000) as _,
+                };
+                match got.event {
+                    Event::Eos => {}
+                    Event::SourceChange { changes } => ev.u.src_change = v4l2_event_src_change { changes },
+                    Event::Ctrl { payload, .. } => {
+                        let mut ctrl = v4l2_event_ctrl::zeroed();
+                        ctrl.changes = payload.changes;
+                        ctrl.type_ = payload.ctrl_type;
+                        ctrl.value = if payload.ctrl_type == V4L2_CTRL_TYPE_INTEGER64 {
+                            v4l2_event_ctrl_value { value64: payload.value }
+                        } else {
+                            v4l2_event_ctrl_value { value: payload.value as i32 }
+                        };
+                        ctrl.flags = payload.flags;
+                        ctrl.minimum = clamp_i32(payload.minimum);
+                        ctrl.maximum = clamp_i32(payload.maximum);
+                        ctrl.step = clamp_i32(payload.step);
+                        ctrl.default_value = clamp_i32(payload.default_value);
+                        ev.u.ctrl = ctrl;
+                    }
+                }
+                write(arg, &ev);
+            }
+            VIDIOC_ENCODER_CMD | VIDIOC_TRY_ENCODER_CMD => {
+                let mut ec: v4l2_encoder_cmd = read(arg);
+                let cmd = CommandRequest {
+                    cmd: ec.cmd,
+                    flags: ec.flags,
+                    try_only: request == VIDIOC_TRY_ENCODER_CMD,
+                    encoder: true,
+                };
+                ec.flags = dev.codec_command(file, cmd)?;
+                write(arg, &ec);
+            }
+            VIDIOC_DECODER_CMD | VIDIOC_TRY_DECODER_CMD => {
+                let mut dc: v4l2_decoder_cmd = read(arg);
+                let cmd = CommandRequest {
+                    cmd: dc.cmd,
+                    flags: dc.flags,
+                    try_only: request == VIDIOC_TRY_DECODER_CMD,
+                    encoder: false,
+                };
+                dc.flags = dev.codec_command(file, cmd)?;
+                if dc.cmd == V4L2_DEC_CMD_STOP {
+                    dc.u.stop = v4l2_decoder_cmd_stop { pts: 0 };
+                } else {
+                    dc.u.start = v4l2_decoder_cmd_start { speed: 0, format: V4L2_DEC_START_FMT_NONE };
+                }
+                write(arg, &dc);
+            }
+            VIDIOC_G_PRIORITY => {
+                let prio = dev.g_priority(file)?;
+                write(arg, &prio);
+            }
+            VIDIOC_S_PRIORITY => {
+                let prio: u32 = read(arg);
+                dev.s_priority(file, prio)?;
+            }
+            _ => return Err(Errno::ENOTTY),
+        }
+    }
+    Ok(0)
+}
+
+/// Retries `attempt` while it answers `again` and the file is blocking, sleeping with the
+/// file's ioctl lock released so that other threads (STREAMOFF, QBUF) can proceed.
+fn wait_for<T: DeviceIoctls + ?Sized, R>(
+    dev: &T,
+    file: FileId,
+    serial: &mut SleepMutexGuard<'_, ()>,
+    again: Errno,
+    mut attempt: impl FnMut() -> Result<R>,
+) -> Result<R> {
+    loop {
+        let (nonblocking, seen) = dev.wait_state(file)?;
+        match attempt() {
+            Err(errno) if errno == again && !nonblocking => serial.unlocked(|| dev.wait_for_change(file, seen)),
+            other => return other,
+        }
+    }
+}
+
+/// Copies a `T` out of application memory.
+///
+/// # Safety
+///
+/// `arg` must be valid for reads of `size_of::<T>()` bytes.
+unsafe fn read<T: Copy>(arg: *mut c_void) -> T {
+    // SAFETY: guaranteed by the caller; unaligned reads accept any application pointer.
+    unsafe { ptr::read_unaligned(arg as *const T) }
+}
+
+/// Copies a `T` into application memory.
+///
+/// # Safety
+///
+/// `arg` must be valid for writes of `size_of::<T>()` bytes.
+unsafe fn write<T: Copy>(arg: *mut c_void, value: &T) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { ptr::write_unaligned(arg as *mut T, *value) }
+}
+
+fn copy_str(dst: &mut [u8], src: &str) {
+    let n = src.len().min(dst.len().saturating_sub(1));
+    dst[..n].copy_from_slice(&src.as_bytes()[..n]);
+    dst[n..].fill(0);
+}
+
+fn clamp_i32(v: i64) -> i32 {
+    v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
+fn elem_size(spec: &ControlSpec) -> u32 {
+    match spec.kind {
+        ControlKind::Integer | ControlKind::Boolean | ControlKind::Menu => 4,
+        ControlKind::Integer64 => 8,
+        ControlKind::Button | ControlKind::Class => 0,
+    }
+}
+
+fn direction(api: BufferApi, buf_type: u32) -> Result<Direction> {
+    api.direction_of(buf_type).ok_or(Errno::EINVAL)
+}
+
+/// Buffer types of either API, for ioctls where Linux accepts both (selection, parm).
+fn any_direction(buf_type: u32) -> Result<Direction> {
+    match buf_type {
+        V4L2_BUF_TYPE_VIDEO_OUTPUT | V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE => Ok(Direction::Output),
+        V4L2_BUF_TYPE_VIDEO_CAPTURE | V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE => Ok(Direction::Capture),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+fn memory(value: u32) -> Result<Memory> {
+    match value {
+        V4L2_MEMORY_MMAP => Ok(Memory::Mmap),
+        V4L2_MEMORY_USERPTR => Ok(Memory::UserPtr),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+fn decode_format(api: BufferApi, fmt: &v4l2_format) -> PixFormat {
+    let mut out = PixFormat::empty();
+    match api {
+        BufferApi::SinglePlanar => {
+            // SAFETY: every member of the union is plain old data; reading `pix` of any bit
+            // pattern is defined.
+            let pix = unsafe { fmt.fmt.pix };
+            out.width = pix.width;
+            out.height = pix.height;
+            out.pixelformat = pix.pixelformat;
+            out.field = pix.field;
+            out.colorspace = pix.colorspace;
+            out.xfer_func = pix.xfer_func;
+            out.ycbcr_enc = pix.ycbcr_enc;
+            out.quantization = pix.quantization;
+            out.num_planes = 1;
+            out.planes[0] = PlaneFormat { bytesperline: pix.bytesperline, sizeimage: pix.sizeimage };
+        }
+        BufferApi::MultiPlanar => {
+            // SAFETY: as above, for `pix_mp`.
+            let mp = unsafe { fmt.fmt.pix_mp };
+            out.width = mp.width;
+            out.height = mp.height;
+            out.pixelformat = mp.pixelformat;
+            out.field = mp.field;
+            out.colorspace = mp.colorspace;
+            out.xfer_func = u32::from(mp.xfer_func);
+            out.ycbcr_enc = u32::from(mp.ycbcr_enc);
+            out.quantization = u32::from(mp.quantization);
+            out.flags = u32::from(mp.flags);
+            out.num_planes = mp.num_planes.min(MAX_PLANES as u8);
+            for (dst, src) in out.planes.iter_mut().zip(mp.plane_fmt.iter()).take(usize::from(out.num_planes)) {
+                *dst = PlaneFormat { bytesperline: src.bytesperline, sizeimage: src.sizeimage };
+            }
+        }
+    }
+    out
+}
+
+fn encode_format(api: BufferApi, out: &mut v4l2_format, fmt: &PixFormat) {
+    out.fmt = v4l2_format_fmt::zeroed();
+    match api {
+        BufferApi::SinglePlanar => {
+            let mut pix = v4l2_pix_format::zeroed();
+            pix.width = fmt.width;
+            pix.height = fmt.height;
+            pix.pixelformat = fmt.pixelformat;
+            pix.field = fmt.field;
+            pix.bytesperline = fmt.planes[0].bytesperline;
+            pix.sizeimage = fmt.planes[0].sizeimage;
+            pix.colorspace = fmt.colorspace;
+            pix.priv_ = V4L2_PIX_FMT_PRIV_MAGIC;
+            pix.flags = fmt.flags;
+            pix.ycbcr_enc = fmt.ycbcr_enc;
+            pix.quantization = fmt.quantization;
+            pix.xfer_func = fmt.xfer_func;
+            out.fmt.pix = pix;
+        }
+        BufferApi::MultiPlanar => {
+            let mut mp = v4l2_pix_format_mplane::zeroed();
+            mp.width = fmt.width;
+            mp.height = fmt.height;
+            mp.pixelformat = fmt.pixelformat;
+            mp.field = fmt.field;
+            mp.colorspace = fmt.colorspace;
+            mp.num_planes = fmt.num_planes;
+            for (dst, src) in mp.plane_fmt.iter_mut().zip(fmt.active_planes()) {
+                dst.bytesperline = src.bytesperline;
+                dst.sizeimage = src.sizeimage;
+            }
+            mp.flags = fmt.flags as u8;
+            mp.ycbcr_enc = fmt.ycbcr_enc as u8;
+            mp.quantization = fmt.quantization as u8;
+            mp.xfer_func = fmt.xfer_func as u8;
+            out.fmt.pix_mp = mp;
+        }
+    }
+}
+
+/// The application's plane array of a multi-planar buffer, checked: `EFAULT` for NULL,
+/// `EINVAL` for a length over `VIDEO_MAX_PLANES` or one the framework cannot carry.
+///
+/// # Safety
+///
+/// For multi-planar buffers, `buf.m.planes` must be NULL or valid for `buf.length`
+/// elements.
+unsafe fn plane_array(api: BufferApi, buf: &v4l2_buffer) -> Result<Option<(*mut v4l2_plane, usize)>> {
+    if api == BufferApi::SinglePlanar {
+        return Ok(None);
+    }
+    // SAFETY: `planes` is a pointer member; reading a pointer of any bit pattern is defined.
+    let planes = unsafe { buf.m.planes };
+    if planes.is_null() {
+        return Err(Errno::EFAULT);
+    }
+    let len = buf.length as usize;
+    if len == 0 || len > VIDEO_MAX_PLANES as usize {
+        return Err(Errno::EINVAL);
+    }
+    Ok(Some((planes, len.min(MAX_PLANES))))
+}
+
+fn timestamp_of(tv: &timeval) -> Timestamp {
+    let ns = i128::from(tv.tv_sec) * 1_000_000_000 + i128::from(tv.tv_usec) * 1000;
+    Timestamp(ns as u64)
+}
+
+fn timeval_of(ts: Timestamp) -> timeval {
+    timeval { tv_sec: (ts.0 / 1_000_000_000) as _, tv_usec: ((ts.0 % 1_000_000_000) / 1000) as _ }
+}
+
+/// # Safety
+///
+/// `planes`, when given, comes from [`plane_array`].
+unsafe fn decode_queue_request(api: BufferApi, buf: &v4l2_buffer, planes: Option<(*mut v4l2_plane, usize)>) -> Result<QueueRequest> {
+    let memory = memory(buf.memory)?;
+    let mut req = QueueRequest {
+        index: buf.index,
+        memory,
+        num_planes: 1,
+        planes: [QueuePlane::default(); MAX_PLANES],
+        timestamp: timestamp_of(&buf.timestamp),
+        flags: buf.flags & V4L2_BUF_FLAG_TIMECODE,
+    };
+    match (api, planes) {
+        (BufferApi::MultiPlanar, Some((base, len))) => {
+            req.num_planes = len;
+            for (i, out) in req.planes.iter_mut().enumerate().take(len) {
+                // SAFETY: `base` is valid for `len` elements (see `plane_array`).
+                let plane: v4l2_plane = unsafe { ptr::read_unaligned(base.add(i)) };
+                *out = QueuePlane {
+                    bytesused: plane.bytesused,
+                    length: plane.length,
+                    // SAFETY: plain-old-data union member.
+                    userptr: if memory == Memory::UserPtr { (unsafe { plane.m.userptr }) as usize } else { 0 },
+                    data_offset: plane.data_offset,
+                };
+            }
+        }
+        _ => {
+            req.planes[0] = QueuePlane {
+                bytesused: buf.bytesused,
+                length: buf.length,
+                // SAFETY: plain-old-data union member.
+                userptr: if memory == Memory::UserPtr { (unsafe { buf.m.userptr }) as usize } else { 0 },
+                data_offset: 0,
+            };
+        }
+    }
+    Ok(req)
+}
+
+fn buffer_flags(status: &BufferStatus) -> u32 {
+    let mut flags = V4L2_BUF_FLAG_TIMESTAMP_COPY | status.app_flags;
+    match status.state {
+        BufState::Queued | BufState::Active => flags |= V4L2_BUF_FLAG_QUEUED,
+        BufState::Done => flags |= V4L2_BUF_FLAG_DONE | status.done_flags.bits(),
+        BufState::Dequeued => flags |= status.done_flags.bits(),
+    }
+    if status.mapped {
+        flags |= V4L2_BUF_FLAG_MAPPED;
+    }
+    if status.prepared {
+        flags |= V4L2_BUF_FLAG_PREPARED;
+    }
+    flags
+}
+
+/// # Safety
+///
+/// `planes`, when given, comes from [`plane_array`].
+unsafe fn encode_buffer(api: BufferApi, buf: &mut v4l2_buffer, planes: Option<(*mut v4l2_plane, usize)>, status: &BufferStatus) {
+    buf.index = status.index;
+    buf.flags = buffer_flags(status);
+    buf.field = V4L2_FIELD_NONE;
+    buf.timestamp = timeval_of(status.timestamp);
+    buf.timecode = v4l2_timecode::zeroed();
+    buf.sequence = status.sequence;
+    buf.memory = match status.memory {
+        Memory::Mmap => V4L2_MEMORY_MMAP,
+        Memory::UserPtr => V4L2_MEMORY_USERPTR,
+    };
+    buf.reserved2 = 0;
+    buf.request_fd = 0;
+    match (api, planes) {
+        (BufferApi::MultiPlanar, Some((base, len))) => {
+            buf.bytesused = 0;
+            buf.length = status.num_planes as u32;
+            for (i, plane) in status.planes.iter().enumerate().take(status.num_planes.min(len)) {
+                let mut out = v4l2_plane::zeroed();
+                out.bytesused = plane.bytesused;
+                out.length = plane.length;
+                out.data_offset = plane.data_offset;
+                out.m = match status.memory {
+                    Memory::Mmap => v4l2_plane_m { mem_offset: plane.mem_offset },
+                    Memory::UserPtr => v4l2_plane_m { userptr: plane.userptr as _ },
+                };
+                // SAFETY: `base` is valid for `len` elements (see `plane_array`).
+                unsafe { ptr::write_unaligned(base.add(i), out) };
+            }
+        }
+        _ => {
+            let plane = &status.planes[0];
+            buf.bytesused = plane.bytesused;
+            buf.length = plane.length;
+            buf.m = match status.memory {
+                Memory::Mmap => v4l2_buffer_m { offset: plane.mem_offset },
+                Memory::UserPtr => v4l2_buffer_m { userptr: plane.userptr as _ },
+            };
+        }
+    }
+}
+
+/// The application's `struct v4l2_ext_control` array.
+struct RawControls {
+    base: *mut v4l2_ext_control,
+    len: usize,
+}
+
+impl RawControls {
+    fn entry(&self, i: usize) -> v4l2_ext_control {
+        assert!(i < self.len, "control index within the array");
+        // SAFETY: `base` is non-NULL and valid for `len` elements (dispatch's contract).
+        unsafe { ptr::read_unaligned(self.base.add(i)) }
+    }
+}
+
+impl ExtControlArray for RawControls {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn id(&self, i: usize) -> u32 {
+        self.entry(i).id
+    }
+
+    fn value(&self, i: usize, wide: bool) -> i64 {
+        let entry = self.entry(i);
+        // SAFETY: plain-old-data union members.
+        unsafe {
+            if wide {
+                entry.value.value64
+            } else {
+                i64::from(entry.value.value)
+            }
+        }
+    }
+
+    fn set_value(&mut self, i: usize, wide: bool, value: i64) {
+        let mut entry = self.entry(i);
+        entry.value = if wide {
+            v4l2_ext_control_value { value64: value }
+        } else {
+            v4l2_ext_control_value { value: value as i32 }
+        };
+        // SAFETY: as in `entry`.
+        unsafe { ptr::write_unaligned(self.base.add(i), entry) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_round_trip_through_timeval() {
+        let tv = timeval { tv_sec: 12, tv_usec: 345_678 };
+        let back = timeval_of(timestamp_of(&tv));
+        assert_eq!((back.tv_sec, back.tv_usec), (12, 345_678));
+    }
+
+    #[test]
+    fn strings_are_truncated_and_terminated() {
+        let mut dst = [0xffu8; 4];
+        copy_str(&mut dst, "abcdef");
+        assert_eq!(&dst, b"abc\0");
+    }
+}

@@ -1,0 +1,211 @@
+//! The typed ioctl interface a device class implements. The ioctl decoder
+//! ([`super::ioctl`]) turns raw application memory into these calls and their results back
+//! into raw memory; implementations never see a pointer from an application.
+//!
+//! Every method defaults to `ENOTTY`, so a device class implements what it supports.
+
+use crate::ctrl::ControlSpec;
+use crate::error::{Errno, Result};
+use crate::event::DequeuedEvent;
+use crate::format::{BufferApi, Direction, FormatDesc, FourCc, Fraction, FrameSize, PixFormat, Rect};
+use crate::ops::StreamParm;
+use crate::queue::{BufferStatus, Memory, QueueRequest};
+
+use super::FileId;
+
+/// VIDIOC_QUERYCAP's answer.
+#[derive(Clone, Copy, Debug)]
+pub struct Capability {
+    /// Driver name.
+    pub driver: &'static str,
+    /// Card name.
+    pub card: &'static str,
+    /// Bus information.
+    pub bus_info: &'static str,
+    /// Capabilities of the whole device (`V4L2_CAP_*`, with DEVICE_CAPS).
+    pub capabilities: u32,
+    /// Capabilities of this node.
+    pub device_caps: u32,
+}
+
+/// Result of REQBUFS / CREATE_BUFS.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Allocation {
+    /// Index of the first buffer created (CREATE_BUFS).
+    pub index: u32,
+    /// Buffers now allocated (REQBUFS) or created (CREATE_BUFS).
+    pub count: u32,
+    /// `V4L2_BUF_CAP_*` of the queue.
+    pub capabilities: u32,
+}
+
+/// A codec command, decoded.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct CommandRequest {
+    /// `V4L2_ENC_CMD_*` or `V4L2_DEC_CMD_*`.
+    pub cmd: u32,
+    /// Command flags.
+    pub flags: u32,
+    /// Whether this is the TRY_ form (validate only).
+    pub try_only: bool,
+    /// Whether it came as ENCODER_CMD (true) or DECODER_CMD (false).
+    pub encoder: bool,
+}
+
+/// Access to the application's `struct v4l2_ext_control` array, given by the ioctl
+/// decoder. Indices are below `len()`.
+pub trait ExtControlArray {
+    /// Number of controls in the array.
+    fn len(&self) -> usize;
+    /// Whether the array is empty.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Control ID of entry `i`.
+    fn id(&self, i: usize) -> u32;
+    /// Value of entry `i` (`value64` when `wide`, else `value`).
+    fn value(&self, i: usize, wide: bool) -> i64;
+    /// Stores a value in entry `i`.
+    fn set_value(&mut self, i: usize, wide: bool, value: i64);
+}
+
+/// Which operation an extended-controls call performs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ExtControlsOp {
+    /// VIDIOC_G_EXT_CTRLS.
+    Get,
+    /// VIDIOC_TRY_EXT_CTRLS.
+    Try,
+    /// VIDIOC_S_EXT_CTRLS.
+    Set,
+}
+
+/// The typed ioctls of a device node. Each method answers for the file `file`.
+#[allow(unused_variables)]
+pub trait DeviceIoctls {
+    /// The buffer API of the node (decides which buffer types are valid).
+    fn api(&self) -> BufferApi;
+    /// Whether `file` is non-blocking, and the current value of its wait word (read
+    /// before trying a call that may have to wait).
+    fn wait_state(&self, file: FileId) -> Result<(bool, u32)>;
+    /// Sleeps until the file's wait word differs from `seen` (may return early).
+    fn wait_for_change(&self, file: FileId, seen: u32);
+    /// VIDIOC_QUERYCAP.
+    fn querycap(&self, file: FileId) -> Result<Capability> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_ENUM_FMT.
+    fn enum_fmt(&self, file: FileId, dir: Direction, index: u32) -> Result<FormatDesc> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_G_FMT.
+    fn g_fmt(&self, file: FileId, dir: Direction) -> Result<PixFormat> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_TRY_FMT (`set == false`) or VIDIOC_S_FMT.
+    fn s_fmt(&self, file: FileId, dir: Direction, fmt: PixFormat, set: bool) -> Result<PixFormat> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_REQBUFS.
+    fn reqbufs(&self, file: FileId, dir: Direction, memory: Memory, count: u32) -> Result<Allocation> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_CREATE_BUFS (`count == 0` only reports).
+    fn create_bufs(&self, file: FileId, dir: Direction, memory: Memory, count: u32, fmt: PixFormat) -> Result<Allocation> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_QUERYBUF.
+    fn querybuf(&self, file: FileId, dir: Direction, index: u32) -> Result<BufferStatus> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_PREPARE_BUF.
+    fn prepare_buf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_QBUF.
+    fn qbuf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_DQBUF without waiting: `EAGAIN` when nothing is done (the decoder waits
+    /// and retries for blocking files).
+    fn dqbuf(&self, file: FileId, dir: Direction, memory: Memory) -> Result<BufferStatus> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_STREAMON.
+    fn streamon(&self, file: FileId, dir: Direction) -> Result<()> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_STREAMOFF.
+    fn streamoff(&self, file: FileId, dir: Direction) -> Result<()> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_G_PARM.
+    fn g_parm(&self, file: FileId, dir: Direction) -> Result<StreamParm> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_S_PARM.
+    fn s_parm(&self, file: FileId, dir: Direction, parm: StreamParm) -> Result<StreamParm> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_G_SELECTION.
+    fn g_selection(&self, file: FileId, dir: Direction, target: u32) -> Result<Rect> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_S_SELECTION.
+    fn s_selection(&self, file: FileId, dir: Direction, target: u32, flags: u32, rect: Rect) -> Result<Rect> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_ENUM_FRAMESIZES.
+    fn enum_framesizes(&self, file: FileId, pixelformat: FourCc, index: u32) -> Result<FrameSize> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_ENUM_FRAMEINTERVALS.
+    fn enum_frameintervals(&self, file: FileId, pixelformat: FourCc, width: u32, height: u32, index: u32) -> Result<Fraction> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_QUERYCTRL / QUERY_EXT_CTRL: the control `id` (with `V4L2_CTRL_FLAG_NEXT_*`
+    /// bits honoured) and its current flags.
+    fn query_control(&self, file: FileId, id: u32) -> Result<ControlSpec> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_QUERYMENU: the name of entry `index` of menu control `id`.
+    fn querymenu(&self, file: FileId, id: u32, index: u32) -> Result<&'static str> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_G_CTRL.
+    fn g_ctrl(&self, file: FileId, id: u32) -> Result<i64> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_S_CTRL: returns the value applied.
+    fn s_ctrl(&self, file: FileId, id: u32, value: i64) -> Result<i64> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_G/TRY/S_EXT_CTRLS. On failure, returns the errno and the `error_idx`.
+    fn ext_ctrls(&self, file: FileId, op: ExtControlsOp, which: u32, controls: &mut dyn ExtControlArray) -> core::result::Result<(), (Errno, u32)> {
+        Err((Errno::ENOTTY, controls.len() as u32))
+    }
+    /// VIDIOC_SUBSCRIBE_EVENT.
+    fn subscribe_event(&self, file: FileId, event_type: u32, id: u32, flags: u32) -> Result<()> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_UNSUBSCRIBE_EVENT.
+    fn unsubscribe_event(&self, file: FileId, event_type: u32, id: u32) -> Result<()> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_DQEVENT without waiting: `ENOENT` when nothing is pending.
+    fn dqevent(&self, file: FileId) -> Result<DequeuedEvent> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_(TRY_)ENCODER_CMD / (TRY_)DECODER_CMD; returns the flags to write back.
+    fn codec_command(&self, file: FileId, cmd: CommandRequest) -> Result<u32> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_G_PRIORITY.
+    fn g_priority(&self, file: FileId) -> Result<u32> {
+        Err(Errno::ENOTTY)
+    }
+    /// VIDIOC_S_PRIORITY.
+    fn s_priority(&self, file: FileId, priority: u32) -> Result<()> {
+        Err(Errno::ENOTTY)
+    }
+}

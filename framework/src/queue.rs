@@ -1,0 +1,659 @@
+//! Frame queues: the buffer state machine of one queue (OUTPUT or CAPTURE) of one file.
+//!
+//! ```text
+//!   dequeued ──QBUF──▶ queued ──get_buf──▶ active ──put_buf──▶ done ──DQBUF──▶ dequeued
+//!      ▲                  │                                       │
+//!      └─────────── STREAMOFF (queued and done buffers) ◀─────────┘
+//! ```
+//!
+//! Only these transitions exist, so every buffer an application queues comes back exactly
+//! once. Active buffers are given back by the driver (or reclaimed as errors when its job
+//! ends) before STREAMOFF completes. The queue lives inside the file's critical-section
+//! protected state; nothing here blocks.
+
+use crate::buffer::{ActiveBuffer, Completion, DoneFlags, PlaneMemory, Timestamp};
+use crate::error::{Errno, Result};
+use crate::format::{Direction, PixFormat, MAX_PLANES};
+use crate::memory::{ArenaRegion, BufferArena};
+
+/// Bytes per page in mmap offsets; offsets handed to applications are multiples of it.
+pub const PAGE_SIZE: u64 = 4096;
+/// Added to CAPTURE queue mmap offsets so both queues of a file share one offset space
+/// (Linux's `DST_QUEUE_OFF_BASE`).
+pub const CAPTURE_OFFSET_BASE: u64 = 1 << 30;
+
+/// How buffer memory is provided.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Memory {
+    /// Allocated by the framework from the board's arena, mapped by the application.
+    Mmap,
+    /// Application memory passed by pointer with each QBUF.
+    UserPtr,
+}
+
+/// Where a buffer is in its life.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum BufState {
+    /// Owned by the application.
+    Dequeued,
+    /// Held by the framework, waiting for the driver.
+    Queued,
+    /// Taken by the driver.
+    Active,
+    /// Completed by the driver, waiting for DQBUF.
+    Done,
+}
+
+/// What the application gives with QBUF or PREPARE_BUF for one plane.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct QueuePlane {
+    /// Payload bytes (OUTPUT); 0 means the whole plane.
+    pub bytesused: u32,
+    /// Length of the application's memory (USERPTR).
+    pub length: u32,
+    /// Application address (USERPTR).
+    pub userptr: usize,
+    /// Offset of the payload in the plane (OUTPUT, multi-planar).
+    pub data_offset: u32,
+}
+
+/// A validated QBUF / PREPARE_BUF request.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct QueueRequest {
+    /// Buffer index.
+    pub index: u32,
+    /// Memory type the application claims.
+    pub memory: Memory,
+    /// Number of planes described.
+    pub num_planes: usize,
+    /// Per-plane data.
+    pub planes: [QueuePlane; MAX_PLANES],
+    /// Timestamp (OUTPUT).
+    pub timestamp: Timestamp,
+    /// Application flags worth keeping (`V4L2_BUF_FLAG_TIMECODE`, ...).
+    pub flags: u32,
+}
+
+/// The state of one buffer, as QUERYBUF and DQBUF report it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct BufferStatus {
+    /// Buffer index.
+    pub index: u32,
+    /// Life-cycle state.
+    pub state: BufState,
+    /// PREPARE_BUF was done and the buffer not queued since.
+    pub prepared: bool,
+    /// Memory type of the queue.
+    pub memory: Memory,
+    /// Planes in use.
+    pub num_planes: usize,
+    /// Per-plane length, bytes used, data offset, mmap offset or user pointer.
+    pub planes: [PlaneStatus; MAX_PLANES],
+    /// Result flags from the driver ([`DoneFlags`] bits).
+    pub done_flags: DoneFlags,
+    /// Application flags kept from QBUF.
+    pub app_flags: u32,
+    /// At least one plane is mapped.
+    pub mapped: bool,
+    /// Timestamp.
+    pub timestamp: Timestamp,
+    /// Sequence number given at completion.
+    pub sequence: u32,
+}
+
+/// One plane of a [`BufferStatus`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct PlaneStatus {
+    /// Capacity in bytes.
+    pub length: u32,
+    /// Payload bytes.
+    pub bytesused: u32,
+    /// Payload offset.
+    pub data_offset: u32,
+    /// The mmap offset (MMAP) to pass to `mmap`.
+    pub mem_offset: u32,
+    /// The application pointer (USERPTR).
+    pub userptr: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Plane {
+    region: Option<ArenaRegion>,
+    userptr: usize,
+    length: u32,
+    bytesused: u32,
+    data_offset: u32,
+    map_count: u16,
+}
+
+impl Plane {
+    const EMPTY: Plane = Plane { region: None, userptr: 0, length: 0, bytesused: 0, data_offset: 0, map_count: 0 };
+}
+
+#[derive(Clone, Copy)]
+struct Buffer {
+    state: BufState,
+    prepared: bool,
+    planes: [Plane; MAX_PLANES],
+    timestamp: Timestamp,
+    done_flags: DoneFlags,
+    app_flags: u32,
+    sequence: u32,
+}
+
+impl Buffer {
+    const EMPTY: Buffer = Buffer {
+        state: BufState::Dequeued,
+        prepared: false,
+        planes: [Plane::EMPTY; MAX_PLANES],
+        timestamp: Timestamp(0),
+        done_flags: DoneFlags::empty(),
+        app_flags: 0,
+        sequence: 0,
+    };
+
+    fn mapped(&self) -> bool {
+        self.planes.iter().any(|p| p.map_count > 0)
+    }
+}
+
+/// A fixed-capacity FIFO of buffer indices.
+#[derive(Clone, Copy)]
+struct Fifo<const N: usize> {
+    items: [u8; N],
+    head: usize,
+    len: usize,
+}
+
+impl<const N: usize> Fifo<N> {
+    const EMPTY: Self = Self { items: [0; N], head: 0, len: 0 };
+
+    fn push(&mut self, index: u8) {
+        debug_assert!(self.len < N, "a queue FIFO holds each buffer at most once");
+        if self.len < N {
+            self.items[(self.head + self.len) % N] = index;
+            self.len += 1;
+        }
+    }
+
+    fn pop(&mut self) -> Option<u8> {
+        if self.len == 0 {
+            return None;
+        }
+        let index = self.items[self.head];
+        self.head = (self.head + 1) % N;
+        self.len -= 1;
+        Some(index)
+    }
+
+    fn front(&self) -> Option<u8> {
+        (self.len > 0).then(|| self.items[self.head])
+    }
+
+    fn clear(&mut self) {
+        *self = Self::EMPTY;
+    }
+}
+
+/// One queue of one file: up to `N` buffers.
+pub struct FrameQueue<const N: usize> {
+    dir: Direction,
+    memory: Option<Memory>,
+    count: usize,
+    num_planes: usize,
+    buffers: [Buffer; N],
+    queued: Fifo<N>,
+    done: Fifo<N>,
+    streaming: bool,
+    sequence: u32,
+    last_dequeued: bool,
+    active: usize,
+}
+
+impl<const N: usize> FrameQueue<N> {
+    /// An empty queue with no buffers.
+    pub const fn new(dir: Direction) -> Self {
+        assert!(N > 0 && N <= 256, "a queue holds between 1 and 256 buffers");
+        Self {
+            dir,
+            memory: None,
+            count: 0,
+            num_planes: 0,
+            buffers: [Buffer::EMPTY; N],
+            queued: Fifo::EMPTY,
+            done: Fifo::EMPTY,
+            streaming: false,
+            sequence: 0,
+            last_dequeued: false,
+            active: 0,
+        }
+    }
+
+    /// Number of buffers allocated.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Memory type, once buffers exist.
+    pub fn memory(&self) -> Option<Memory> {
+        self.memory
+    }
+
+    /// Whether the queue is streaming.
+    pub fn is_streaming(&self) -> bool {
+        self.streaming
+    }
+
+    /// Buffers queued and not yet taken by the driver.
+    pub fn queued_count(&self) -> usize {
+        self.queued.len
+    }
+
+    /// Buffers completed and waiting for DQBUF.
+    pub fn done_count(&self) -> usize {
+        self.done.len
+    }
+
+    /// Buffers the driver holds.
+    pub fn active_count(&self) -> usize {
+        self.active
+    }
+
+    /// Whether a buffer flagged LAST was dequeued (DQBUF then answers `EPIPE`).
+    pub fn last_dequeued(&self) -> bool {
+        self.last_dequeued
+    }
+
+    /// Forgets that the LAST buffer was dequeued (a START command resumes).
+    pub fn clear_last_dequeued(&mut self) {
+        self.last_dequeued = false;
+    }
+
+    /// Whether any buffer holds memory mapped by the application, or is not back with it.
+    pub fn in_use(&self) -> bool {
+        self.buffers[..self.count].iter().any(|b| b.mapped() || b.state != BufState::Dequeued)
+    }
+
+    /// Whether any buffer is mapped.
+    pub fn any_mapped(&self) -> bool {
+        self.buffers[..self.count].iter().any(Buffer::mapped)
+    }
+
+    /// Frees every buffer (REQBUFS(0), format change, close). Regions still mapped are
+    /// passed to `orphan` instead of being freed, to be released at munmap.
+    pub fn release(&mut self, arena: &dyn BufferArena, orphan: &mut dyn FnMut(ArenaRegion)) {
+        for buffer in &mut self.buffers[..self.count] {
+            for plane in &mut buffer.planes {
+                if let Some(region) = plane.region.take() {
+                    if plane.map_count > 0 {
+                        orphan(region);
+                    } else {
+                        arena.free(region);
+                    }
+                }
+            }
+            *buffer = Buffer::EMPTY;
+        }
+        self.count = 0;
+        self.memory = None;
+        self.num_planes = 0;
+        self.queued.clear();
+        self.done.clear();
+        self.active = 0;
+    }
+
+    /// Allocates up to `want` more buffers for `fmt` (REQBUFS after a release, or
+    /// CREATE_BUFS). `sizes` gives each plane's size. Returns `(first index, count)`;
+    /// allocates fewer when the arena runs out, and fails with `ENOMEM` if it could not
+    /// allocate any.
+    pub fn allocate(
+        &mut self,
+        memory: Memory,
+        want: usize,
+        sizes: &[u32],
+        arena: &dyn BufferArena,
+    ) -> Result<(usize, usize)> {
+        if sizes.is_empty() || sizes.len() > MAX_PLANES || sizes.contains(&0) {
+            return Err(Errno::EINVAL);
+        }
+        if self.count > 0 && (self.memory != Some(memory) || self.num_planes != sizes.len()) {
+            return Err(Errno::EINVAL);
+        }
+        let first = self.count;
+        let want = want.min(N - first);
+        let mut made = 0;
+        'buffers: while made < want {
+            let buffer = &mut self.buffers[first + made];
+            *buffer = Buffer::EMPTY;
+            for (plane, &size) in buffer.planes.iter_mut().zip(sizes) {
+                plane.length = size;
+                if memory == Memory::Mmap {
+                    match arena.alloc(size as usize) {
+                        Some(region) => plane.region = Some(region),
+                        None => {
+                            for plane in &mut buffer.planes {
+                                if let Some(region) = plane.region.take() {
+                                    arena.free(region);
+                                }
+                            }
+                            *buffer = Buffer::EMPTY;
+                            break 'buffers;
+                        }
+                    }
+                }
+            }
+            made += 1;
+        }
+        if made == 0 && want > 0 {
+            return Err(Errno::ENOMEM);
+        }
+        self.count += made;
+        self.memory = Some(memory);
+        self.num_planes = sizes.len();
+        Ok((first, made))
+    }
+
+    fn mmap_offset(&self, index: usize, plane: usize) -> u32 {
+        let base = if self.dir == Direction::Capture { CAPTURE_OFFSET_BASE } else { 0 };
+        (base + ((index * MAX_PLANES + plane) as u64) * PAGE_SIZE) as u32
+    }
+
+    /// The buffer and plane an mmap offset names, if it belongs to this queue.
+    pub fn plane_for_offset(&self, offset: u64) -> Option<(usize, usize)> {
+        let base = if self.dir == Direction::Capture { CAPTURE_OFFSET_BASE } else { 0 };
+        let rel = offset.checked_sub(base)?;
+        if rel % PAGE_SIZE != 0 || rel >= CAPTURE_OFFSET_BASE {
+            return None;
+        }
+        let n = (rel / PAGE_SIZE) as usize;
+        let (index, plane) = (n / MAX_PLANES, n % MAX_PLANES);
+        (self.memory == Some(Memory::Mmap) && index < self.count && plane < self.num_planes).then_some((index, plane))
+    }
+
+    /// Records a mapping of buffer `index`, plane `plane` of up to `len` bytes.
+    pub fn map(&mut self, index: usize, plane: usize, len: usize) -> Result<ArenaRegion> {
+        let p = &mut self.buffers[index].planes[plane];
+        let region = p.region.ok_or(Errno::EINVAL)?;
+        let limit = (region.len as u64).div_ceil(PAGE_SIZE) * PAGE_SIZE;
+        if len == 0 || len as u64 > limit {
+            return Err(Errno::EINVAL);
+        }
+        p.map_count = p.map_count.saturating_add(1);
+        Ok(region)
+    }
+
+    /// Records an unmapping of `region`; returns false if no plane of this queue has it.
+    pub fn unmap(&mut self, region: ArenaRegion) -> bool {
+        for buffer in &mut self.buffers[..self.count] {
+            for plane in &mut buffer.planes {
+                if plane.region == Some(region) && plane.map_count > 0 {
+                    plane.map_count -= 1;
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The state of buffer `index` (QUERYBUF); `EINVAL` past the allocated buffers.
+    pub fn status(&self, index: usize) -> Result<BufferStatus> {
+        if index >= self.count {
+            return Err(Errno::EINVAL);
+        }
+        let buffer = &self.buffers[index];
+        let mut planes = [PlaneStatus::default(); MAX_PLANES];
+        for (i, (out, plane)) in planes.iter_mut().zip(&buffer.planes).take(self.num_planes).enumerate() {
+            *out = PlaneStatus {
+                length: plane.length,
+                bytesused: plane.bytesused,
+                data_offset: plane.data_offset,
+                mem_offset: if self.memory == Some(Memory::Mmap) { self.mmap_offset(index, i) } else { 0 },
+                userptr: plane.userptr,
+            };
+        }
+        Ok(BufferStatus {
+            index: index as u32,
+            state: buffer.state,
+            prepared: buffer.prepared,
+            memory: self.memory.unwrap_or(Memory::Mmap),
+            num_planes: self.num_planes,
+            planes,
+            done_flags: buffer.done_flags,
+            app_flags: buffer.app_flags,
+            mapped: buffer.mapped(),
+            timestamp: buffer.timestamp,
+            sequence: buffer.sequence,
+        })
+    }
+
+    /// Checks a QBUF/PREPARE_BUF request against the queue and the buffer's state, and
+    /// records its planes. `min_sizes` gives the plane sizes the current format needs.
+    fn check_and_record(&mut self, req: &QueueRequest, min_sizes: &[u32]) -> Result<usize> {
+        let index = req.index as usize;
+        if index >= self.count || Some(req.memory) != self.memory || req.num_planes < self.num_planes {
+            return Err(Errno::EINVAL);
+        }
+        if self.buffers[index].state != BufState::Dequeued {
+            return Err(Errno::EINVAL);
+        }
+        let output = self.dir == Direction::Output;
+        let mut planes = self.buffers[index].planes;
+        for (i, (plane, given)) in planes.iter_mut().zip(&req.planes).take(self.num_planes).enumerate() {
+            if req.memory == Memory::UserPtr {
+                let needed = min_sizes.get(i).copied().unwrap_or(0);
+                if given.userptr == 0 || given.length < needed || given.length == 0 {
+                    return Err(Errno::EINVAL);
+                }
+                plane.userptr = given.userptr;
+                plane.length = given.length;
+            }
+            if output {
+                let bytesused = if given.bytesused == 0 { plane.length } else { given.bytesused };
+                if bytesused > plane.length || (given.data_offset > 0 && given.data_offset >= bytesused) {
+                    return Err(Errno::EINVAL);
+                }
+                plane.bytesused = bytesused;
+                plane.data_offset = given.data_offset;
+            } else {
+                plane.bytesused = 0;
+                plane.data_offset = 0;
+            }
+        }
+        let buffer = &mut self.buffers[index];
+        buffer.planes = planes;
+        if output {
+            buffer.timestamp = req.timestamp;
+            buffer.app_flags = req.flags;
+        }
+        Ok(index)
+    }
+
+    /// PREPARE_BUF: validates and records a buffer without queueing it.
+    pub fn prepare(&mut self, req: &QueueRequest, min_sizes: &[u32]) -> Result<BufferStatus> {
+        let index = req.index as usize;
+        if self.buffers.get(index).is_some_and(|b| b.prepared) {
+            return Err(Errno::EINVAL);
+        }
+        let index = self.check_and_record(req, min_sizes)?;
+        self.buffers[index].prepared = true;
+        self.status(index)
+    }
+
+    /// QBUF: the buffer moves from dequeued to queued.
+    pub fn queue(&mut self, req: &QueueRequest, min_sizes: &[u32]) -> Result<BufferStatus> {
+        let index = req.index as usize;
+        let prepared = self.buffers.get(index).is_some_and(|b| b.prepared && b.state == BufState::Dequeued);
+        let index = if prepared && req.memory == Memory::Mmap && Some(req.memory) == self.memory {
+            if self.dir == Direction::Output {
+                self.buffers[index].timestamp = req.timestamp;
+                self.buffers[index].app_flags = req.flags;
+            }
+            index
+        } else {
+            self.check_and_record(req, min_sizes)?
+        };
+        let buffer = &mut self.buffers[index];
+        buffer.prepared = false;
+        buffer.state = BufState::Queued;
+        buffer.done_flags = DoneFlags::empty();
+        self.queued.push(index as u8);
+        self.status(index)
+    }
+
+    /// The driver takes the oldest queued buffer. `cpu_ptr` and `bus_addr` resolve arena
+    /// regions.
+    pub fn take(&mut self, arena: &dyn BufferArena, slot: u16, generation: u32) -> Option<ActiveBuffer> {
+        let index = self.queued.pop()?;
+        let count = self.num_planes;
+        let buffer = &mut self.buffers[usize::from(index)];
+        buffer.state = BufState::Active;
+        self.active += 1;
+        let mut planes = [PlaneMemory { cpu: core::ptr::null_mut(), bus: 0, len: 0 }; MAX_PLANES];
+        let mut bytesused = [0; MAX_PLANES];
+        let mut data_offset = [0; MAX_PLANES];
+        for (i, plane) in buffer.planes.iter().enumerate().take(count) {
+            planes[i] = match plane.region {
+                Some(region) => PlaneMemory { cpu: arena.cpu_ptr(region), bus: arena.bus_addr(region), len: plane.length as usize },
+                None => PlaneMemory { cpu: plane.userptr as *mut u8, bus: plane.userptr as u64, len: plane.length as usize },
+            };
+            bytesused[i] = plane.bytesused;
+            data_offset[i] = plane.data_offset;
+        }
+        Some(ActiveBuffer {
+            dir: self.dir,
+            index,
+            slot,
+            generation,
+            num_planes: count as u8,
+            planes,
+            bytesused,
+            data_offset,
+            timestamp: buffer.timestamp,
+            flags: buffer.app_flags,
+            sequence: self.sequence,
+        })
+    }
+
+    /// The driver hands an active buffer back: it becomes done, with the next sequence
+    /// number. `EINVAL` if that buffer is not active (a token used twice cannot exist, but
+    /// a token from before a reallocation could).
+    pub fn complete(&mut self, index: usize, done: &Completion) -> Result<()> {
+        if index >= self.count || self.buffers[index].state != BufState::Active {
+            return Err(Errno::EINVAL);
+        }
+        self.active -= 1;
+        self.finish(index, done);
+        Ok(())
+    }
+
+    fn finish(&mut self, index: usize, done: &Completion) {
+        let count = self.num_planes;
+        let output = self.dir == Direction::Output;
+        let sequence = self.sequence;
+        self.sequence = self.sequence.wrapping_add(1);
+        let buffer = &mut self.buffers[index];
+        buffer.state = BufState::Done;
+        buffer.done_flags = done.flags;
+        buffer.sequence = sequence;
+        if !output {
+            buffer.timestamp = done.timestamp;
+            for (plane, &used) in buffer.planes.iter_mut().zip(&done.bytesused).take(count) {
+                plane.bytesused = used.min(plane.length);
+            }
+        }
+        self.done.push(index as u8);
+    }
+
+    /// Completes the oldest queued buffer without the driver: an empty buffer flagged
+    /// `flags` (the LAST buffer of a drain). Returns false if none is queued.
+    pub fn complete_next_empty(&mut self, flags: DoneFlags, timestamp: Timestamp) -> bool {
+        let Some(index) = self.queued.pop() else {
+            return false;
+        };
+        let done = Completion { bytesused: [0; MAX_PLANES], timestamp, flags };
+        self.finish(usize::from(index), &done);
+        true
+    }
+
+    /// Whether the oldest queued buffer is `index` (used by tests and diagnostics).
+    pub fn next_queued(&self) -> Option<usize> {
+        self.queued.front().map(usize::from)
+    }
+
+    /// Marks every active buffer done with the error flag (the driver's job ended without
+    /// handing them back). Returns how many were reclaimed.
+    pub fn reclaim_active(&mut self) -> usize {
+        let mut reclaimed = 0;
+        for index in 0..self.count {
+            if self.buffers[index].state == BufState::Active {
+                self.active -= 1;
+                self.finish(index, &Completion::error());
+                reclaimed += 1;
+            }
+        }
+        reclaimed
+    }
+
+    /// DQBUF without waiting: the oldest done buffer, `EPIPE` after the LAST one,
+    /// `EAGAIN` if none is done, `EINVAL` if not streaming.
+    pub fn dequeue(&mut self) -> Result<BufferStatus> {
+        if !self.streaming {
+            return Err(Errno::EINVAL);
+        }
+        if self.last_dequeued {
+            return Err(Errno::EPIPE);
+        }
+        let index = usize::from(self.done.pop().ok_or(Errno::EAGAIN)?);
+        self.buffers[index].state = BufState::Dequeued;
+        if self.dir == Direction::Capture && self.buffers[index].done_flags.contains(DoneFlags::LAST) {
+            self.last_dequeued = true;
+        }
+        self.status(index)
+    }
+
+    /// STREAMON: `EINVAL` without buffers.
+    pub fn stream_on(&mut self) -> Result<()> {
+        if self.count == 0 {
+            return Err(Errno::EINVAL);
+        }
+        if !self.streaming {
+            self.streaming = true;
+            self.sequence = 0;
+            self.last_dequeued = false;
+        }
+        Ok(())
+    }
+
+    /// Stops accepting work without touching buffers: jobs stop being scheduled and DQBUF
+    /// fails until [`FrameQueue::stream_off`] completes the stop.
+    pub fn halt(&mut self) {
+        self.streaming = false;
+    }
+
+    /// STREAMOFF: every queued and done buffer returns to the application. The caller
+    /// made sure the driver holds none (`active_count() == 0`).
+    pub fn stream_off(&mut self) {
+        debug_assert_eq!(self.active, 0, "STREAMOFF with buffers still in the driver");
+        for buffer in &mut self.buffers[..self.count] {
+            buffer.state = BufState::Dequeued;
+            buffer.prepared = false;
+        }
+        self.queued.clear();
+        self.done.clear();
+        self.streaming = false;
+        self.sequence = 0;
+        self.last_dequeued = false;
+    }
+
+    /// The plane sizes `fmt` needs.
+    pub fn plane_sizes(fmt: &PixFormat) -> ([u32; MAX_PLANES], usize) {
+        let mut sizes = [0; MAX_PLANES];
+        let planes = fmt.active_planes();
+        for (out, plane) in sizes.iter_mut().zip(planes) {
+            *out = plane.sizeimage;
+        }
+        (sizes, planes.len())
+    }
+}
