@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# Conformance of every V4L2 node the simulator board registers, with the tools that test
+# Linux drivers, run unmodified through the LD_PRELOAD compat layer (sim/compat):
+#
+#   - v4l2-compliance -d NODE -s                          (every node)
+#   - v4l2-compliance -d NODE -s --stream-from S.h264     (every decoder node)
+#     each must end with "Failed: 0"; every warning must have an explanation below;
+#   - ffmpeg -c:v h264_v4l2m2m (every decoder node): frames MD5-identical to ffmpeg's own
+#     h264 decoder;
+#   - v4l2-ctl --list-devices lists every node; v4l2-ctl -d NODE --list-formats-out
+#     --list-ctrls-menus --all shows the expected formats and controls.
+#
+# Writes docs/conformance.md (the full output of every run) and exits non-zero on any failure.
+#
+# Usage: scripts/conformance.sh [--no-build] [--frames N]
+# Environment: CARGO_TARGET_DIR (default <repo>/target), CONFORMANCE_WORK (scratch dir),
+#              CONFORMANCE_REPORT (default docs/conformance.md).
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
+report=${CONFORMANCE_REPORT:-$root/docs/conformance.md}
+work=${CONFORMANCE_WORK:-$(mktemp -d /tmp/v4l2-conformance.XXXXXX)}
+mkdir -p "$work"
+build=1
+frames=60
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --no-build) build=0; shift ;;
+        --frames) frames=$2; shift 2 ;;
+        *) echo "usage: $0 [--no-build] [--frames N]" >&2; exit 2 ;;
+    esac
+done
+
+failures=()
+fail() { echo "FAIL: $*" >&2; failures+=("$*"); }
+log() { echo "== $*" >&2; }
+
+# Known warnings and why they are not defects. A warning of v4l2-compliance that has no
+# entry here fails the run: fix the cause or explain it here (it lands in the report).
+declare -A warning_why=(
+)
+
+# ------------------------------------------------------------------------------------
+# 1. tools
+missing=()
+command -v v4l2-compliance >/dev/null && command -v v4l2-ctl >/dev/null || missing+=(v4l-utils)
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+if [[ ${#missing[@]} -gt 0 ]]; then
+    log "installing ${missing[*]}"
+    sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+        || { echo "cannot install ${missing[*]}" >&2; exit 1; }
+fi
+
+# ------------------------------------------------------------------------------------
+# 2. the compat library
+if [[ $build -eq 1 ]]; then
+    log "building the compat library"
+    (cd "$root" && cargo build --release -q -p v4l2-sim-compat --features sim-board) || { echo "build failed" >&2; exit 1; }
+fi
+lib=$CARGO_TARGET_DIR/release/libv4l2_sim_compat.so
+[[ -f "$lib" ]] || { echo "missing $lib" >&2; exit 1; }
+run() { "$root/scripts/v4l2-sim-run" --lib "$lib" "$@"; }
+
+# ------------------------------------------------------------------------------------
+# 3. test stream
+stream=$work/stream.h264
+log "generating $stream"
+ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i "testsrc=size=320x240:rate=25" -frames:v "$frames" \
+    -c:v libx264 -bf 0 -pix_fmt yuv420p "$stream" || { echo "cannot generate the H.264 stream" >&2; exit 1; }
+
+# ------------------------------------------------------------------------------------
+# 4. the nodes, as an unmodified client finds them (a scan of /dev)
+list_out=$work/list-devices.txt
+run -- v4l2-ctl --list-devices >"$list_out" 2>&1
+mapfile -t nodes < <(grep -oE '^[[:space:]]+/dev/[^ ]+' "$list_out" | tr -d '[:space:]' | sort -V)
+if [[ ${#nodes[@]} -eq 0 ]]; then
+    fail "v4l2-ctl --list-devices found no node"
+    cat "$list_out" >&2
+fi
+log "nodes: ${nodes[*]}"
+
+versions="$(v4l2-compliance --version 2>&1 | head -1); $(v4l2-ctl --version 2>&1 | head -1); $(ffmpeg -hide_banner -version | head -1)"
+
+declare -A kind
+declare -a runs=()      # "node|label|file|total|ok|failed|warnings"
+declare -a client_results=()
+declare -a warnings_seen=()
+
+classify() {
+    local node=$1 outfmt capfmt
+    outfmt=$(run -- v4l2-ctl -d "$node" --list-formats-out 2>&1)
+    capfmt=$(run -- v4l2-ctl -d "$node" --list-formats 2>&1)
+    if grep -q 'compressed' <<<"$outfmt"; then echo decoder
+    elif grep -q 'compressed' <<<"$capfmt"; then echo encoder
+    else echo other; fi
+}
+
+compliance() {
+    local node=$1 label=$2; shift 2
+    local out=$work/compliance-$(basename "$node")-$label.txt
+    log "v4l2-compliance -d $node $*"
+    timeout 900 "$root/scripts/v4l2-sim-run" --lib "$lib" -- v4l2-compliance -d "$node" "$@" >"$out" 2>&1
+    local rc=$?
+    local total
+    total=$(grep -E '^Total for .*: [0-9]+, Succeeded: [0-9]+, Failed: [0-9]+, Warnings: [0-9]+' "$out" | tail -1)
+    if [[ -z "$total" ]]; then
+        fail "$node ($label): no 'Total for' line (exit code $rc; crash or timeout?)"
+        runs+=("$node|$label|$out|?|?|?|?|v4l2-compliance -d $node $*")
+        return
+    fi
+    local t s f w
+    read -r t s f w < <(sed -E 's/.*: ([0-9]+), Succeeded: ([0-9]+), Failed: ([0-9]+), Warnings: ([0-9]+).*/\1 \2 \3 \4/' <<<"$total")
+    runs+=("$node|$label|$out|$t|$s|$f|$w|v4l2-compliance -d $node $*")
+    [[ "$f" == 0 ]] || fail "$node ($label): $f of $t v4l2-compliance tests failed"
+    [[ $rc -eq 0 ]] || [[ "$f" != 0 ]] || fail "$node ($label): v4l2-compliance exited with $rc"
+    while IFS= read -r wl; do
+        local msg=${wl#*warn: }
+        msg=$(sed -E 's/^[^ ]*\([0-9]+\): //' <<<"$msg")
+        warnings_seen+=("$node ($label)|$msg")
+        local known=0 key
+        for key in "${!warning_why[@]}"; do
+            [[ "$msg" == *"$key"* ]] && known=1
+        done
+        [[ $known -eq 1 ]] || fail "$node ($label): unexplained warning: $msg"
+    done < <(grep -E 'warn: ' "$out")
+}
+
+ffmpeg_check() {
+    local node=$1
+    local ref=$work/ref.framemd5 got=$work/m2m-$(basename "$node").framemd5 log_=$work/ffmpeg-$(basename "$node").txt
+    ffmpeg -nostdin -hide_banner -loglevel error -y -c:v h264 -i "$stream" -pix_fmt yuv420p -f framemd5 "$ref" 2>>"$log_"
+    if ! timeout 300 "$root/scripts/v4l2-sim-run" --lib "$lib" --only "$node" -- \
+        ffmpeg -nostdin -hide_banner -loglevel warning -y -c:v h264_v4l2m2m -i "$stream" -pix_fmt yuv420p -f framemd5 "$got" >>"$log_" 2>&1; then
+        fail "$node: ffmpeg -c:v h264_v4l2m2m failed (see below)"
+        client_results+=("$node|ffmpeg h264_v4l2m2m|FAIL: ffmpeg exited non-zero|$log_")
+        return
+    fi
+    local nref ngot
+    nref=$(grep -vc '^#' "$ref"); ngot=$(grep -vc '^#' "$got")
+    # Compare frame sizes and MD5s in order (timestamps are the container's business).
+    if diff <(grep -v '^#' "$ref" | awk -F', *' '{print $5, $6}') <(grep -v '^#' "$got" | awk -F', *' '{print $5, $6}') >"$work/md5-diff-$(basename "$node").txt"; then
+        client_results+=("$node|ffmpeg h264_v4l2m2m|PASS: $ngot frames, MD5-identical to ffmpeg's h264 decoder|$log_")
+    else
+        fail "$node: h264_v4l2m2m frames differ from ffmpeg's h264 decoder ($ngot vs $nref frames)"
+        client_results+=("$node|ffmpeg h264_v4l2m2m|FAIL: $ngot frames vs $nref, MD5 mismatch|$log_")
+        head -20 "$work/md5-diff-$(basename "$node").txt" >>"$log_"
+    fi
+}
+
+v4l2ctl_check() {
+    local node=$1 k=$2
+    local out=$work/v4l2-ctl-$(basename "$node").txt
+    run -- v4l2-ctl -d "$node" --list-formats-out --list-ctrls-menus --all >"$out" 2>&1
+    local rc=$? problems=()
+    [[ $rc -eq 0 ]] || problems+=("exit code $rc")
+    grep -q "Driver Info" "$out" || problems+=("no driver info")
+    case $k in
+        decoder)
+            grep -qE "\[[0-9]+\]: 'H264'" "$out" || problems+=("H264 missing from the OUTPUT formats")
+            grep -q "min_number_of_capture_buffers" "$out" || problems+=("MIN_BUFFERS_FOR_CAPTURE control missing")
+            run -- v4l2-ctl -d "$node" --list-formats >"$out.cap" 2>&1
+            grep -qE "'(NV12|YU12|NM12|YM12)'" "$out.cap" || problems+=("no NV12/YU12 CAPTURE format")
+            cat "$out.cap" >>"$out"
+            ;;
+        encoder)
+            run -- v4l2-ctl -d "$node" --list-formats >"$out.cap" 2>&1
+            grep -qE "'H264'" "$out.cap" || problems+=("H264 missing from the CAPTURE formats")
+            grep -q "min_number_of_output_buffers" "$out" || problems+=("MIN_BUFFERS_FOR_OUTPUT control missing")
+            cat "$out.cap" >>"$out"
+            ;;
+    esac
+    if [[ ${#problems[@]} -eq 0 ]]; then
+        client_results+=("$node|v4l2-ctl formats and controls|PASS|$out")
+    else
+        fail "$node: v4l2-ctl: ${problems[*]}"
+        client_results+=("$node|v4l2-ctl formats and controls|FAIL: ${problems[*]}|$out")
+    fi
+}
+
+for node in "${nodes[@]}"; do
+    kind[$node]=$(classify "$node")
+    log "$node is a ${kind[$node]}"
+    compliance "$node" streaming -s
+    if [[ ${kind[$node]} == decoder ]]; then
+        compliance "$node" stream-from -s --stream-from "$stream"
+        ffmpeg_check "$node"
+    fi
+    v4l2ctl_check "$node" "${kind[$node]}"
+done
+
+# ------------------------------------------------------------------------------------
+# 5. the report
+{
+cat <<'EOF'
+# Conformance report
+
+<!-- Generated by scripts/conformance.sh: edit the script, not this file. -->
+
+The simulator board's V4L2 nodes are tested with the tools that test Linux drivers, run
+unmodified: Debian's `v4l-utils` (v4l2-compliance, v4l2-ctl) and `ffmpeg`. They reach the
+simulator through the LD_PRELOAD compat layer (`sim/compat`, see docs/compat.md), started by
+`scripts/v4l2-sim-run -- COMMAND`. Regenerate this file with `scripts/conformance.sh`; it
+exits non-zero if anything below fails.
+
+What runs, for **every node the board registers** (found with `v4l2-ctl --list-devices`,
+that is, by scanning /dev as a client does):
+
+- `v4l2-compliance -d NODE -s`: every ioctl, buffer, event, control and streaming test
+  (including the stateful codec drain: DECODER_CMD/ENCODER_CMD STOP, the LAST buffer, EPIPE,
+  V4L2_EVENT_EOS) over MMAP and USERPTR, with the select and epoll variants. Must end with
+  `Failed: 0`.
+- For decoder nodes also `v4l2-compliance -d NODE -s --stream-from stream.h264`: the same
+  streaming tests fed with a real H.264 elementary stream (no header: each OUTPUT buffer is
+  filled with the next bytes of the file, so the decoder must accept an arbitrary split of
+  the byte stream).
+- For decoder nodes, `ffmpeg -c:v h264_v4l2m2m -i stream.h264 -pix_fmt yuv420p -f framemd5`
+  with only that node visible, compared frame by frame (size and MD5) with
+  `ffmpeg -c:v h264 ... -f framemd5`.
+- `v4l2-ctl -d NODE --list-formats-out --list-ctrls-menus --all` (and `--list-formats`):
+  decoders must list H264 on OUTPUT, a raw YUV format on CAPTURE and the
+  `min_number_of_capture_buffers` control; encoders H264 on CAPTURE and
+  `min_number_of_output_buffers`.
+
+The stream is `ffmpeg -f lavfi -i testsrc=size=320x240:rate=25 -frames:v N -c:v libx264
+-bf 0 -pix_fmt yuv420p stream.h264` (no B-frames, which the OpenH264-based decoder does not
+reorder).
+
+Every warning v4l2-compliance prints must be fixed or explained in the table of warnings
+below (the explanations live in scripts/conformance.sh; an unexplained warning fails the run).
+EOF
+echo
+echo "## Results"
+echo
+echo "Tools: $versions."
+echo
+echo "Generated: $(date -u '+%Y-%m-%d %H:%M UTC') from commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)."
+echo
+echo "| Node | Kind | Command | Total | Succeeded | Failed | Warnings |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+for r in "${runs[@]}"; do
+    IFS='|' read -r node label file t s f w cmd <<<"$r"
+    echo "| $node | ${kind[$node]} | \`${cmd/$stream/stream.h264}\` | $t | $s | $f | $w |"
+done
+echo
+echo "| Node | Client check | Result |"
+echo "| --- | --- | --- |"
+for r in "${client_results[@]}"; do
+    IFS='|' read -r node what res file <<<"$r"
+    echo "| $node | $what | $res |"
+done
+echo
+if [[ ${#failures[@]} -eq 0 ]]; then
+    echo "**Overall: PASS.**"
+else
+    echo "**Overall: FAIL** (${#failures[@]} problems):"
+    echo
+    for f in "${failures[@]}"; do echo "- $f"; done
+fi
+echo
+echo "## Warnings"
+echo
+if [[ ${#warnings_seen[@]} -eq 0 ]]; then
+    echo "None."
+else
+    echo "| Run | Warning | Explanation |"
+    echo "| --- | --- | --- |"
+    for wv in "${warnings_seen[@]}"; do
+        IFS='|' read -r where msg <<<"$wv"
+        why="**unexplained**"
+        for key in "${!warning_why[@]}"; do
+            [[ "$msg" == *"$key"* ]] && why=${warning_why[$key]}
+        done
+        echo "| $where | \`$msg\` | $why |"
+    done
+fi
+echo
+echo "## v4l2-ctl --list-devices"
+echo
+echo '```text'
+cat "$list_out"
+echo '```'
+echo
+echo "## Full v4l2-compliance output"
+for r in "${runs[@]}"; do
+    IFS='|' read -r node label file t s f w cmd <<<"$r"
+    echo
+    echo "### $node: \`${cmd/$stream/stream.h264}\`"
+    echo
+    echo '```text'
+    sed "s|$stream|stream.h264|g" "$file"
+    echo '```'
+done
+echo
+echo "## Real clients"
+for r in "${client_results[@]}"; do
+    IFS='|' read -r node what res file <<<"$r"
+    echo
+    echo "### $node: $what"
+    echo
+    echo "$res"
+    echo
+    echo '```text'
+    if [[ -s "$file" ]]; then sed "s|$stream|stream.h264|g; s|$work/||g" "$file"; else echo "(no output)"; fi
+    echo '```'
+done
+} >"$report"
+
+log "report written to $report"
+if [[ ${#failures[@]} -gt 0 ]]; then
+    echo "conformance: ${#failures[@]} failure(s):" >&2
+    for f in "${failures[@]}"; do echo "  - $f" >&2; done
+    exit 1
+fi
+echo "conformance: all checks passed" >&2
