@@ -1,0 +1,234 @@
+//! A firmware image in miniature: the framework linked into a `#![no_std]` program with
+//! a device in a `static`, a static buffer arena and no heap, driven by an application
+//! through raw V4L2 ioctls from a superloop.
+//!
+//! The codec is a byte inverter (every OUTPUT byte comes back complemented on CAPTURE),
+//! enough to exercise formats, buffers, the job scheduler and the drain sequence on a
+//! Cortex-M4 under QEMU. The same code also builds and runs on the host.
+
+#![no_std]
+#![deny(missing_docs)]
+
+use core::ffi::c_void;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use v4l2m2m::abi::*;
+use v4l2m2m::{
+    BufferApi, CodecDevice, CodecKind, CodecOps, Completion, DeviceInfo, Direction, Errno, FileId, FormatDesc, Formats, Job,
+    JobStatus, MemoryArena, OpenFlags, OsGlue, PixFormat, PlaneFormat, VideoNode,
+};
+
+/// Bytes per buffer.
+pub const FRAME_BYTES: u32 = 4096;
+
+/// The byte-inverting codec.
+pub struct InvertCodec;
+
+fn frame_format() -> PixFormat {
+    let mut fmt = PixFormat::empty();
+    fmt.width = 64;
+    fmt.height = 64;
+    fmt.pixelformat = V4L2_PIX_FMT_GREY;
+    fmt.num_planes = 1;
+    fmt.planes[0] = PlaneFormat { bytesperline: 64, sizeimage: FRAME_BYTES };
+    fmt
+}
+
+impl CodecOps for InvertCodec {
+    type Context = ();
+
+    fn open(&self) -> v4l2m2m::Result<()> {
+        Ok(())
+    }
+
+    fn default_formats(&self) -> Formats {
+        Formats { output: frame_format(), capture: frame_format() }
+    }
+
+    fn enum_fmt(&self, _dir: Direction, index: u32) -> v4l2m2m::Result<FormatDesc> {
+        match index {
+            0 => Ok(FormatDesc { pixelformat: V4L2_PIX_FMT_GREY, flags: 0, description: "8-bit greyscale" }),
+            _ => Err(Errno::EINVAL),
+        }
+    }
+
+    fn try_fmt(&self, _ctx: &(), _formats: &Formats, _dir: Direction, fmt: &mut PixFormat) -> v4l2m2m::Result<()> {
+        *fmt = frame_format();
+        Ok(())
+    }
+
+    fn device_run(&self, _ctx: &mut (), job: Job<'_>) -> JobStatus {
+        let handle = job.handle();
+        if job.status().output_queued == 0 && job.status().draining {
+            let _ = handle.drained();
+            return JobStatus::Finished;
+        }
+        let (Some(src), Some(mut dst)) = (handle.get_buf(Direction::Output), handle.get_buf(Direction::Capture)) else {
+            return JobStatus::Finished;
+        };
+        let n = src.payload(0).len().min(dst.plane_len(0));
+        for (out, byte) in dst.plane_mut(0).iter_mut().zip(src.payload(0)) {
+            *out = !*byte;
+        }
+        let stamp = src.timestamp();
+        let _ = handle.put_buf(src, Completion::default());
+        let _ = handle.put_buf(dst, Completion::done(n as u32, stamp));
+        JobStatus::Finished
+    }
+}
+
+/// OS glue for a single-threaded superloop: nothing ever blocks (files are opened
+/// non-blocking and jobs run from the loop), so waiting returns at once, which the
+/// [`OsGlue`] contract allows, and waking has nobody to wake.
+pub struct SuperloopGlue {
+    ticks: AtomicU32,
+}
+
+impl OsGlue for SuperloopGlue {
+    fn wait(&self, _word: &AtomicU32, _expected: u32) {}
+
+    fn wake_all(&self, _word: &AtomicU32) {}
+
+    fn monotonic_ns(&self) -> u64 {
+        u64::from(self.ticks.fetch_add(1, Ordering::Relaxed)) * 1000
+    }
+}
+
+const ARENA_BYTES: usize = 64 * 1024;
+static mut POOL: [u8; ARENA_BYTES] = [0; ARENA_BYTES];
+static GLUE: SuperloopGlue = SuperloopGlue { ticks: AtomicU32::new(0) };
+// SAFETY: POOL is used by nothing but this arena.
+static ARENA: MemoryArena<16> = unsafe { MemoryArena::new(&raw mut POOL as *mut u8, ARENA_BYTES, 0x2000_0000, 32) };
+
+const INFO: DeviceInfo = DeviceInfo {
+    driver: "invert",
+    card: "byte inverter",
+    bus_info: "platform:invert",
+    kind: CodecKind::Encoder,
+    api: BufferApi::SinglePlanar,
+    userptr: false,
+    min_output_buffers: 1,
+    min_capture_buffers: 1,
+};
+
+/// The device, built at compile time: 2 files, 4 buffers per queue, 2 events each.
+pub static DEVICE: CodecDevice<InvertCodec, 2, 4, 2> = CodecDevice::new(InvertCodec, INFO, &GLUE, &ARENA);
+
+/// Calls an ioctl on `file` with `arg`, as an application's `ioctl(2)` would.
+fn ioctl<T>(file: FileId, request: u32, arg: &mut T) -> Result<(), Errno> {
+    // SAFETY: `arg` is a live, exclusive reference to the argument struct whose size the
+    // request number encodes (the application side of the contract).
+    unsafe { DEVICE.ioctl(file, request, arg as *mut T as *mut c_void) }.map(|_| ())
+}
+
+fn buffer(buf_type: u32, index: u32) -> v4l2_buffer {
+    let mut buf = v4l2_buffer::zeroed();
+    buf.type_ = buf_type;
+    buf.memory = V4L2_MEMORY_MMAP;
+    buf.index = index;
+    buf
+}
+
+/// What the demo observed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct DemoReport {
+    /// Frames that came back inverted.
+    pub frames: u32,
+    /// Sum of every byte of every CAPTURE payload.
+    pub checksum: u32,
+    /// Whether the drain ended with an empty LAST buffer and then EPIPE.
+    pub drained: bool,
+}
+
+/// Encodes `frames` frames through the device with a full drain, as a firmware
+/// application would.
+pub fn run_demo(frames: u32) -> Result<DemoReport, Errno> {
+    let file = DEVICE.open(OpenFlags::NONBLOCK)?;
+    let result = drive(file, frames);
+    DEVICE.close(file)?;
+    result
+}
+
+fn drive(file: FileId, frames: u32) -> Result<DemoReport, Errno> {
+    let (out_t, cap_t) = (V4L2_BUF_TYPE_VIDEO_OUTPUT, V4L2_BUF_TYPE_VIDEO_CAPTURE);
+    for buf_type in [out_t, cap_t] {
+        let mut req = v4l2_requestbuffers::zeroed();
+        req.type_ = buf_type;
+        req.memory = V4L2_MEMORY_MMAP;
+        req.count = 2;
+        ioctl(file, VIDIOC_REQBUFS, &mut req)?;
+        for index in 0..req.count {
+            let mut buf = buffer(buf_type, index);
+            ioctl(file, VIDIOC_QUERYBUF, &mut buf)?;
+            // SAFETY: reading the plain-old-data union member QUERYBUF filled in.
+            let offset = unsafe { buf.m.offset };
+            DEVICE.mmap(file, u64::from(offset), FRAME_BYTES as usize)?;
+            if buf_type == cap_t {
+                ioctl(file, VIDIOC_QBUF, &mut buf)?;
+            }
+        }
+    }
+    let mut stream_type = out_t as i32;
+    ioctl(file, VIDIOC_STREAMON, &mut stream_type)?;
+    stream_type = cap_t as i32;
+    ioctl(file, VIDIOC_STREAMON, &mut stream_type)?;
+
+    let mut report = DemoReport { frames: 0, checksum: 0, drained: false };
+    let mut sent = 0;
+    let mut free_outputs = [true, true];
+    loop {
+        // Feed OUTPUT while there is room and input left.
+        for index in 0..2 {
+            if sent < frames && free_outputs[index] {
+                let mut buf = buffer(out_t, index as u32);
+                ioctl(file, VIDIOC_QUERYBUF, &mut buf)?;
+                // SAFETY: as above.
+                let offset = unsafe { buf.m.offset };
+                let map = DEVICE.mmap(file, u64::from(offset), FRAME_BYTES as usize)?;
+                // SAFETY: the mapping covers FRAME_BYTES of a buffer the application owns
+                // (dequeued); the framework hands its address out for exactly this.
+                let data = unsafe { core::slice::from_raw_parts_mut(map.ptr, FRAME_BYTES as usize) };
+                data.iter_mut().enumerate().for_each(|(i, b)| *b = (i as u32 + sent) as u8);
+                DEVICE.munmap(map.region);
+                buf.bytesused = FRAME_BYTES;
+                buf.timestamp.tv_sec = sent as _;
+                ioctl(file, VIDIOC_QBUF, &mut buf)?;
+                free_outputs[index] = false;
+                sent += 1;
+                if sent == frames {
+                    let mut cmd = v4l2_encoder_cmd::zeroed();
+                    cmd.cmd = V4L2_ENC_CMD_STOP;
+                    ioctl(file, VIDIOC_ENCODER_CMD, &mut cmd)?;
+                }
+            }
+        }
+        DEVICE.run_jobs();
+        let mut done = buffer(out_t, 0);
+        while ioctl(file, VIDIOC_DQBUF, &mut done).is_ok() {
+            free_outputs[done.index as usize] = true;
+        }
+        let mut cap = buffer(cap_t, 0);
+        match ioctl(file, VIDIOC_DQBUF, &mut cap) {
+            Ok(()) => {
+                if cap.flags & V4L2_BUF_FLAG_LAST != 0 && cap.bytesused == 0 {
+                    report.drained = ioctl(file, VIDIOC_DQBUF, &mut buffer(cap_t, 0)) == Err(Errno::EPIPE);
+                    return Ok(report);
+                }
+                // SAFETY: as above.
+                let offset = unsafe { cap.m.offset };
+                let map = DEVICE.mmap(file, u64::from(offset), FRAME_BYTES as usize)?;
+                // SAFETY: the buffer was just dequeued: the application owns it.
+                let data = unsafe { core::slice::from_raw_parts(map.ptr, cap.bytesused as usize) };
+                let expected = data.iter().enumerate().all(|(i, b)| *b == !((i as u32 + cap.timestamp.tv_sec as u32) as u8));
+                if expected {
+                    report.frames += 1;
+                }
+                report.checksum = data.iter().fold(report.checksum, |sum, b| sum.wrapping_add(u32::from(*b)));
+                DEVICE.munmap(map.region);
+                ioctl(file, VIDIOC_QBUF, &mut cap)?;
+            }
+            Err(Errno::EAGAIN) => {}
+            Err(other) => return Err(other),
+        }
+    }
+}
