@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs every test of the project: installs what is missing, then unit and integration
+# tests, documentation, the Cortex-M build under QEMU, the framework's tests under
+# AddressSanitizer, the decoder checks against ffmpeg and the conformance runs with
+# v4l2-compliance. Each step is reported; the script exits non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh || { echo "test: setup failed" >&2; exit 1; }
+
+passed=0
+failed=0
+failures=()
+step() {
+    local name=$1
+    shift
+    echo
+    echo "=== $name"
+    local start=$SECONDS
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "=== $name: ok ($((SECONDS - start)) s)"
+    else
+        failed=$((failed + 1))
+        failures+=("$name")
+        echo "=== $name: FAILED ($((SECONDS - start)) s)"
+    fi
+}
+
+sanitized_framework_tests() {
+    if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+        RUSTFLAGS="-Zsanitizer=address" CARGO_TARGET_DIR=target/asan \
+            cargo +nightly test -p v4l2-m2m --target x86_64-unknown-linux-gnu --tests
+    else
+        echo "no nightly toolchain: running the framework tests under valgrind memcheck instead"
+        cargo test -p v4l2-m2m --tests --no-run --message-format=json 2>/dev/null |
+            sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | while read -r exe; do
+                valgrind --error-exitcode=1 --leak-check=no -q "$exe" || exit 1
+            done
+    fi
+}
+
+docs() {
+    RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+}
+
+step "workspace tests" cargo test --workspace
+step "documentation (no warnings, no missing docs)" docs
+step "Cortex-M4 firmware under QEMU" bash scripts/cortex-m.sh
+step "framework tests under AddressSanitizer" sanitized_framework_tests
+step "decoder against ffmpeg" bash scripts/test-decoder.sh
+step "conformance and real clients" bash scripts/conformance.sh
+
+echo
+for f in "${failures[@]}"; do echo "failed: $f"; done
+echo "test steps: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
