@@ -1,0 +1,906 @@
+//! Test harness shared by the `m2m_*` integration tests: a host `OsGlue`, a leaked
+//! `MemoryArena`, a loopback "codec" lower half with knobs, a worker thread running
+//! `run_jobs`, and helpers that drive the device through the raw ioctl entry exactly as
+//! an application does.
+
+#![allow(dead_code)]
+
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use v4l2m2m::abi::*;
+use v4l2m2m::ctrl::{ControlKind, ControlSpec};
+use v4l2m2m::format::{FourCc, PlaneFormat};
+use v4l2m2m::{
+    ActiveBuffer, BufferApi, CodecCommand, CodecDevice, CodecKind, CodecOps, Completion, ContextHandle, DeviceInfo,
+    Direction, DoneFlags, Errno, FileId, FormatDesc, Formats, Job, JobStatus, MemoryArena, OpenFlags, OsGlue,
+    PixFormat, PollEvents, QueueStatus, VideoNode,
+};
+
+
+// ------------------------------------------------------------------------------------
+// OS glue
+// ------------------------------------------------------------------------------------
+
+/// A host `OsGlue`: one global mutex + condition variable. `wait` re-checks the word
+/// under the mutex, and `wake_all` notifies under it, so no wake-up is lost; waits are
+/// bounded (spurious returns are allowed by the contract).
+pub struct HostGlue {
+    lock: Mutex<()>,
+    cv: Condvar,
+}
+
+pub static GLUE: HostGlue = HostGlue { lock: Mutex::new(()), cv: Condvar::new() };
+
+fn epoch() -> Instant {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+impl OsGlue for HostGlue {
+    fn wait(&self, word: &AtomicU32, expected: u32) {
+        let guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        if word.load(Ordering::Acquire) == expected {
+            let _ = self.cv.wait_timeout(guard, Duration::from_millis(50));
+        }
+    }
+
+    fn wake_all(&self, _word: &AtomicU32) {
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        self.cv.notify_all();
+    }
+
+    fn monotonic_ns(&self) -> u64 {
+        epoch().elapsed().as_nanos() as u64
+    }
+}
+
+// ------------------------------------------------------------------------------------
+// The loopback codec
+// ------------------------------------------------------------------------------------
+
+/// Byte transform applied to plane 0 of every frame.
+pub fn transform(b: u8) -> u8 {
+    b ^ 0x5a
+}
+
+pub const W: u32 = 64;
+pub const H: u32 = 64;
+/// OUTPUT (bitstream) buffer size.
+pub const OUT_SIZE: u32 = 4096;
+/// The resolution the decoder mode "finds" in the stream.
+pub const DEC_W: u32 = 128;
+pub const DEC_H: u32 = 96;
+
+pub const GOP: u32 = V4L2_CID_MPEG_VIDEO_GOP_SIZE;
+pub const MODE: u32 = V4L2_CID_MPEG_VIDEO_BITRATE_MODE;
+pub const RC: u32 = V4L2_CID_MPEG_VIDEO_FRAME_RC_ENABLE;
+pub const PEAK: u32 = V4L2_CID_MPEG_VIDEO_BITRATE_PEAK;
+pub const KEYFRAME: u32 = V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME;
+pub const BFRAMES: u32 = V4L2_CID_MPEG_VIDEO_B_FRAMES;
+
+pub static CONTROLS: [ControlSpec; 6] = [
+    ControlSpec::integer(GOP, "GOP Size", 0, 10, 3, 3),
+    ControlSpec::menu(MODE, "Bitrate Mode", 0, 2, 0, &["Variable Bitrate", "", "Constant Quality"]),
+    ControlSpec::boolean(RC, "Frame Level Rate Control", true),
+    ControlSpec {
+        id: PEAK,
+        name: "Peak Bitrate",
+        kind: ControlKind::Integer64,
+        min: 0,
+        max: 1 << 40,
+        step: 1,
+        default: 1 << 33,
+        flags: 0,
+        menu: &[],
+    },
+    ControlSpec::button(KEYFRAME, "Force Key Frame"),
+    ControlSpec::integer(BFRAMES, "B Frames", 0, 4, 1, 0).with_flags(V4L2_CTRL_FLAG_READ_ONLY),
+];
+
+/// A job the delayed mode left running on the "engine".
+pub struct Pending {
+    pub handle: ContextHandle,
+    pub out: ActiveBuffer,
+    pub cap: ActiveBuffer,
+    pub done: Completion,
+}
+
+#[derive(Default)]
+pub struct Knobs {
+    /// `device_run` returns `Running`; the test (or an "IRQ" thread) completes later.
+    pub delayed: AtomicBool,
+    /// `job_abort` completes pending jobs at once (a well-behaved engine).
+    pub abort_completes: AtomicBool,
+    /// Decoder mode: the first job parses "headers" and emits a source change; a payload
+    /// starting with `RES` triggers a mid-stream resolution change.
+    pub decoder: AtomicBool,
+    /// Lose the CAPTURE buffer (never `put_buf` it) to test the framework's reclaim.
+    pub lose_capture: AtomicBool,
+    /// Refuse `s_ctrl` for this control ID with EBUSY.
+    pub refuse_ctrl: AtomicU32,
+
+    pub opens: AtomicU32,
+    pub closes: AtomicU32,
+    /// Counts "heavy" set-up work: only `streamon(OUTPUT)` does it.
+    pub heavy_inits: AtomicU32,
+    pub streamoffs: [AtomicU32; 2],
+    pub runs: AtomicU32,
+    pub aborts: AtomicU32,
+    pub pending: Mutex<Vec<Pending>>,
+    pub handles: Mutex<Vec<ContextHandle>>,
+    pub commands: Mutex<Vec<CodecCommand>>,
+    pub ctrl_log: Mutex<Vec<(u32, i64)>>,
+}
+
+impl Knobs {
+    /// Completes every job left running (puts both buffers, then `job_finish`).
+    pub fn complete_pending(&self) -> usize {
+        let jobs: Vec<Pending> = std::mem::take(&mut *self.pending.lock().unwrap());
+        let n = jobs.len();
+        for job in jobs {
+            let handle = job.handle;
+            let _ = handle.put_buf(job.out, Completion::default());
+            let _ = handle.put_buf(job.cap, job.done);
+            handle.job_finish();
+        }
+        n
+    }
+
+    pub fn pending_count(&self) -> usize {
+        self.pending.lock().unwrap().len()
+    }
+
+    pub fn last_handle(&self) -> ContextHandle {
+        *self.handles.lock().unwrap().last().expect("a job ran")
+    }
+}
+
+pub struct TestCodec {
+    pub mplane: bool,
+    pub k: Knobs,
+}
+
+pub struct Ctx {
+    pub parsed: bool,
+    pub frames: u32,
+}
+
+fn capture_format(mplane: bool, pixelformat: FourCc, w: u32, h: u32) -> PixFormat {
+    let mut f = PixFormat::empty();
+    f.width = w;
+    f.height = h;
+    f.field = V4L2_FIELD_NONE;
+    if mplane && pixelformat == V4L2_PIX_FMT_NV12M {
+        f.pixelformat = V4L2_PIX_FMT_NV12M;
+        f.num_planes = 2;
+        f.planes[0] = PlaneFormat { bytesperline: w, sizeimage: w * h };
+        f.planes[1] = PlaneFormat { bytesperline: w, sizeimage: w * h / 2 };
+    } else {
+        f.pixelformat = V4L2_PIX_FMT_NV12;
+        f.num_planes = 1;
+        f.planes[0] = PlaneFormat { bytesperline: w, sizeimage: w * h * 3 / 2 };
+    }
+    f
+}
+
+fn output_format(w: u32, h: u32, sizeimage: u32) -> PixFormat {
+    let mut f = PixFormat::empty();
+    f.width = w;
+    f.height = h;
+    f.pixelformat = V4L2_PIX_FMT_H264;
+    f.field = V4L2_FIELD_NONE;
+    f.num_planes = 1;
+    f.planes[0] = PlaneFormat { bytesperline: 0, sizeimage: sizeimage.clamp(OUT_SIZE, 1 << 20) };
+    f
+}
+
+fn align16(v: u32) -> u32 {
+    (v.clamp(16, 1920) + 15) & !15
+}
+
+impl TestCodec {
+    pub fn decoded_format(&self) -> PixFormat {
+        let pf = if self.mplane { V4L2_PIX_FMT_NV12M } else { V4L2_PIX_FMT_NV12 };
+        capture_format(self.mplane, pf, DEC_W, DEC_H)
+    }
+}
+
+impl CodecOps for TestCodec {
+    type Context = Ctx;
+
+    fn open(&self) -> Result<Ctx, Errno> {
+        self.k.opens.fetch_add(1, Ordering::SeqCst);
+        Ok(Ctx { parsed: false, frames: 0 })
+    }
+
+    fn close(&self, _ctx: Ctx) {
+        self.k.closes.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn default_formats(&self) -> Formats {
+        let pf = if self.mplane { V4L2_PIX_FMT_NV12M } else { V4L2_PIX_FMT_NV12 };
+        Formats { output: output_format(W, H, OUT_SIZE), capture: capture_format(self.mplane, pf, W, H) }
+    }
+
+    fn enum_fmt(&self, dir: Direction, index: u32) -> Result<FormatDesc, Errno> {
+        let list: &[FormatDesc] = match dir {
+            Direction::Output => &[FormatDesc {
+                pixelformat: V4L2_PIX_FMT_H264,
+                flags: V4L2_FMT_FLAG_COMPRESSED,
+                description: "H.264",
+            }],
+            Direction::Capture => &[
+                FormatDesc { pixelformat: V4L2_PIX_FMT_NV12M, flags: 0, description: "Y/UV 4:2:0 (N-C)" },
+                FormatDesc { pixelformat: V4L2_PIX_FMT_NV12, flags: 0, description: "Y/UV 4:2:0" },
+            ],
+        };
+        list.get(index as usize).copied().ok_or(Errno::EINVAL)
+    }
+
+    fn try_fmt(&self, _ctx: &Ctx, _formats: &Formats, dir: Direction, fmt: &mut PixFormat) -> Result<(), Errno> {
+        let (w, h) = (align16(fmt.width), align16(fmt.height));
+        *fmt = match dir {
+            Direction::Output => output_format(w, h, fmt.planes[0].sizeimage),
+            Direction::Capture => capture_format(self.mplane, fmt.pixelformat, w, h),
+        };
+        Ok(())
+    }
+
+    fn s_fmt(&self, _ctx: &mut Ctx, dir: Direction, formats: &mut Formats) -> Result<(), Errno> {
+        if dir == Direction::Output {
+            // A decoder's CAPTURE size follows the coded size on OUTPUT.
+            let pf = formats.capture.pixelformat;
+            formats.capture = capture_format(self.mplane, pf, formats.output.width, formats.output.height);
+        }
+        Ok(())
+    }
+
+    fn controls(&self) -> &'static [ControlSpec] {
+        &CONTROLS
+    }
+
+    fn s_ctrl(&self, _ctx: &mut Ctx, id: u32, value: i64) -> Result<(), Errno> {
+        if self.k.refuse_ctrl.load(Ordering::SeqCst) == id {
+            return Err(Errno::EBUSY);
+        }
+        self.k.ctrl_log.lock().unwrap().push((id, value));
+        Ok(())
+    }
+
+    fn streamon(&self, _ctx: &mut Ctx, dir: Direction, _formats: &Formats) -> Result<(), Errno> {
+        if dir == Direction::Output {
+            self.k.heavy_inits.fetch_add(1, Ordering::SeqCst);
+        }
+        Ok(())
+    }
+
+    fn streamoff(&self, _ctx: &mut Ctx, dir: Direction) {
+        self.k.streamoffs[dir.index()].fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn command(&self, _ctx: &mut Ctx, cmd: CodecCommand) -> Result<(), Errno> {
+        self.k.commands.lock().unwrap().push(cmd);
+        Ok(())
+    }
+
+    fn job_ready(&self, s: &QueueStatus) -> bool {
+        if self.k.decoder.load(Ordering::SeqCst) {
+            if s.capture_setup_pending {
+                return false;
+            }
+            if s.output_streaming && s.output_queued > 0 && !s.capture_streaming {
+                return true;
+            }
+        }
+        s.has_input_and_output()
+    }
+
+    fn device_run(&self, ctx: &mut Ctx, job: Job<'_>) -> JobStatus {
+        self.k.runs.fetch_add(1, Ordering::SeqCst);
+        let h = job.handle();
+        self.k.handles.lock().unwrap().push(h);
+        let decoder = self.k.decoder.load(Ordering::SeqCst);
+        let Some(out) = h.get_buf(Direction::Output) else {
+            if job.status().draining {
+                h.drained().expect("drained");
+            }
+            return JobStatus::Finished;
+        };
+        if decoder && (!ctx.parsed || out.payload(0).starts_with(b"RES")) {
+            ctx.parsed = true;
+            h.put_buf(out, Completion::default()).expect("put output");
+            h.source_change(self.decoded_format()).expect("source change");
+            return JobStatus::Finished;
+        }
+        let Some(mut cap) = h.get_buf(Direction::Capture) else {
+            h.put_buf(out, Completion::error()).expect("put output");
+            return JobStatus::Finished;
+        };
+        let payload = out.payload(0).to_vec();
+        let n = payload.len().min(cap.plane_len(0));
+        for (d, s) in cap.plane_mut(0)[..n].iter_mut().zip(&payload) {
+            *d = transform(*s);
+        }
+        let mut done = Completion::done(n as u32, out.timestamp()).with_flags(DoneFlags::KEYFRAME);
+        if cap.num_planes() > 1 {
+            // Plane 1: the payload reversed.
+            let m = payload.len().min(cap.plane_len(1));
+            for (d, s) in cap.plane_mut(1)[..m].iter_mut().zip(payload.iter().rev()) {
+                *d = *s;
+            }
+            done = done.with_plane(1, m as u32);
+        }
+        ctx.frames += 1;
+        if h.status().map(|s| s.draining).unwrap_or(false) {
+            done = done.with_flags(DoneFlags::LAST);
+        }
+        if self.k.lose_capture.load(Ordering::SeqCst) {
+            drop(cap);
+            h.put_buf(out, Completion::default()).expect("put output");
+            return JobStatus::Finished;
+        }
+        if self.k.delayed.load(Ordering::SeqCst) {
+            self.k.pending.lock().unwrap().push(Pending { handle: h, out, cap, done });
+            return JobStatus::Running;
+        }
+        h.put_buf(out, Completion::default()).expect("put output");
+        h.put_buf(cap, done).expect("put capture");
+        JobStatus::Finished
+    }
+
+    fn job_abort(&self, _ctx: &mut Ctx) {
+        self.k.aborts.fetch_add(1, Ordering::SeqCst);
+        if self.k.abort_completes.load(Ordering::SeqCst) {
+            self.k.complete_pending();
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------
+// The device and its worker
+// ------------------------------------------------------------------------------------
+
+pub const FILES: usize = 4;
+pub const BUFFERS: usize = 32;
+pub const EVENTS: usize = 3;
+pub type Dev = CodecDevice<TestCodec, FILES, BUFFERS, EVENTS>;
+pub type Arena = MemoryArena<512>;
+
+pub const ARENA_SIZE: usize = 4 << 20;
+
+#[derive(Clone, Copy)]
+pub struct Opts {
+    pub kind: CodecKind,
+    pub mplane: bool,
+    pub userptr: bool,
+    pub worker: bool,
+}
+
+impl Default for Opts {
+    fn default() -> Self {
+        Self { kind: CodecKind::Decoder, mplane: false, userptr: true, worker: true }
+    }
+}
+
+pub struct Harness {
+    pub dev: &'static Dev,
+    pub node: &'static dyn VideoNode,
+    pub arena: &'static Arena,
+    pub api: BufferApi,
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.dev.job_signal().fetch_add(1, Ordering::SeqCst);
+        GLUE.wake_all(self.dev.job_signal());
+    }
+}
+
+pub fn leak_bytes(len: usize) -> &'static mut [u8] {
+    let layout = std::alloc::Layout::from_size_align(len, 4096).unwrap();
+    // SAFETY: non-zero size; the memory is leaked on purpose (it backs a 'static arena).
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    assert!(!ptr.is_null());
+    // SAFETY: freshly allocated, `len` bytes, never freed.
+    unsafe { std::slice::from_raw_parts_mut(ptr, len) }
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        Self::with(Opts::default())
+    }
+
+    pub fn mplane() -> Self {
+        Self::with(Opts { mplane: true, ..Opts::default() })
+    }
+
+    pub fn encoder() -> Self {
+        Self::with(Opts { kind: CodecKind::Encoder, ..Opts::default() })
+    }
+
+    pub fn with(opts: Opts) -> Self {
+        let mem = leak_bytes(ARENA_SIZE);
+        // SAFETY: `mem` is leaked, so valid for the whole program, and only the arena uses it.
+        let arena: &'static Arena = Box::leak(Box::new(unsafe { Arena::new(mem.as_mut_ptr(), ARENA_SIZE, 0x8000_0000, 4096) }));
+        let api = if opts.mplane { BufferApi::MultiPlanar } else { BufferApi::SinglePlanar };
+        let info = DeviceInfo {
+            driver: "loopback",
+            card: "loopback test codec",
+            bus_info: "platform:loopback",
+            kind: opts.kind,
+            api,
+            userptr: opts.userptr,
+            min_output_buffers: 2,
+            min_capture_buffers: 3,
+        };
+        let driver = TestCodec { mplane: opts.mplane, k: Knobs::default() };
+        let dev: &'static Dev = Box::leak(Box::new(Dev::new(driver, info, &GLUE, arena)));
+        let stop = Arc::new(AtomicBool::new(false));
+        if opts.worker {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let seen = dev.job_signal().load(Ordering::Acquire);
+                    dev.run_jobs();
+                    GLUE.wait(dev.job_signal(), seen);
+                }
+            });
+        }
+        Harness { dev, node: dev, arena, api, stop }
+    }
+
+    pub fn k(&self) -> &'static Knobs {
+        &self.dev.driver().k
+    }
+
+    pub fn mp(&self) -> bool {
+        self.api == BufferApi::MultiPlanar
+    }
+
+    pub fn open(&self) -> FileId {
+        self.node.open(OpenFlags::empty()).expect("open")
+    }
+
+    pub fn open_nb(&self) -> FileId {
+        self.node.open(OpenFlags::NONBLOCK).expect("open")
+    }
+
+    pub fn ty(&self, dir: Direction) -> u32 {
+        self.api.buf_type(dir)
+    }
+
+    /// The raw ioctl entry with a typed argument.
+    pub fn ioctl<T>(&self, fd: FileId, request: u32, arg: &mut T) -> Result<i32, Errno> {
+        assert_eq!(ioc_size(request), std::mem::size_of::<T>(), "test bug: argument size");
+        // SAFETY: `arg` is a valid, exclusive `T` of the size the request encodes.
+        unsafe { self.node.ioctl(fd, request, arg as *mut T as *mut c_void) }
+    }
+
+    pub fn ioctl_raw(&self, fd: FileId, request: u32, arg: *mut c_void) -> Result<i32, Errno> {
+        // SAFETY: callers pass NULL or a pointer valid for the request's size.
+        unsafe { self.node.ioctl(fd, request, arg) }
+    }
+
+    // ---- formats ----
+
+    pub fn g_fmt(&self, fd: FileId, dir: Direction) -> v4l2_format {
+        let mut f = v4l2_format::zeroed();
+        f.type_ = self.ty(dir);
+        self.ioctl(fd, VIDIOC_G_FMT, &mut f).expect("G_FMT");
+        f
+    }
+
+    pub fn set_fmt(&self, fd: FileId, dir: Direction, w: u32, h: u32) -> Result<v4l2_format, Errno> {
+        let mut f = self.g_fmt(fd, dir);
+        if self.mp() {
+            f.fmt.pix_mp.width = w;
+            f.fmt.pix_mp.height = h;
+        } else {
+            f.fmt.pix.width = w;
+            f.fmt.pix.height = h;
+        }
+        self.ioctl(fd, VIDIOC_S_FMT, &mut f).map(|_| f)
+    }
+
+    /// (width, height, pixelformat, num_planes, sizeimage of each plane)
+    pub fn fmt_info(&self, f: &v4l2_format) -> (u32, u32, u32, usize, Vec<u32>) {
+        // SAFETY: plain-old-data union members.
+        unsafe {
+            if self.mp() {
+                let mp = f.fmt.pix_mp;
+                let planes = mp.plane_fmt;
+                let sizes = (0..usize::from(mp.num_planes)).map(|i| planes[i].sizeimage).collect();
+                (mp.width, mp.height, mp.pixelformat, usize::from(mp.num_planes), sizes)
+            } else {
+                let p = f.fmt.pix;
+                (p.width, p.height, p.pixelformat, 1, vec![p.sizeimage])
+            }
+        }
+    }
+
+    pub fn num_planes(&self, fd: FileId, dir: Direction) -> usize {
+        self.fmt_info(&self.g_fmt(fd, dir)).3
+    }
+
+    // ---- buffers ----
+
+    pub fn reqbufs_mem(&self, fd: FileId, dir: Direction, memory: u32, count: u32) -> Result<v4l2_requestbuffers, Errno> {
+        let mut r = v4l2_requestbuffers::zeroed();
+        r.count = count;
+        r.type_ = self.ty(dir);
+        r.memory = memory;
+        self.ioctl(fd, VIDIOC_REQBUFS, &mut r).map(|_| r)
+    }
+
+    pub fn reqbufs(&self, fd: FileId, dir: Direction, count: u32) -> Result<u32, Errno> {
+        self.reqbufs_mem(fd, dir, V4L2_MEMORY_MMAP, count).map(|r| r.count)
+    }
+
+    pub fn buf(&self, fd: FileId, dir: Direction, memory: u32, index: u32) -> Buf {
+        let planes = if self.mp() { self.num_planes(fd, dir) as u32 } else { 0 };
+        Buf::new(self.ty(dir), memory, index, self.mp(), planes)
+    }
+
+    pub fn querybuf(&self, fd: FileId, dir: Direction, index: u32) -> Result<Buf, Errno> {
+        let mut b = self.buf(fd, dir, V4L2_MEMORY_MMAP, index);
+        self.ioctl(fd, VIDIOC_QUERYBUF, b.arg()).map(|_| b)
+    }
+
+    pub fn qbuf(&self, fd: FileId, b: &mut Buf) -> Result<i32, Errno> {
+        self.ioctl(fd, VIDIOC_QBUF, b.arg())
+    }
+
+    /// Writes `data` into OUTPUT buffer `index` (mmap, copy, munmap) and queues it with
+    /// timestamp `ts_us` microseconds.
+    pub fn queue_output(&self, fd: FileId, index: u32, data: &[u8], ts_us: u64) -> Result<Buf, Errno> {
+        let q = self.querybuf(fd, Direction::Output, index)?;
+        let offset = q.mem_offset(0);
+        let len = q.plane_length(0) as usize;
+        assert!(data.len() <= len);
+        let map = self.node.mmap(fd, u64::from(offset), len).expect("mmap output");
+        // SAFETY: the mapping is `len` bytes of arena memory owned by the application now.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), map.ptr, data.len()) };
+        self.node.munmap(map.region);
+        let mut b = self.buf(fd, Direction::Output, V4L2_MEMORY_MMAP, index);
+        b.set_bytesused(0, data.len() as u32);
+        b.b.timestamp = timeval { tv_sec: (ts_us / 1_000_000) as _, tv_usec: (ts_us % 1_000_000) as _ };
+        self.qbuf(fd, &mut b)?;
+        Ok(b)
+    }
+
+    pub fn queue_capture(&self, fd: FileId, index: u32) -> Result<Buf, Errno> {
+        let mut b = self.buf(fd, Direction::Capture, V4L2_MEMORY_MMAP, index);
+        self.qbuf(fd, &mut b)?;
+        Ok(b)
+    }
+
+    pub fn dqbuf(&self, fd: FileId, dir: Direction) -> Result<Buf, Errno> {
+        self.dqbuf_mem(fd, dir, V4L2_MEMORY_MMAP)
+    }
+
+    pub fn dqbuf_mem(&self, fd: FileId, dir: Direction, memory: u32) -> Result<Buf, Errno> {
+        let mut b = self.buf(fd, dir, memory, 0);
+        self.ioctl(fd, VIDIOC_DQBUF, b.arg()).map(|_| b)
+    }
+
+    /// Reads plane `plane` of MMAP buffer `index` of `dir` (its `bytesused` bytes).
+    pub fn read_plane(&self, fd: FileId, dir: Direction, index: u32, plane: usize, bytesused: u32) -> Vec<u8> {
+        let q = self.querybuf(fd, dir, index).expect("QUERYBUF");
+        let len = q.plane_length(plane) as usize;
+        let map = self.node.mmap(fd, u64::from(q.mem_offset(plane)), len).expect("mmap");
+        // SAFETY: `len` bytes of mapped arena memory; `bytesused <= len`.
+        let data = unsafe { std::slice::from_raw_parts(map.ptr, bytesused as usize) }.to_vec();
+        self.node.munmap(map.region);
+        data
+    }
+
+    pub fn streamon(&self, fd: FileId, dir: Direction) -> Result<i32, Errno> {
+        let mut t = self.ty(dir) as i32;
+        self.ioctl(fd, VIDIOC_STREAMON, &mut t)
+    }
+
+    pub fn streamoff(&self, fd: FileId, dir: Direction) -> Result<i32, Errno> {
+        let mut t = self.ty(dir) as i32;
+        self.ioctl(fd, VIDIOC_STREAMOFF, &mut t)
+    }
+
+    /// REQBUFS on both queues, queue every CAPTURE buffer, STREAMON both.
+    pub fn setup(&self, fd: FileId, outputs: u32, captures: u32) {
+        assert_eq!(self.reqbufs(fd, Direction::Output, outputs), Ok(outputs));
+        assert_eq!(self.reqbufs(fd, Direction::Capture, captures), Ok(captures));
+        for i in 0..captures {
+            self.queue_capture(fd, i).expect("queue capture");
+        }
+        self.streamon(fd, Direction::Output).expect("STREAMON output");
+        self.streamon(fd, Direction::Capture).expect("STREAMON capture");
+    }
+
+    /// DQBUF on a blocking or non-blocking file, but never waiting more than `secs`.
+    pub fn dqbuf_within(&self, fd: FileId, dir: Direction, secs: u64) -> Result<Buf, Errno> {
+        let node = self.node;
+        let (ty, mp) = (self.ty(dir), self.mp());
+        let planes = if mp { self.num_planes(fd, dir) as u32 } else { 0 };
+        within(secs, move || {
+            let mut b = Buf::new(ty, V4L2_MEMORY_MMAP, 0, mp, planes);
+            // SAFETY: `b.arg()` is a valid v4l2_buffer whose plane array lives in `b`.
+            let r = unsafe { node.ioctl(fd, VIDIOC_DQBUF, b.arg() as *mut v4l2_buffer as *mut c_void) };
+            r.map(|_| b)
+        })
+    }
+
+    /// Waits (bounded) until a DQBUF of `dir` succeeds or fails with something other
+    /// than EAGAIN; for non-blocking files.
+    pub fn dqbuf_poll(&self, fd: FileId, dir: Direction) -> Result<Buf, Errno> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match self.dqbuf(fd, dir) {
+                Err(Errno::EAGAIN) if Instant::now() < deadline => {
+                    let word = self.node.wait_word(fd).expect("wait word");
+                    let seen = word.load(Ordering::Acquire);
+                    match self.dqbuf(fd, dir) {
+                        Err(Errno::EAGAIN) => GLUE.wait(word, seen),
+                        other => return other,
+                    }
+                }
+                Err(Errno::EAGAIN) => panic!("timed out waiting for a {dir:?} buffer"),
+                other => return other,
+            }
+        }
+    }
+
+    /// Waits (bounded) until `cond` holds, re-checking on every wake of `fd`.
+    pub fn wait_until(&self, fd: FileId, what: &str, mut cond: impl FnMut() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let word = self.node.wait_word(fd).expect("wait word");
+        loop {
+            let seen = word.load(Ordering::Acquire);
+            if cond() {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            GLUE.wait(word, seen);
+        }
+    }
+
+    pub fn poll(&self, fd: FileId) -> PollEvents {
+        self.node.poll(fd, PollEvents::POLLIN | PollEvents::POLLOUT | PollEvents::POLLPRI).expect("poll")
+    }
+
+    // ---- events ----
+
+    pub fn subscribe(&self, fd: FileId, ty: u32, id: u32, flags: u32) -> Result<i32, Errno> {
+        let mut s = v4l2_event_subscription::zeroed();
+        s.type_ = ty;
+        s.id = id;
+        s.flags = flags;
+        self.ioctl(fd, VIDIOC_SUBSCRIBE_EVENT, &mut s)
+    }
+
+    pub fn unsubscribe(&self, fd: FileId, ty: u32, id: u32) -> Result<i32, Errno> {
+        let mut s = v4l2_event_subscription::zeroed();
+        s.type_ = ty;
+        s.id = id;
+        self.ioctl(fd, VIDIOC_UNSUBSCRIBE_EVENT, &mut s)
+    }
+
+    pub fn dqevent(&self, fd: FileId) -> Result<v4l2_event, Errno> {
+        let mut e = v4l2_event::zeroed();
+        self.ioctl(fd, VIDIOC_DQEVENT, &mut e).map(|_| e)
+    }
+
+    // ---- commands ----
+
+    pub fn dec_cmd(&self, fd: FileId, cmd: u32, flags: u32, try_only: bool) -> Result<v4l2_decoder_cmd, Errno> {
+        let mut c = v4l2_decoder_cmd::zeroed();
+        c.cmd = cmd;
+        c.flags = flags;
+        let req = if try_only { VIDIOC_TRY_DECODER_CMD } else { VIDIOC_DECODER_CMD };
+        self.ioctl(fd, req, &mut c).map(|_| c)
+    }
+
+    pub fn enc_cmd(&self, fd: FileId, cmd: u32, flags: u32, try_only: bool) -> Result<v4l2_encoder_cmd, Errno> {
+        let mut c = v4l2_encoder_cmd::zeroed();
+        c.cmd = cmd;
+        c.flags = flags;
+        let req = if try_only { VIDIOC_TRY_ENCODER_CMD } else { VIDIOC_ENCODER_CMD };
+        self.ioctl(fd, req, &mut c).map(|_| c)
+    }
+
+    /// STOP through whichever command ioctl the device kind uses.
+    pub fn stop(&self, fd: FileId) -> Result<i32, Errno> {
+        match self.dev.info().kind {
+            CodecKind::Encoder => self.enc_cmd(fd, V4L2_ENC_CMD_STOP, 0, false).map(|_| 0),
+            _ => self.dec_cmd(fd, V4L2_DEC_CMD_STOP, 0, false).map(|_| 0),
+        }
+    }
+
+    pub fn start(&self, fd: FileId) -> Result<i32, Errno> {
+        match self.dev.info().kind {
+            CodecKind::Encoder => self.enc_cmd(fd, V4L2_ENC_CMD_START, 0, false).map(|_| 0),
+            _ => self.dec_cmd(fd, V4L2_DEC_CMD_START, 0, false).map(|_| 0),
+        }
+    }
+
+    // ---- controls ----
+
+    pub fn g_ctrl(&self, fd: FileId, id: u32) -> Result<i32, Errno> {
+        let mut c = v4l2_control { id, value: 0 };
+        self.ioctl(fd, VIDIOC_G_CTRL, &mut c).map(|_| c.value)
+    }
+
+    pub fn s_ctrl(&self, fd: FileId, id: u32, value: i32) -> Result<i32, Errno> {
+        let mut c = v4l2_control { id, value };
+        self.ioctl(fd, VIDIOC_S_CTRL, &mut c).map(|_| c.value)
+    }
+
+    /// G/S/TRY_EXT_CTRLS on `ctrls`; returns the result and `error_idx`.
+    pub fn ext_ctrls(&self, fd: FileId, request: u32, which: u32, ctrls: &mut [v4l2_ext_control]) -> (Result<i32, Errno>, u32) {
+        let mut cs = v4l2_ext_controls::zeroed();
+        cs.which = which;
+        cs.count = ctrls.len() as u32;
+        cs.error_idx = 0xdead;
+        cs.controls = if ctrls.is_empty() { std::ptr::null_mut() } else { ctrls.as_mut_ptr() };
+        let r = self.ioctl(fd, request, &mut cs);
+        (r, cs.error_idx)
+    }
+
+    pub fn priority(&self, fd: FileId) -> u32 {
+        let mut p = 0u32;
+        self.ioctl(fd, VIDIOC_G_PRIORITY, &mut p).expect("G_PRIORITY");
+        p
+    }
+
+    pub fn set_priority(&self, fd: FileId, p: u32) -> Result<i32, Errno> {
+        let mut p = p;
+        self.ioctl(fd, VIDIOC_S_PRIORITY, &mut p)
+    }
+}
+
+pub fn ext(id: u32, value: i32) -> v4l2_ext_control {
+    let mut c = v4l2_ext_control::zeroed();
+    c.id = id;
+    c.value = v4l2_ext_control_value { value };
+    c
+}
+
+pub fn ext64(id: u32, value64: i64) -> v4l2_ext_control {
+    let mut c = v4l2_ext_control::zeroed();
+    c.id = id;
+    c.value = v4l2_ext_control_value { value64 };
+    c
+}
+
+pub fn ext_value(c: &v4l2_ext_control) -> i32 {
+    let v = c.value;
+    // SAFETY: plain-old-data union member.
+    unsafe { v.value }
+}
+
+pub fn ext_value64(c: &v4l2_ext_control) -> i64 {
+    let v = c.value;
+    // SAFETY: plain-old-data union member.
+    unsafe { v.value64 }
+}
+
+/// A `v4l2_buffer` with its own plane array (multi-planar).
+pub struct Buf {
+    pub b: v4l2_buffer,
+    pub planes: Box<[v4l2_plane; 8]>,
+    pub mp: bool,
+}
+
+// SAFETY: the only pointer inside is to `planes`, owned by the same value.
+unsafe impl Send for Buf {}
+
+impl Buf {
+    pub fn new(ty: u32, memory: u32, index: u32, mp: bool, num_planes: u32) -> Self {
+        let mut b = v4l2_buffer::zeroed();
+        b.type_ = ty;
+        b.memory = memory;
+        b.index = index;
+        if mp {
+            b.length = num_planes;
+        }
+        Buf { b, planes: Box::new([v4l2_plane::zeroed(); 8]), mp }
+    }
+
+    /// The argument to pass to the ioctl (plane pointer refreshed).
+    pub fn arg(&mut self) -> &mut v4l2_buffer {
+        if self.mp {
+            self.b.m.planes = self.planes.as_mut_ptr();
+        }
+        &mut self.b
+    }
+
+    pub fn set_bytesused(&mut self, plane: usize, n: u32) {
+        if self.mp {
+            self.planes[plane].bytesused = n;
+        } else {
+            self.b.bytesused = n;
+        }
+    }
+
+    pub fn bytesused(&self, plane: usize) -> u32 {
+        if self.mp {
+            self.planes[plane].bytesused
+        } else {
+            self.b.bytesused
+        }
+    }
+
+    pub fn plane_length(&self, plane: usize) -> u32 {
+        if self.mp {
+            self.planes[plane].length
+        } else {
+            self.b.length
+        }
+    }
+
+    pub fn mem_offset(&self, plane: usize) -> u32 {
+        // SAFETY: plain-old-data union members.
+        unsafe {
+            if self.mp {
+                self.planes[plane].m.mem_offset
+            } else {
+                self.b.m.offset
+            }
+        }
+    }
+
+    pub fn set_userptr(&mut self, plane: usize, ptr: *mut u8, len: u32) {
+        if self.mp {
+            self.planes[plane].m.userptr = ptr as _;
+            self.planes[plane].length = len;
+        } else {
+            self.b.m.userptr = ptr as _;
+            self.b.length = len;
+        }
+    }
+
+    pub fn userptr(&self, plane: usize) -> usize {
+        // SAFETY: plain-old-data union members.
+        unsafe {
+            if self.mp {
+                self.planes[plane].m.userptr as usize
+            } else {
+                self.b.m.userptr as usize
+            }
+        }
+    }
+
+    pub fn index(&self) -> u32 {
+        self.b.index
+    }
+
+    pub fn flags(&self) -> u32 {
+        self.b.flags
+    }
+
+    pub fn ts_us(&self) -> u64 {
+        self.b.timestamp.tv_sec as u64 * 1_000_000 + self.b.timestamp.tv_usec as u64
+    }
+}
+
+/// Runs `f` on another thread and fails the test if it does not finish in `secs`.
+pub fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(Duration::from_secs(secs)).expect("operation did not finish in time (hang)")
+}
+
+/// Payload of frame `n` (distinct per context via `tag`).
+pub fn frame(tag: u8, n: u32, len: usize) -> Vec<u8> {
+    (0..len).map(|i| tag.wrapping_mul(31).wrapping_add(n as u8).wrapping_add(i as u8)).collect()
+}
+
+pub fn transformed(data: &[u8]) -> Vec<u8> {
+    data.iter().map(|&b| transform(b)).collect()
+}
