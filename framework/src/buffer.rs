@@ -36,6 +36,13 @@ bitflags! {
     }
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for DoneFlags {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "DoneFlags({=u32:#x})", self.bits())
+    }
+}
+
 /// Where one plane of an active buffer lives.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PlaneMemory {
