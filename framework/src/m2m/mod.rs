@@ -362,16 +362,16 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     fn finish_job(&self, slot: u16, generation: u32) {
         let Some(file) = self.files.get(usize::from(slot)) else { return };
         let requeued = critical_section::with(|cs| {
+            // Only the job of this very context may end it: a stale handle (a closed
+            // context whose slot was reused) or a second job_finish must not free the
+            // engine under a job that is still running.
+            let mut state = file.state.borrow_ref_mut(cs);
             let mut sched = self.scheduler.borrow_ref_mut(cs);
-            if sched.running != Some(slot) {
+            if sched.running != Some(slot) || state.generation != generation || !state.job_running {
                 return false;
             }
             sched.running = None;
             drop(sched);
-            let mut state = file.state.borrow_ref_mut(cs);
-            if state.generation != generation || !state.job_running {
-                return false;
-            }
             state.job_running = false;
             for dir in [Direction::Output, Direction::Capture] {
                 let reclaimed = state.queue(dir).reclaim_active();
