@@ -597,13 +597,19 @@ impl<const N: usize> FrameQueue<N> {
     }
 
     /// DQBUF without waiting: the oldest done buffer, `EPIPE` after the LAST one,
-    /// `EAGAIN` if none is done, `EINVAL` if not streaming.
-    pub fn dequeue(&mut self) -> Result<BufferStatus> {
+    /// `EAGAIN` if none is done, `EINVAL` if not streaming. `planes` is how many plane
+    /// entries the application provided: fewer than the buffer has is `EINVAL`, and the
+    /// buffer stays done.
+    pub fn dequeue(&mut self, planes: usize) -> Result<BufferStatus> {
         if !self.streaming {
             return Err(Errno::EINVAL);
         }
         if self.last_dequeued {
             return Err(Errno::EPIPE);
+        }
+        self.done.front().ok_or(Errno::EAGAIN)?;
+        if planes < self.num_planes {
+            return Err(Errno::EINVAL);
         }
         let index = usize::from(self.done.pop().ok_or(Errno::EAGAIN)?);
         self.buffers[index].state = BufState::Dequeued;

@@ -304,14 +304,8 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         Ok(status.0)
     }
 
-    fn dqbuf(&self, file: FileId, dir: Direction, memory: Memory) -> Result<BufferStatus> {
-        self.with_state(file, |state, _| {
-            let queue = state.queue(dir);
-            if queue.memory().is_some_and(|m| m != memory) {
-                return Err(Errno::EINVAL);
-            }
-            queue.dequeue()
-        })?
+    fn dqbuf(&self, file: FileId, dir: Direction, planes: usize) -> Result<BufferStatus> {
+        self.with_state(file, |state, _| state.queue(dir).dequeue(planes))?
     }
 
     fn streamon(&self, file: FileId, dir: Direction) -> Result<()> {

@@ -108,6 +108,10 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
                 let dir = direction(api, buf.type_)?;
                 let planes = plane_array(api, &buf)?;
                 let status = dev.querybuf(file, dir, buf.index)?;
+                if planes.is_some_and(|(_, len)| len < status.num_planes) {
+                    // Linux: the application's plane array must hold every plane.
+                    return Err(Errno::EINVAL);
+                }
                 encode_buffer(api, &mut buf, planes, &status);
                 write(arg, &buf);
             }
@@ -127,9 +131,9 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
             VIDIOC_DQBUF => {
                 let mut buf: v4l2_buffer = read(arg);
                 let dir = direction(api, buf.type_)?;
-                let memory = memory(buf.memory)?;
                 let planes = plane_array(api, &buf)?;
-                let status = wait_for(dev, file, serial, Errno::EAGAIN, || dev.dqbuf(file, dir, memory))?;
+                let given = planes.map_or(1, |(_, len)| len);
+                let status = wait_for(dev, file, serial, Errno::EAGAIN, || dev.dqbuf(file, dir, given))?;
                 encode_buffer(api, &mut buf, planes, &status);
                 write(arg, &buf);
             }

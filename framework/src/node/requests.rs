@@ -127,8 +127,11 @@ pub trait DeviceIoctls {
         Err(Errno::ENOTTY)
     }
     /// VIDIOC_DQBUF without waiting: `EAGAIN` when nothing is done (the decoder waits
-    /// and retries for blocking files).
-    fn dqbuf(&self, file: FileId, dir: Direction, memory: Memory) -> Result<BufferStatus> {
+    /// and retries for blocking files). `planes` is the number of plane entries the
+    /// application provided (1 for the single-planar API); a done buffer with more planes
+    /// is refused with `EINVAL` and stays done, as in Linux. The `memory` field of the
+    /// application's buffer is not checked (Linux ignores it on DQBUF).
+    fn dqbuf(&self, file: FileId, dir: Direction, planes: usize) -> Result<BufferStatus> {
         Err(Errno::ENOTTY)
     }
     /// VIDIOC_STREAMON.
