@@ -17,5 +17,9 @@ mod real;
 pub mod state;
 #[cfg(feature = "sim-board")]
 mod board;
+#[cfg(feature = "framework")]
+pub mod nodes;
+#[cfg(feature = "loopback")]
+mod loopback;
 
 pub use backend::{Backend, BufferMap};

@@ -108,6 +108,11 @@ fn default_backend() -> Option<&'static dyn Backend> {
         let b: &'static dyn Backend = crate::board::backend();
         return Some(*BACKEND.get_or_init(|| b));
     }
+    #[cfg(all(feature = "loopback", not(feature = "sim-board")))]
+    {
+        let b: &'static dyn Backend = crate::loopback::backend();
+        return Some(*BACKEND.get_or_init(|| b));
+    }
     #[allow(unreachable_code)]
     None
 }

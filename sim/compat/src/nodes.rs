@@ -1,0 +1,160 @@
+//! A [`Backend`] over any set of framework nodes (`&'static dyn VideoNode`) whose buffer
+//! arena lives in a memfd: each open is an eventfd, registered with [`EventfdGlue`] under
+//! the open's wait word, so the glue's `wake_all` makes it readable.
+//!
+//! Boards whose own VFS already does this plug in through [`Backend`] directly; this adapter
+//! serves the loopback test board (`loopback` feature) and any board that only offers
+//! registered nodes and an arena fd.
+
+use crate::backend::{Backend, BufferMap, Errno};
+use core::ffi::{c_int, c_void};
+use core::sync::atomic::AtomicU32;
+use std::collections::HashMap;
+use std::string::String;
+use std::sync::Mutex;
+use std::vec::Vec;
+use v4l2m2m::{ArenaRegion, FileId, OpenFlags, OsGlue, PollEvents, VideoNode};
+
+/// A host [`OsGlue`]: futex wait/wake on the word, plus an eventfd write for every open
+/// registered under the word (so that poll/select/epoll on the open's fd wake up).
+pub struct EventfdGlue {
+    fds: Mutex<Vec<(usize, c_int)>>,
+    epoch: std::sync::OnceLock<std::time::Instant>,
+}
+
+impl EventfdGlue {
+    pub const fn new() -> Self {
+        Self { fds: Mutex::new(Vec::new()), epoch: std::sync::OnceLock::new() }
+    }
+    fn register(&self, word: &AtomicU32, fd: c_int) {
+        crate::state::lock(&self.fds).push((word as *const _ as usize, fd));
+    }
+    fn unregister(&self, fd: c_int) {
+        crate::state::lock(&self.fds).retain(|&(_, f)| f != fd);
+    }
+}
+
+impl Default for EventfdGlue {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl OsGlue for EventfdGlue {
+    fn wait(&self, word: &AtomicU32, expected: u32) {
+        // Bounded, so a lost wake-up can only delay (the contract allows spurious returns).
+        let ts = libc::timespec { tv_sec: 0, tv_nsec: 50_000_000 };
+        // SAFETY: FUTEX_WAIT on a valid, aligned u32.
+        unsafe {
+            libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG, expected, &ts);
+        }
+    }
+    fn wake_all(&self, word: &AtomicU32) {
+        // SAFETY: FUTEX_WAKE on a valid, aligned u32.
+        unsafe {
+            libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, i32::MAX);
+        }
+        // try_lock: wake_all may run while a thread of this glue holds the table (it never
+        // calls into the framework with it held, but be safe in interrupt-like contexts).
+        let fds: Vec<c_int> = match self.fds.try_lock() {
+            Ok(t) => t.iter().filter(|(w, _)| *w == word as *const _ as usize).map(|&(_, f)| f).collect(),
+            Err(_) => return,
+        };
+        for fd in fds {
+            // SAFETY: glibc's eventfd_write (an internal write, never interposed).
+            unsafe { libc::eventfd_write(fd, 1) };
+        }
+    }
+    fn monotonic_ns(&self) -> u64 {
+        self.epoch.get_or_init(std::time::Instant::now).elapsed().as_nanos() as u64
+    }
+}
+
+/// Framework nodes served as a [`Backend`].
+pub struct NodesBackend {
+    pub nodes: Vec<(String, &'static dyn VideoNode)>,
+    pub glue: &'static EventfdGlue,
+    pub arena_fd: c_int,
+    files: Mutex<HashMap<c_int, (usize, FileId)>>,
+    maps: Mutex<HashMap<(usize, usize), (usize, usize)>>,
+}
+
+impl NodesBackend {
+    pub fn new(nodes: Vec<(String, &'static dyn VideoNode)>, glue: &'static EventfdGlue, arena_fd: c_int) -> Self {
+        Self { nodes, glue, arena_fd, files: Mutex::new(HashMap::new()), maps: Mutex::new(HashMap::new()) }
+    }
+    fn file(&self, fd: c_int) -> Result<(&'static dyn VideoNode, FileId), Errno> {
+        let (n, f) = *crate::state::lock(&self.files).get(&fd).ok_or(libc::EBADF)?;
+        Ok((self.nodes[n].1, f))
+    }
+}
+
+impl Backend for NodesBackend {
+    fn node_paths(&self) -> Vec<String> {
+        self.nodes.iter().map(|(p, _)| p.clone()).collect()
+    }
+    fn open(&self, board_path: &str, nonblock: bool) -> Result<c_int, Errno> {
+        let idx = self.nodes.iter().position(|(p, _)| p == board_path).ok_or(libc::ENOENT)?;
+        let node = self.nodes[idx].1;
+        let flags = if nonblock { OpenFlags::NONBLOCK } else { OpenFlags::empty() };
+        let file = node.open(flags).map_err(|e| e.code())?;
+        // SAFETY: plain syscall wrapper.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        if fd < 0 {
+            let _ = node.close(file);
+            return Err(libc::EMFILE);
+        }
+        if let Ok(word) = node.wait_word(file) {
+            self.glue.register(word, fd);
+        }
+        crate::state::lock(&self.files).insert(fd, (idx, file));
+        Ok(fd)
+    }
+    fn close(&self, fd: c_int) -> Result<(), Errno> {
+        let (n, f) = crate::state::lock(&self.files).remove(&fd).ok_or(libc::EBADF)?;
+        self.glue.unregister(fd);
+        let r = self.nodes[n].1.close(f).map_err(|e| e.code());
+        // SAFETY: our eventfd.
+        unsafe { libc::close(fd) };
+        r
+    }
+    unsafe fn ioctl(&self, fd: c_int, request: u32, arg: *mut c_void) -> Result<c_int, Errno> {
+        let (node, file) = self.file(fd)?;
+        // SAFETY: forwarded caller contract.
+        unsafe { node.ioctl(file, request, arg) }.map_err(|e| e.code())
+    }
+    fn set_nonblock(&self, fd: c_int, nonblock: bool) -> Result<(), Errno> {
+        let (node, file) = self.file(fd)?;
+        let flags = if nonblock { OpenFlags::NONBLOCK } else { OpenFlags::empty() };
+        node.set_flags(file, flags).map_err(|e| e.code())
+    }
+    fn poll(&self, fd: c_int, events: i16) -> Result<i16, Errno> {
+        let (node, file) = self.file(fd)?;
+        let mut v = 0u64;
+        // SAFETY: draining our non-blocking eventfd (glibc-internal read).
+        unsafe { libc::eventfd_read(fd, &mut v) };
+        let req = PollEvents::from_bits_truncate(events as u16 as u32);
+        let r = node.poll(file, req).map_err(|e| e.code())?;
+        Ok(r.bits() as i16)
+    }
+    fn mmap(&self, fd: c_int, offset: u64, len: usize) -> Result<BufferMap, Errno> {
+        let (node, file) = self.file(fd)?;
+        let m = node.mmap(file, offset, len).map_err(|e| e.code())?;
+        let idx = crate::state::lock(&self.files).get(&fd).map_or(0, |x| x.0);
+        crate::state::lock(&self.maps).entry((m.region.offset, m.region.len)).or_insert((idx, 0)).1 += 1;
+        Ok(BufferMap { arena_fd: self.arena_fd, arena_offset: m.region.offset as u64, region: (m.region.offset, m.region.len) })
+    }
+    fn munmap(&self, region: (usize, usize)) {
+        let idx = {
+            let mut maps = crate::state::lock(&self.maps);
+            let Some(e) = maps.get_mut(&region) else { return };
+            e.1 -= 1;
+            let idx = e.0;
+            if e.1 == 0 {
+                maps.remove(&region);
+            }
+            idx
+        };
+        self.nodes[idx].1.munmap(ArenaRegion { offset: region.0, len: region.1 });
+    }
+}
