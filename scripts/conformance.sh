@@ -14,6 +14,8 @@
 #
 # Usage: scripts/conformance.sh [--no-build] [--frames N]
 # Environment: CARGO_TARGET_DIR (default <repo>/target), CONFORMANCE_WORK (scratch dir),
+#              CONFORMANCE_FEATURES (compat features, default sim-board; "loopback" runs the
+#              framework loopback test codec instead of the sim board),
 #              CONFORMANCE_REPORT (default docs/conformance.md).
 set -uo pipefail
 
@@ -58,7 +60,7 @@ fi
 # 2. the compat library
 if [[ $build -eq 1 ]]; then
     log "building the compat library"
-    (cd "$root" && cargo build --release -q -p v4l2-sim-compat --features sim-board) || { echo "build failed" >&2; exit 1; }
+    (cd "$root" && cargo build --release -q -p v4l2-sim-compat --features "${CONFORMANCE_FEATURES:-sim-board}") || { echo "build failed" >&2; exit 1; }
 fi
 lib=$CARGO_TARGET_DIR/release/libv4l2_sim_compat.so
 [[ -f "$lib" ]] || { echo "missing $lib" >&2; exit 1; }
