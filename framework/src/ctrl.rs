@@ -114,13 +114,23 @@ impl ControlSpec {
     /// `EINVAL` for an unsupported entry), buttons carry no value.
     pub fn validate(&self, value: i64) -> Result<i64> {
         match self.kind {
-            ControlKind::Integer | ControlKind::Integer64 | ControlKind::Boolean => {
+            ControlKind::Integer | ControlKind::Integer64 => {
+                // Linux's ROUND_TO_RANGE: add half a step (or snap to the maximum when
+                // within half a step of it), clamp, then round down onto the step grid
+                // counted from the minimum, so the result is always a reachable value.
                 let step = i128::from(self.step.max(1));
-                let min = i128::from(self.min);
-                let offset = i128::from(value) - min;
-                let rounded = min + (offset + step / 2).div_euclid(step) * step;
-                Ok(rounded.clamp(min, i128::from(self.max)) as i64)
+                let (min, max) = (i128::from(self.min), i128::from(self.max));
+                let mut value = i128::from(value);
+                if max >= 0 && value >= max - step / 2 {
+                    value = max;
+                } else {
+                    value += step / 2;
+                }
+                let value = value.clamp(min, max.max(min));
+                Ok((min + (value - min) / step * step) as i64)
             }
+            // Linux stores `!!value`.
+            ControlKind::Boolean => Ok(i64::from(value != 0)),
             ControlKind::Menu => {
                 if value < self.min || value > self.max {
                     Err(Errno::ERANGE)
@@ -269,6 +279,16 @@ mod tests {
         assert_eq!(BITRATE.validate(2500), Ok(3000));
         assert_eq!(BITRATE.validate(-5), Ok(1000));
         assert_eq!(BITRATE.validate(i64::MAX), Ok(10_000));
+        // A maximum off the step grid is never returned: values land on min + k * step.
+        let odd = ControlSpec::integer(1, "odd", 0, 10, 3, 3);
+        assert_eq!(odd.validate(100), Ok(9));
+        assert_eq!(odd.validate(10), Ok(9));
+        assert_eq!(odd.validate(5), Ok(6));
+        assert_eq!(odd.validate(4), Ok(3));
+        let boolean = ControlSpec::boolean(2, "b", false);
+        assert_eq!(boolean.validate(-3), Ok(1));
+        assert_eq!(boolean.validate(7), Ok(1));
+        assert_eq!(boolean.validate(0), Ok(0));
     }
 
     #[test]

@@ -161,7 +161,8 @@ pub struct EventQueue<const DEPTH: usize> {
 impl<const DEPTH: usize> EventQueue<DEPTH> {
     /// No subscriptions.
     pub const fn new() -> Self {
-        Self { subs: [None; MAX_SUBSCRIPTIONS], sequence: 0, pending: 0 }
+        // Linux starts a file handle's counter at -1, so the first event is number 0.
+        Self { subs: [None; MAX_SUBSCRIPTIONS], sequence: u32::MAX, pending: 0 }
     }
 
     /// Subscribes to `(event_type, id)` with `V4L2_EVENT_SUB_FL_*` `flags`. Subscribing
@@ -282,11 +283,11 @@ mod tests {
         q.queue(Event::Eos, 20);
         q.queue(Event::SourceChange { changes: 1 }, 30);
         let a = q.dequeue().unwrap();
-        assert_eq!((a.event, a.sequence, a.pending, a.timestamp_ns), (Event::SourceChange { changes: 1 }, 1, 2, 10));
+        assert_eq!((a.event, a.sequence, a.pending, a.timestamp_ns), (Event::SourceChange { changes: 1 }, 0, 2, 10));
         let b = q.dequeue().unwrap();
-        assert_eq!((b.event, b.sequence, b.pending), (Event::Eos, 2, 1));
+        assert_eq!((b.event, b.sequence, b.pending), (Event::Eos, 1, 1));
         let c = q.dequeue().unwrap();
-        assert_eq!((c.sequence, c.pending), (3, 0));
+        assert_eq!((c.sequence, c.pending), (2, 0));
         assert_eq!(q.dequeue(), None);
     }
 
@@ -299,7 +300,7 @@ mod tests {
         }
         assert_eq!(q.pending(), 2);
         assert_eq!(q.dequeue().unwrap().timestamp_ns, 3);
-        assert_eq!(q.dequeue().unwrap().sequence, 5);
+        assert_eq!(q.dequeue().unwrap().sequence, 4);
     }
 
     #[test]

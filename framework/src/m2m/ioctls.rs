@@ -424,33 +424,36 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         let count = controls.len() as u32;
         let fail = |errno| Err((errno, count));
         let set = self.controls();
+        // As Linux's v4l2-ctrls-api.c: `which` is a class, DEF_VAL or CUR_VAL (0).
         let class_which = which != 0 && which != abi::V4L2_CTRL_WHICH_DEF_VAL;
+        let class = which & 0x0fff_0000;
         if which == abi::V4L2_CTRL_WHICH_REQUEST_VAL {
             return fail(Errno::EINVAL);
         }
-        if class_which && !set.knows_class(which & 0x0fff_0000) {
+        // Default values cannot be changed, whatever the count.
+        if op != ExtControlsOp::Get && which == abi::V4L2_CTRL_WHICH_DEF_VAL {
             return fail(Errno::EINVAL);
         }
         if count == 0 {
-            return Ok(());
-        }
-        if op != ExtControlsOp::Get && which == abi::V4L2_CTRL_WHICH_DEF_VAL {
-            return fail(Errno::EINVAL);
+            // An empty list only checks that the class exists.
+            return if class_which && !set.knows_class(class) { fail(Errno::EINVAL) } else { Ok(()) };
         }
         if op == ExtControlsOp::Set {
             if let Err(errno) = self.check_priority(file) {
                 return fail(errno);
             }
         }
-        // Validate every ID first: nothing is read or changed if one is bad.
+        // Validate every ID first: nothing is read or changed if one is bad. Linux reports
+        // the failing index only for TRY; G and S report `count` ("before any control
+        // was touched").
         for i in 0..controls.len() {
             let id = controls.id(i);
-            let class_ok = !class_which || id & 0x0fff_0000 == which;
+            let class_ok = !class_which || id & 0x0fff_0000 == class;
             if set.find(id).is_none() || !class_ok {
-                return Err((Errno::EINVAL, if op == ExtControlsOp::Get { count } else { i as u32 }));
+                return Err((Errno::EINVAL, if op == ExtControlsOp::Try { i as u32 } else { count }));
             }
         }
-                match op {
+        match op {
             ExtControlsOp::Get => {
                 for i in 0..controls.len() {
                     let Some((spec, _)) = set.find(controls.id(i)) else { return fail(Errno::EINVAL) };

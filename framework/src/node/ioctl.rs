@@ -225,10 +225,14 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
                 out.id = spec.id;
                 out.type_ = spec.kind.v4l2_type();
                 copy_str(&mut out.name, spec.name);
-                out.minimum = clamp_i32(spec.min);
-                out.maximum = clamp_i32(spec.max);
-                out.step = spec.step.min(i32::MAX as u64) as i32;
-                out.default_value = clamp_i32(spec.default);
+                // Linux fills the range only for types whose values fit the 32-bit
+                // fields (integer, boolean, menu); others report zeros.
+                if matches!(spec.kind, ControlKind::Integer | ControlKind::Boolean | ControlKind::Menu) {
+                    out.minimum = clamp_i32(spec.min);
+                    out.maximum = clamp_i32(spec.max);
+                    out.step = spec.step.min(i32::MAX as u64) as i32;
+                    out.default_value = clamp_i32(spec.default);
+                }
                 out.flags = spec.flags;
                 q = out;
                 write(arg, &q);
