@@ -77,7 +77,7 @@ ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i "testsrc=size=320x24
 # 4. the nodes, as an unmodified client finds them (a scan of /dev)
 list_out=$work/list-devices.txt
 run -- v4l2-ctl --list-devices >"$list_out" 2>&1
-mapfile -t nodes < <(grep -oE '^[[:space:]]+/dev/[^ ]+' "$list_out" | tr -d '[:space:]' | sort -V)
+mapfile -t nodes < <(grep -oE '^[[:space:]]+/dev/[^ ]+' "$list_out" | sed -E 's/^[[:space:]]+//' | sort -uV)
 if [[ ${#nodes[@]} -eq 0 ]]; then
     fail "v4l2-ctl --list-devices found no node"
     cat "$list_out" >&2
