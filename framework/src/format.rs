@@ -237,3 +237,50 @@ pub struct Fraction {
     /// Denominator.
     pub denominator: u32,
 }
+
+/// The description Linux's ioctl core gives format `fourcc` (Linux 6.1's table), for the
+/// formats codecs use; `None` for others, whose driver description is kept.
+pub fn kernel_description(fourcc: FourCc) -> Option<&'static str> {
+    Some(match fourcc {
+        abi::V4L2_PIX_FMT_YUV420 => "Planar YUV 4:2:0",
+        abi::V4L2_PIX_FMT_YVU420 => "Planar YVU 4:2:0",
+        abi::V4L2_PIX_FMT_YUV420M => "Planar YUV 4:2:0 (N-C)",
+        abi::V4L2_PIX_FMT_YVU420M => "Planar YVU 4:2:0 (N-C)",
+        abi::V4L2_PIX_FMT_NV12 => "Y/CbCr 4:2:0",
+        abi::V4L2_PIX_FMT_NV21 => "Y/CrCb 4:2:0",
+        abi::V4L2_PIX_FMT_NV12M => "Y/CbCr 4:2:0 (N-C)",
+        abi::V4L2_PIX_FMT_NV21M => "Y/CrCb 4:2:0 (N-C)",
+        abi::V4L2_PIX_FMT_NV16 => "Y/CbCr 4:2:2",
+        abi::V4L2_PIX_FMT_YUYV => "YUYV 4:2:2",
+        abi::V4L2_PIX_FMT_GREY => "8-bit Greyscale",
+        abi::V4L2_PIX_FMT_RGB24 => "24-bit RGB 8-8-8",
+        abi::V4L2_PIX_FMT_BGR24 => "24-bit BGR 8-8-8",
+        abi::V4L2_PIX_FMT_H264 => "H.264",
+        abi::V4L2_PIX_FMT_HEVC => "HEVC",
+        abi::V4L2_PIX_FMT_VP8 => "VP8",
+        abi::V4L2_PIX_FMT_VP9 => "VP9",
+        abi::V4L2_PIX_FMT_MJPEG => "Motion-JPEG",
+        abi::V4L2_PIX_FMT_JPEG => "JFIF JPEG",
+        abi::V4L2_PIX_FMT_MPEG2 => "MPEG-2 ES",
+        abi::V4L2_PIX_FMT_MPEG4 => "MPEG-4 Part 2 ES",
+        abi::V4L2_PIX_FMT_FWHT => "FWHT",
+        _ => return None,
+    })
+}
+
+/// Whether `fourcc` is a compressed (bitstream) format, which Linux flags
+/// `V4L2_FMT_FLAG_COMPRESSED` in VIDIOC_ENUM_FMT.
+pub fn is_compressed(fourcc: FourCc) -> bool {
+    matches!(
+        fourcc,
+        abi::V4L2_PIX_FMT_H264
+            | abi::V4L2_PIX_FMT_HEVC
+            | abi::V4L2_PIX_FMT_VP8
+            | abi::V4L2_PIX_FMT_VP9
+            | abi::V4L2_PIX_FMT_MJPEG
+            | abi::V4L2_PIX_FMT_JPEG
+            | abi::V4L2_PIX_FMT_MPEG2
+            | abi::V4L2_PIX_FMT_MPEG4
+            | abi::V4L2_PIX_FMT_FWHT
+    )
+}

@@ -7,12 +7,15 @@ use crate::abi;
 use crate::ctrl::{ControlKind, ControlSpec};
 use crate::error::{Errno, Result};
 use crate::event::{DequeuedEvent, Event};
-use crate::format::{BufferApi, Direction, FormatDesc, FourCc, Fraction, FrameSize, PixFormat, Rect};
+use crate::format::{self, BufferApi, Direction, FormatDesc, FourCc, Fraction, FrameSize, PixFormat, Rect};
 use crate::node::{Allocation, Capability, CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp, FileId};
 use crate::ops::{CodecCommand, CodecKind, CodecOps, StreamParm};
 use crate::queue::{BufferStatus, FrameQueue, Memory, QueueRequest};
 
 use super::{CodecDevice, Drain};
+
+/// Most formats asked of a driver's `enum_fmt` before giving up on its list.
+const MAX_DRIVER_FORMATS: u32 = 256;
 
 impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> CodecDevice<D, FILES, BUFFERS, EVENTS> {
     /// `EBUSY` if another open file holds a higher priority (Linux's priority rule for
@@ -157,6 +160,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     fn querycap(&self, file: FileId) -> Result<Capability> {
         self.with_state(file, |_, _| ())?;
         let device_caps = abi::V4L2_CAP_STREAMING
+            | abi::V4L2_CAP_EXT_PIX_FORMAT
             | match self.info.api {
                 BufferApi::SinglePlanar => abi::V4L2_CAP_VIDEO_M2M,
                 BufferApi::MultiPlanar => abi::V4L2_CAP_VIDEO_M2M_MPLANE,
@@ -172,13 +176,20 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
 
     fn enum_fmt(&self, file: FileId, dir: Direction, index: u32) -> Result<FormatDesc> {
         self.with_state(file, |_, _| ())?;
-        // Formats with more planes than the node's API carries are skipped.
+        // Formats with more planes than the node's API carries are skipped. Known formats
+        // get Linux's description and compressed flag, as its ioctl core fills them in.
         let mut seen = 0;
-        for i in 0.. {
-            let desc = match self.driver.enum_fmt(dir, i) {
+        for i in 0..MAX_DRIVER_FORMATS {
+            let mut desc = match self.driver.enum_fmt(dir, i) {
                 Ok(desc) => desc,
                 Err(_) => return Err(Errno::EINVAL),
             };
+            if let Some(description) = format::kernel_description(desc.pixelformat) {
+                desc.description = description;
+            }
+            if format::is_compressed(desc.pixelformat) {
+                desc.flags |= abi::V4L2_FMT_FLAG_COMPRESSED;
+            }
             let mut probe = PixFormat::empty();
             probe.pixelformat = desc.pixelformat;
             let usable = match self.info.api {
@@ -341,10 +352,17 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     fn g_parm(&self, file: FileId, dir: Direction) -> Result<StreamParm> {
+        // Only stateful encoders have streaming parameters on a memory-to-memory node.
+        if self.info.kind != CodecKind::Encoder {
+            return Err(Errno::ENOTTY);
+        }
         self.with_context(file, |ctx| self.driver.g_parm(ctx, dir))
     }
 
     fn s_parm(&self, file: FileId, dir: Direction, mut parm: StreamParm) -> Result<StreamParm> {
+        if self.info.kind != CodecKind::Encoder {
+            return Err(Errno::ENOTTY);
+        }
         self.check_priority(file)?;
         self.with_context(file, |ctx| self.driver.s_parm(ctx, dir, &mut parm))?;
         Ok(parm)
@@ -361,8 +379,17 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     fn s_selection(&self, file: FileId, dir: Direction, target: u32, _flags: u32, mut rect: Rect) -> Result<Rect> {
         self.check_priority(file)?;
         let formats = self.with_state(file, |state, _| state.formats)?;
-        self.with_context(file, |ctx| self.driver.s_selection(ctx, &formats, dir, target, &mut rect))?;
-        Ok(rect)
+        match self.with_context(file, |ctx| self.driver.s_selection(ctx, &formats, dir, target, &mut rect)) {
+            Ok(()) => Ok(rect),
+            // Without driver support the only rectangle a settable target accepts is the
+            // one it has: answer it, as drivers that cannot crop or compose do.
+            Err(Errno::ENOTTY) => match (self.info.kind, dir, target) {
+                (CodecKind::Decoder, Direction::Capture, abi::V4L2_SEL_TGT_COMPOSE)
+                | (CodecKind::Encoder, Direction::Output, abi::V4L2_SEL_TGT_CROP) => self.default_selection(file, dir, target),
+                _ => Err(Errno::EINVAL),
+            },
+            Err(errno) => Err(errno),
+        }
     }
 
     fn enum_framesizes(&self, file: FileId, pixelformat: FourCc, index: u32) -> Result<FrameSize> {
@@ -521,7 +548,9 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
                 if spec.flags & abi::V4L2_CTRL_FLAG_WRITE_ONLY == 0 {
                     changes |= abi::V4L2_EVENT_CTRL_CH_VALUE;
                 }
-                (flags & abi::V4L2_EVENT_SUB_FL_SEND_INITIAL != 0).then(|| Self::ctrl_event_payload(&spec, changes, value))
+                // Class controls carry no value: Linux sends them no initial event.
+                let initial = flags & abi::V4L2_EVENT_SUB_FL_SEND_INITIAL != 0 && spec.kind != ControlKind::Class;
+                initial.then(|| Self::ctrl_event_payload(&spec, changes, value))
             }
             _ => return Err(Errno::EINVAL),
         };
@@ -597,7 +626,9 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     fn g_priority(&self, file: FileId) -> Result<u32> {
-        self.with_state(file, |state, _| state.priority)
+        // Linux reports the highest priority held by any open file of the device.
+        self.with_state(file, |_, _| ())?;
+        Ok(self.highest_priority())
     }
 
     fn s_priority(&self, file: FileId, priority: u32) -> Result<()> {

@@ -101,6 +101,7 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
                 create.count = done.count;
                 create.capabilities = done.capabilities;
                 create.flags = 0;
+                create.reserved = [0; 6];
                 write(arg, &create);
             }
             VIDIOC_QUERYBUF => {
