@@ -421,7 +421,7 @@ fn streamoff_returns_every_buffer() {
 
 #[test]
 fn multi_context_interleaving_each_gets_its_own_data() {
-    let h = Box::leak(Box::new(Harness::new()));
+    let h = Harness::new().leak();
     let h: &'static Harness = h;
     let mut threads = Vec::new();
     for tag in 0..3u8 {
@@ -476,7 +476,7 @@ fn jobs_of_several_contexts_are_serialised_on_the_engine() {
 
 #[test]
 fn delayed_completion_from_an_irq_thread() {
-    let h = Box::leak(Box::new(Harness::new()));
+    let h = Harness::new().leak();
     let h: &'static Harness = h;
     h.k().delayed.store(true, Ordering::SeqCst);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -543,7 +543,7 @@ fn close_with_a_job_running_aborts_and_waits() {
 
 #[test]
 fn close_waits_for_a_job_completed_later_by_the_irq() {
-    let h = Box::leak(Box::new(Harness::new()));
+    let h = Harness::new().leak();
     let h: &'static Harness = h;
     h.k().delayed.store(true, Ordering::SeqCst);
     let fd = h.open();

@@ -402,11 +402,20 @@ impl Drop for Harness {
     }
 }
 
+/// Addresses of everything the harness leaks on purpose ('static devices, arenas, user
+/// memory): kept reachable from a global so LeakSanitizer does not report them.
+static KEEP: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+pub fn keep<T: ?Sized>(p: *const T) {
+    KEEP.lock().unwrap_or_else(|e| e.into_inner()).push(p as *const u8 as usize);
+}
+
 pub fn leak_bytes(len: usize) -> &'static mut [u8] {
     let layout = std::alloc::Layout::from_size_align(len, 4096).unwrap();
     // SAFETY: non-zero size; the memory is leaked on purpose (it backs a 'static arena).
     let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
     assert!(!ptr.is_null());
+    keep(ptr);
     // SAFETY: freshly allocated, `len` bytes, never freed.
     unsafe { std::slice::from_raw_parts_mut(ptr, len) }
 }
@@ -441,6 +450,8 @@ impl Harness {
         };
         let driver = TestCodec { mplane: opts.mplane, k: Knobs::default() };
         let dev: &'static Dev = Box::leak(Box::new(Dev::new(driver, info, &GLUE, arena)));
+        keep(arena);
+        keep(dev);
         let stop = Arc::new(AtomicBool::new(false));
         if opts.worker {
             let stop = stop.clone();
@@ -453,6 +464,13 @@ impl Harness {
             });
         }
         Harness { dev, node: dev, arena, api, stop }
+    }
+
+    /// Makes the harness 'static (for tests that share it with threads).
+    pub fn leak(self) -> &'static Harness {
+        let h: &'static Harness = Box::leak(Box::new(self));
+        keep(h);
+        h
     }
 
     pub fn k(&self) -> &'static Knobs {
