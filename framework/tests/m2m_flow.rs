@@ -730,3 +730,104 @@ fn decoder_compose_selection_defaults_to_the_capture_size() {
     sel.type_ = V4L2_BUF_TYPE_VIDEO_OUTPUT;
     assert_eq!(h.ioctl(fd, VIDIOC_G_SELECTION, &mut sel).err(), Some(Errno::EINVAL));
 }
+
+#[test]
+fn multi_planar_output_data_offset_is_skipped() {
+    let h = Harness::with(Opts { worker: false, mplane: true, ..Opts::default() });
+    let fd = h.open_nb();
+    h.setup(fd, 1, 1);
+    let q = h.querybuf(fd, OUT, 0).unwrap();
+    let m = h.node.mmap(fd, u64::from(q.mem_offset(0)), 4096).unwrap();
+    // SAFETY: a mapped 4096-byte plane.
+    unsafe { std::ptr::copy_nonoverlapping(b"HDR:payload".as_ptr(), m.ptr, 11) };
+    h.node.munmap(m.region);
+    let mut b = h.buf(fd, OUT, V4L2_MEMORY_MMAP, 0);
+    b.planes[0].bytesused = 11;
+    b.planes[0].data_offset = 4;
+    h.qbuf(fd, &mut b).unwrap();
+    h.dev.run_jobs();
+    let c = h.dqbuf(fd, CAP).unwrap();
+    assert_eq!(c.bytesused(0), 7);
+    assert_eq!(h.read_plane(fd, CAP, 0, 0, 7), transformed(b"payload"));
+    let o = h.dqbuf(fd, OUT).unwrap();
+    assert_eq!((o.planes[0].bytesused, o.planes[0].data_offset), (11, 4));
+}
+
+#[test]
+fn source_change_waits_for_a_capture_buffer_to_flag_last() {
+    let h = manual();
+    h.k().decoder.store(true, Ordering::SeqCst);
+    let fd = h.open_nb();
+    h.subscribe(fd, V4L2_EVENT_SOURCE_CHANGE, 0, 0).unwrap();
+    assert_eq!(h.reqbufs(fd, OUT, 2), Ok(2));
+    assert_eq!(h.reqbufs(fd, CAP, 1), Ok(1));
+    h.streamon(fd, OUT).unwrap();
+    h.streamon(fd, CAP).unwrap();
+    // The first job parses headers while CAPTURE streams with nothing queued.
+    h.queue_output(fd, 0, b"hdr", 0).unwrap();
+    assert_eq!(h.k().runs.load(Ordering::SeqCst), 0, "not ready: no CAPTURE buffer");
+    h.queue_capture(fd, 0).unwrap();
+    h.dev.run_jobs();
+    // Source change with CAPTURE streaming: the queued buffer ends it, flagged LAST.
+    let c = h.dqbuf(fd, CAP).unwrap();
+    assert_ne!(c.flags() & V4L2_BUF_FLAG_LAST, 0);
+    assert_eq!(h.dqevent(fd).unwrap().type_, V4L2_EVENT_SOURCE_CHANGE);
+    assert_eq!(h.dqbuf(fd, CAP).err(), Some(Errno::EPIPE));
+    h.queue_output(fd, 1, b"RES again", 1).unwrap();
+    h.dev.run_jobs();
+    assert_eq!(h.k().runs.load(Ordering::SeqCst), 1, "held until CAPTURE is set up again");
+    h.streamoff(fd, CAP).unwrap();
+    h.queue_capture(fd, 0).unwrap();
+    h.streamon(fd, CAP).unwrap();
+    h.dev.run_jobs();
+    // This buffer is itself a resolution change (RES...): no capture buffer yet.
+    assert_eq!(h.k().runs.load(Ordering::SeqCst), 2);
+    let c = h.dqbuf(fd, CAP).unwrap();
+    assert_ne!(c.flags() & V4L2_BUF_FLAG_LAST, 0);
+}
+
+#[test]
+fn seek_during_a_drain_cancels_it() {
+    let h = manual();
+    let fd = h.open_nb();
+    subscribe_eos(&h, fd);
+    h.setup(fd, 2, 2);
+    h.queue_output(fd, 0, b"a", 1).unwrap();
+    h.queue_output(fd, 1, b"b", 2).unwrap();
+    h.stop(fd).unwrap();
+    h.streamoff(fd, OUT).unwrap();
+    h.streamon(fd, OUT).unwrap();
+    assert_eq!(h.dqevent(fd).err(), Some(Errno::ENOENT));
+    h.queue_output(fd, 0, b"c", 3).unwrap();
+    h.dev.run_jobs();
+    let c = h.dqbuf(fd, CAP).unwrap();
+    assert_eq!((c.ts_us(), c.flags() & V4L2_BUF_FLAG_LAST), (3, 0), "the drain was cancelled by the seek");
+    h.stop(fd).unwrap();
+    h.dev.run_jobs();
+    let c = h.dqbuf(fd, CAP).unwrap();
+    assert_ne!(c.flags() & V4L2_BUF_FLAG_LAST, 0);
+    expect_eos(&h, fd);
+}
+
+#[test]
+fn closing_one_context_with_a_running_job_leaves_the_others_running() {
+    let h = Harness::new().leak();
+    h.k().delayed.store(true, Ordering::SeqCst);
+    h.k().abort_completes.store(true, Ordering::SeqCst);
+    let a = h.open();
+    let b = h.open();
+    h.setup(a, 2, 2);
+    h.setup(b, 2, 2);
+    h.queue_output(a, 0, b"a", 1).unwrap();
+    h.wait_until(a, "A's job running", || h.k().pending_count() == 1);
+    h.queue_output(b, 0, b"b", 2).unwrap();
+    within(5, move || h.node.close(a)).unwrap();
+    // B's job runs once the engine is free.
+    h.wait_until(b, "B's job running", || h.k().pending_count() == 1);
+    h.k().complete_pending();
+    let c = h.dqbuf_within(b, CAP, 5).unwrap();
+    assert_eq!(c.ts_us(), 2);
+    assert_eq!(h.reqbufs(b, CAP, 0).err(), Some(Errno::EBUSY), "REQBUFS while streaming");
+    within(5, move || h.node.close(b)).unwrap();
+    assert_eq!(h.arena.allocated(), 0);
+}
