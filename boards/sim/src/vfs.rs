@@ -1,0 +1,298 @@
+//! A small POSIX-like VFS over the board's device nodes, as firmware applications use
+//! device files on NuttX: [`open`] a path, then [`ioctl`], [`mmap`], [`poll`] and
+//! [`close`] by file descriptor.
+//!
+//! Every descriptor returned by [`open`] is a REAL kernel file descriptor: an eventfd
+//! owned by this module. The board's [`HostGlue`](crate::HostGlue) writes it whenever the
+//! framework signals that the open file's V4L2 readiness may have changed, so
+//! - [`poll`] computes readiness with [`VideoNode::poll`] and sleeps in the kernel's
+//!   `poll(2)` on the eventfds until something changes (descriptors that are not VFS files
+//!   are polled as plain kernel fds, so an application can wait on both at once);
+//! - a layer that exposes these descriptors to unmodified programs (the LD_PRELOAD compat
+//!   layer) can hand them to `select`/`epoll` as they are, calling [`readiness`] to learn
+//!   the V4L2 meaning when one becomes readable.
+//!
+//! Buffer memory: [`mmap`] maps a buffer's arena region into the process with a new
+//! `MAP_SHARED` mapping of the board's arena memfd, exactly as another process would.
+//! [`mmap_region`]/[`munmap_region`] do the bookkeeping only, for callers that map
+//! `board().arena_fd()` themselves (at `region.offset`, `region.len` bytes).
+//!
+//! Errors are [`Errno`] values (their `code()` is what `errno` would hold).
+//! All functions are thread-safe.
+
+use std::collections::HashMap;
+use std::ffi::c_void;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::Instant;
+
+use v4l2m2m::{ArenaRegion, Errno, FileId, OpenFlags, PollEvents, VideoNode};
+
+use crate::board;
+
+/// A kernel file descriptor.
+pub type RawFd = libc::c_int;
+
+/// `open` flag: DQBUF and DQEVENT never block (the value of Linux's `O_NONBLOCK`).
+pub const O_NONBLOCK: i32 = libc::O_NONBLOCK;
+/// `open` flag: read and write access (accepted and ignored: nodes are always read-write).
+pub const O_RDWR: i32 = libc::O_RDWR;
+
+/// Readable: a CAPTURE buffer can be dequeued (`POLLIN`).
+pub const POLLIN: i16 = libc::POLLIN;
+/// An event is pending (`POLLPRI`).
+pub const POLLPRI: i16 = libc::POLLPRI;
+/// Writable: an OUTPUT buffer can be dequeued (`POLLOUT`).
+pub const POLLOUT: i16 = libc::POLLOUT;
+/// Error: no queue streaming / nothing to wait for (`POLLERR`).
+pub const POLLERR: i16 = libc::POLLERR;
+
+/// One entry of [`poll`], laid out like `struct pollfd`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PollFd {
+    /// The descriptor (a VFS file or any kernel fd).
+    pub fd: RawFd,
+    /// Requested events (`POLLIN`, `POLLOUT`, `POLLPRI`...).
+    pub events: i16,
+    /// Returned events.
+    pub revents: i16,
+}
+
+struct OpenFile {
+    node: &'static dyn VideoNode,
+    file: FileId,
+}
+
+struct Mapped {
+    node: &'static dyn VideoNode,
+    region: ArenaRegion,
+}
+
+#[derive(Default)]
+struct Vfs {
+    files: Mutex<HashMap<RawFd, OpenFile>>,
+    /// Mappings made by [`mmap`], by address.
+    maps: Mutex<HashMap<usize, Mapped>>,
+    /// Regions recorded by [`mmap_region`], with a count.
+    regions: Mutex<HashMap<(usize, usize), (&'static dyn VideoNode, usize)>>,
+}
+
+// SAFETY: the table only holds `&'static dyn VideoNode` (whose trait requires `Sync`) and
+// plain values; the raw trait-object references are shared, never mutated through.
+unsafe impl Sync for Vfs {}
+// SAFETY: as above.
+unsafe impl Send for Vfs {}
+
+fn vfs() -> &'static Vfs {
+    static VFS: OnceLock<Vfs> = OnceLock::new();
+    VFS.get_or_init(Vfs::default)
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn file_of(fd: RawFd) -> Result<(&'static dyn VideoNode, FileId), Errno> {
+    lock(&vfs().files).get(&fd).map(|f| (f.node, f.file)).ok_or(Errno::EBADF)
+}
+
+/// Opens the device node at `path` (`flags` may contain [`O_NONBLOCK`]).
+/// `ENOENT` for an unknown path, `EMFILE` when the node's file table is full.
+pub fn open(path: &str, flags: i32) -> Result<RawFd, Errno> {
+    let node = board().node(path).ok_or(Errno::ENOENT)?;
+    let open_flags = if flags & O_NONBLOCK != 0 { OpenFlags::NONBLOCK } else { OpenFlags::empty() };
+    let file = node.open(open_flags)?;
+    // SAFETY: plain syscall; the new fd is owned by this module until `close`.
+    let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+    if fd < 0 {
+        let _ = node.close(file);
+        return Err(Errno::EMFILE);
+    }
+    if let Ok(word) = node.wait_word(file) {
+        board().glue().register(word, fd);
+    }
+    lock(&vfs().files).insert(fd, OpenFile { node, file });
+    Ok(fd)
+}
+
+/// Closes a descriptor from [`open`]: the node stops both queues and returns every buffer.
+pub fn close(fd: RawFd) -> Result<(), Errno> {
+    let f = lock(&vfs().files).remove(&fd).ok_or(Errno::EBADF)?;
+    board().glue().unregister(fd);
+    let result = f.node.close(f.file);
+    // SAFETY: closing the eventfd this module created for the open.
+    unsafe { libc::close(fd) };
+    result
+}
+
+/// Whether `fd` is a descriptor of this VFS.
+pub fn is_vfs_fd(fd: RawFd) -> bool {
+    lock(&vfs().files).contains_key(&fd)
+}
+
+/// Performs the V4L2 ioctl `request` (a `VIDIOC_*` number) on `fd`; returns the ioctl's
+/// non-negative result.
+///
+/// # Safety
+///
+/// `arg` must be NULL or valid for reads and writes of the argument size encoded in
+/// `request`, and pointers inside it (plane arrays, control arrays) must be valid for what
+/// the argument says, exactly as for `ioctl(2)` on a Linux V4L2 device.
+pub unsafe fn ioctl(fd: RawFd, request: u32, arg: *mut c_void) -> Result<i32, Errno> {
+    let (node, file) = file_of(fd)?;
+    // SAFETY: the caller's contract is the node's contract.
+    unsafe { node.ioctl(file, request, arg) }
+}
+
+/// Switches `fd` between blocking and non-blocking DQBUF/DQEVENT (`fcntl(F_SETFL)`).
+pub fn set_nonblocking(fd: RawFd, nonblocking: bool) -> Result<(), Errno> {
+    let (node, file) = file_of(fd)?;
+    node.set_flags(file, if nonblocking { OpenFlags::NONBLOCK } else { OpenFlags::empty() })
+}
+
+/// Records a mapping of the buffer plane at mmap `offset` (from QUERYBUF) without mapping
+/// anything: the caller maps `board().arena_fd()` at the returned region's `offset` for
+/// `len` bytes itself, and calls [`munmap_region`] when it unmaps.
+pub fn mmap_region(fd: RawFd, len: usize, offset: u64) -> Result<ArenaRegion, Errno> {
+    let (node, file) = file_of(fd)?;
+    let mapping = node.mmap(file, offset, len)?;
+    lock(&vfs().regions).entry((mapping.region.offset, mapping.region.len)).or_insert((node, 0)).1 += 1;
+    Ok(mapping.region)
+}
+
+/// The caller unmapped a region it got from [`mmap_region`].
+pub fn munmap_region(region: ArenaRegion) {
+    let node = {
+        let mut regions = lock(&vfs().regions);
+        let key = (region.offset, region.len);
+        let Some(entry) = regions.get_mut(&key) else { return };
+        entry.1 -= 1;
+        let node = entry.0;
+        if entry.1 == 0 {
+            regions.remove(&key);
+        }
+        node
+    };
+    node.munmap(region);
+}
+
+/// Maps the buffer plane at mmap `offset` (from QUERYBUF), `len` bytes, read-write and
+/// shared with the device, like `mmap(NULL, len, PROT_READ|PROT_WRITE, MAP_SHARED, fd,
+/// offset)` on Linux. Unmap it with [`munmap`].
+pub fn mmap(fd: RawFd, len: usize, offset: u64) -> Result<*mut u8, Errno> {
+    let (node, file) = file_of(fd)?;
+    let mapping = node.mmap(file, offset, len)?;
+    let region = mapping.region;
+    // SAFETY: a new shared mapping of the arena memfd at a page-aligned offset inside it;
+    // it aliases only the region the framework just granted to this mapping.
+    let ptr = unsafe {
+        libc::mmap(
+            core::ptr::null_mut(),
+            region.len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED,
+            board().arena_fd(),
+            region.offset as libc::off_t,
+        )
+    };
+    if ptr == libc::MAP_FAILED {
+        node.munmap(region);
+        return Err(Errno::ENOMEM);
+    }
+    lock(&vfs().maps).insert(ptr as usize, Mapped { node, region });
+    Ok(ptr.cast())
+}
+
+/// Unmaps a mapping made by [`mmap`] (`len` is checked against the mapping's length).
+pub fn munmap(ptr: *mut u8, len: usize) -> Result<(), Errno> {
+    let mapped = {
+        let mut maps = lock(&vfs().maps);
+        match maps.get(&(ptr as usize)) {
+            Some(m) if m.region.len == len || len == 0 => maps.remove(&(ptr as usize)).expect("present"),
+            Some(_) => return Err(Errno::EINVAL),
+            None => return Err(Errno::EINVAL),
+        }
+    };
+    // SAFETY: unmapping exactly a mapping this module created (address and length).
+    unsafe { libc::munmap(ptr.cast(), mapped.region.len) };
+    mapped.node.munmap(mapped.region);
+    Ok(())
+}
+
+/// The V4L2 readiness of `fd` for `events` (`POLLIN`/`POLLOUT`/`POLLPRI`, `POLLERR` is
+/// always reported), after consuming the pending wake-ups of its eventfd: the eventfd
+/// becomes readable again only when readiness may have changed after this call.
+pub fn readiness(fd: RawFd, events: i16) -> Result<i16, Errno> {
+    let (node, file) = file_of(fd)?;
+    let mut counter = 0u64;
+    // SAFETY: reading our own non-blocking eventfd (EAGAIN when nothing is pending).
+    unsafe { libc::eventfd_read(fd, &mut counter) };
+    let requested = PollEvents::from_bits_truncate(u32::from(events as u16));
+    Ok(node.poll(file, requested)?.bits() as i16)
+}
+
+/// Waits until one of `fds` is ready, like `poll(2)`: `timeout_ms` < 0 waits forever, 0
+/// only checks. Returns how many entries have a non-zero `revents`. VFS descriptors get
+/// their V4L2 readiness; other descriptors are polled by the kernel as they are.
+pub fn poll(fds: &mut [PollFd], timeout_ms: i32) -> Result<usize, Errno> {
+    let deadline = (timeout_ms > 0).then(|| Instant::now() + std::time::Duration::from_millis(timeout_ms as u64));
+    let mut kernel: Vec<libc::pollfd> = Vec::with_capacity(fds.len());
+    loop {
+        // Wake-ups are consumed before readiness is computed, so a change that happens
+        // after the computation leaves the eventfd readable and the kernel poll returns.
+        kernel.clear();
+        let mut ready = 0;
+        for p in fds.iter_mut() {
+            if is_vfs_fd(p.fd) {
+                p.revents = readiness(p.fd, p.events)?;
+                kernel.push(libc::pollfd { fd: p.fd, events: libc::POLLIN, revents: 0 });
+            } else {
+                p.revents = 0;
+                kernel.push(libc::pollfd { fd: p.fd, events: p.events, revents: 0 });
+            }
+            if p.revents != 0 {
+                ready += 1;
+            }
+        }
+        // Plain descriptors: one non-blocking kernel check.
+        if fds.iter().any(|p| !is_vfs_fd(p.fd)) {
+            // SAFETY: `kernel` is a valid array of `kernel.len()` pollfd entries.
+            unsafe { libc::poll(kernel.as_mut_ptr(), kernel.len() as libc::nfds_t, 0) };
+            for (p, k) in fds.iter_mut().zip(&kernel) {
+                if !is_vfs_fd(p.fd) && k.revents != 0 {
+                    p.revents = k.revents;
+                    ready += 1;
+                }
+            }
+        }
+        if ready > 0 || timeout_ms == 0 {
+            return Ok(ready);
+        }
+        let wait_ms = match deadline {
+            None => -1,
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Ok(0);
+                }
+                left.as_millis().clamp(1, i32::MAX as u128) as i32
+            }
+        };
+        for k in kernel.iter_mut() {
+            k.revents = 0;
+        }
+        // SAFETY: as above.
+        let rc = unsafe { libc::poll(kernel.as_mut_ptr(), kernel.len() as libc::nfds_t, wait_ms) };
+        if rc < 0 {
+            let err = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+            if err != libc::EINTR {
+                return Err(Errno::EINVAL);
+            }
+        }
+    }
+}
+
+/// Paths of every node of the board.
+pub fn node_paths() -> Vec<&'static str> {
+    board().node_paths()
+}

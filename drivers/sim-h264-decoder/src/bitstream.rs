@@ -1,0 +1,356 @@
+//! Annex-B bytestream handling: an accumulator that turns arbitrary byte chunks into
+//! complete access units, and a minimal SPS parser (coded size and cropping).
+
+use std::collections::VecDeque;
+
+use v4l2m2m::Timestamp;
+
+/// NAL unit types that matter for access-unit boundaries (H.264 7.4.1.2.3).
+mod nal {
+    pub const SLICE: u8 = 1;
+    pub const IDR: u8 = 5;
+    pub const SEI: u8 = 6;
+    pub const SPS: u8 = 7;
+    pub const PPS: u8 = 8;
+    pub const AUD: u8 = 9;
+}
+
+/// One complete access unit: Annex-B bytes (start codes included) of every NAL of one
+/// primary picture with its preceding parameter sets and SEI.
+#[derive(Debug)]
+pub struct AccessUnit {
+    /// The bytes, starting with a start code.
+    pub data: Vec<u8>,
+    /// Timestamp of the OUTPUT buffer in which the unit's first byte arrived.
+    pub timestamp: Timestamp,
+    /// The last SPS found in the unit, if any.
+    pub sps: Option<SpsInfo>,
+    /// Whether the unit holds an IDR picture.
+    pub idr: bool,
+}
+
+/// Collects a continuous Annex-B bytestream and cuts it into access units.
+///
+/// Bytes may arrive in chunks of any size (one byte, one NAL, one access unit, a whole
+/// file): the units produced are the same. A unit is complete when the first NAL of the
+/// next one has been seen, or at [`Accumulator::finish`].
+#[derive(Default)]
+pub struct Accumulator {
+    /// Bytes not yet cut into units.
+    buf: Vec<u8>,
+    /// How far `buf` has been scanned for start codes.
+    scanned: usize,
+    /// Offset in `buf` of the current unit's first NAL start code, and of the NAL being
+    /// collected (its start code position).
+    au_start: Option<usize>,
+    nal_start: Option<usize>,
+    /// Whether the current unit already holds a VCL NAL (a slice).
+    au_has_vcl: bool,
+    /// (offset in `buf` where a chunk starts, its timestamp), oldest first.
+    chunks: VecDeque<(usize, Timestamp)>,
+    /// Units cut and waiting to be decoded.
+    ready: VecDeque<AccessUnit>,
+    /// The last SPS of the unit being collected.
+    pending_sps: Option<SpsInfo>,
+    /// Whether the unit being collected holds an IDR slice.
+    pending_idr: bool,
+}
+
+impl Accumulator {
+    /// Appends a chunk of the stream that arrived with `timestamp`.
+    pub fn push(&mut self, data: &[u8], timestamp: Timestamp) {
+        if data.is_empty() {
+            return;
+        }
+        self.chunks.push_back((self.buf.len(), timestamp));
+        self.buf.extend_from_slice(data);
+        self.scan(false);
+    }
+
+    /// Declares the end of the stream (a drain): the pending unit is complete.
+    pub fn finish(&mut self) {
+        self.scan(true);
+    }
+
+    /// Drops everything (a seek).
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    /// The next complete unit, without removing it.
+    pub fn peek(&self) -> Option<&AccessUnit> {
+        self.ready.front()
+    }
+
+    /// Removes and returns the next complete unit.
+    pub fn pop(&mut self) -> Option<AccessUnit> {
+        self.ready.pop_front()
+    }
+
+    /// Bytes held that are not yet part of a complete unit.
+    pub fn pending_bytes(&self) -> usize {
+        self.buf.len() - self.au_start.unwrap_or(self.buf.len())
+    }
+
+    fn timestamp_at(&self, offset: usize) -> Timestamp {
+        self.chunks.iter().rev().find(|(start, _)| *start <= offset).map(|c| c.1).unwrap_or_default()
+    }
+
+    /// Finds start codes in the unscanned part; every NAL whose end is known is classified.
+    fn scan(&mut self, at_end: bool) {
+        let mut i = self.scanned;
+        let len = self.buf.len();
+        while i + 3 <= len {
+            // A start code is 00 00 01; a preceding 00 (4-byte form) belongs to it.
+            if self.buf[i + 2] > 1 {
+                i += 3;
+                continue;
+            }
+            if self.buf[i] == 0 && self.buf[i + 1] == 0 && self.buf[i + 2] == 1 {
+                let sc = if i > 0 && self.buf[i - 1] == 0 && self.nal_start != Some(i - 1) { i - 1 } else { i };
+                // The NAL header byte must be present to classify the new NAL.
+                if i + 3 >= len {
+                    break;
+                }
+                self.nal_boundary(sc);
+                i += 3;
+            } else {
+                i += 1;
+            }
+        }
+        self.scanned = i.min(len);
+        if at_end {
+            if let Some(start) = self.nal_start.take() {
+                self.classify_nal(start, len);
+            }
+            if let Some(start) = self.au_start.take() {
+                self.cut(start, len);
+            }
+            self.compact();
+        }
+    }
+
+    /// A new NAL starts at `sc`: the previous one (if any) ends there.
+    fn nal_boundary(&mut self, sc: usize) {
+        if let Some(prev) = self.nal_start {
+            self.classify_nal(prev, sc);
+        }
+        // Decide whether the NAL starting at `sc` opens a new access unit.
+        let header = self.nal_header_at(sc);
+        let kind = header & 0x1f;
+        let first_of_au = match kind {
+            nal::AUD | nal::SPS | nal::PPS | nal::SEI | 14..=18 => self.au_has_vcl,
+            nal::SLICE | nal::IDR => {
+                // first_mb_in_slice == 0 (ue(v) '1' bit) starts a new primary picture.
+                let first_mb_zero = self.buf.get(self.payload_at(sc) + 1).is_some_and(|b| b & 0x80 != 0);
+                self.au_has_vcl && first_mb_zero
+            }
+            _ => false,
+        };
+        if first_of_au {
+            if let Some(start) = self.au_start.take() {
+                self.cut(start, sc);
+            }
+        }
+        if self.au_start.is_none() {
+            self.au_start = Some(sc);
+        }
+        if matches!(kind, nal::SLICE | nal::IDR) {
+            self.au_has_vcl = true;
+        }
+        self.nal_start = Some(sc);
+        self.compact();
+    }
+
+    fn payload_at(&self, sc: usize) -> usize {
+        // Skip 00 00 01 or 00 00 00 01.
+        if self.buf[sc + 2] == 1 { sc + 3 } else { sc + 4 }
+    }
+
+    fn nal_header_at(&self, sc: usize) -> u8 {
+        self.buf.get(self.payload_at(sc)).copied().unwrap_or(0)
+    }
+
+    /// Records what the unit needs to know about the complete NAL `buf[start..end]`.
+    fn classify_nal(&mut self, start: usize, end: usize) {
+        let kind = self.nal_header_at(start) & 0x1f;
+        if kind == nal::SPS {
+            let payload = self.payload_at(start) + 1;
+            if payload < end {
+                let sps = parse_sps(&self.buf[payload..end]);
+                self.pending_sps = sps.or(self.pending_sps);
+            }
+        }
+        if kind == nal::IDR {
+            self.pending_idr = true;
+        }
+    }
+
+    /// Cuts `buf[start..end]` as a complete unit.
+    fn cut(&mut self, start: usize, end: usize) {
+        if end > start {
+            let timestamp = self.timestamp_at(start);
+            self.ready.push_back(AccessUnit {
+                data: self.buf[start..end].to_vec(),
+                timestamp,
+                sps: self.pending_sps.take(),
+                idr: core::mem::take(&mut self.pending_idr),
+            });
+        }
+        self.au_has_vcl = false;
+    }
+
+    /// Drops bytes before the current unit so the buffer does not grow without bound.
+    fn compact(&mut self) {
+        let keep_from = self.au_start.unwrap_or(self.scanned.saturating_sub(3)).min(self.nal_start.unwrap_or(usize::MAX));
+        if keep_from < 1 << 20 && keep_from < self.buf.len() / 2 {
+            return;
+        }
+        let keep_from = keep_from.min(self.buf.len());
+        // Keep the timestamp of the chunk the kept bytes start in.
+        let ts = self.timestamp_at(keep_from);
+        self.buf.drain(..keep_from);
+        self.scanned -= keep_from.min(self.scanned);
+        self.au_start = self.au_start.map(|s| s - keep_from);
+        self.nal_start = self.nal_start.map(|s| s - keep_from);
+        let mut chunks: VecDeque<(usize, Timestamp)> =
+            self.chunks.iter().filter(|(s, _)| *s > keep_from).map(|&(s, t)| (s - keep_from, t)).collect();
+        chunks.push_front((0, ts));
+        self.chunks = chunks;
+    }
+}
+
+/// What the decoder needs from a sequence parameter set.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct SpsInfo {
+    /// Coded width in pixels (macroblock aligned).
+    pub coded_width: u32,
+    /// Coded height in pixels (macroblock aligned).
+    pub coded_height: u32,
+    /// Visible rectangle inside the coded frame: left, top, width, height.
+    pub crop: (u32, u32, u32, u32),
+    /// `max_num_ref_frames`: a lower bound on the frames the decoder keeps.
+    pub max_num_ref_frames: u32,
+}
+
+struct Bits<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl Bits<'_> {
+    fn bit(&mut self) -> Option<u32> {
+        let byte = *self.data.get(self.pos / 8)?;
+        let bit = (byte >> (7 - self.pos % 8)) & 1;
+        self.pos += 1;
+        Some(u32::from(bit))
+    }
+    fn bits(&mut self, n: u32) -> Option<u32> {
+        (0..n).try_fold(0u32, |acc, _| Some(acc << 1 | self.bit()?))
+    }
+    fn ue(&mut self) -> Option<u32> {
+        let mut zeros = 0;
+        while self.bit()? == 0 {
+            zeros += 1;
+            if zeros > 31 {
+                return None;
+            }
+        }
+        Some(((1u64 << zeros) - 1 + u64::from(self.bits(zeros)?)) as u32)
+    }
+    fn se(&mut self) -> Option<i32> {
+        let v = self.ue()?;
+        Some(if v & 1 == 1 { v.div_ceil(2) as i32 } else { -((v / 2) as i32) })
+    }
+}
+
+fn skip_scaling_list(b: &mut Bits<'_>, size: usize) -> Option<()> {
+    let (mut last, mut next) = (8i32, 8i32);
+    for _ in 0..size {
+        if next != 0 {
+            next = (last + b.se()? + 256) % 256;
+        }
+        if next != 0 {
+            last = next;
+        }
+    }
+    Some(())
+}
+
+/// Parses an SPS RBSP (the bytes after the NAL header, emulation prevention included).
+pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
+    // Remove emulation prevention bytes (00 00 03 -> 00 00); the header fields are short.
+    let mut rbsp = Vec::with_capacity(nal_payload.len().min(64));
+    let mut zeros = 0;
+    for &byte in nal_payload.iter().take(256) {
+        if zeros >= 2 && byte == 3 {
+            zeros = 0;
+            continue;
+        }
+        zeros = if byte == 0 { zeros + 1 } else { 0 };
+        rbsp.push(byte);
+    }
+    let b = &mut Bits { data: &rbsp, pos: 0 };
+    let profile_idc = b.bits(8)?;
+    b.bits(16)?; // constraint flags, level_idc
+    b.ue()?; // seq_parameter_set_id
+    let mut chroma_format_idc = 1;
+    if matches!(profile_idc, 100 | 110 | 122 | 244 | 44 | 83 | 86 | 118 | 128 | 138 | 139 | 134 | 135) {
+        chroma_format_idc = b.ue()?;
+        if chroma_format_idc == 3 {
+            b.bit()?;
+        }
+        b.ue()?;
+        b.ue()?;
+        b.bit()?;
+        if b.bit()? == 1 {
+            let count = if chroma_format_idc == 3 { 12 } else { 8 };
+            for i in 0..count {
+                if b.bit()? == 1 {
+                    skip_scaling_list(b, if i < 6 { 16 } else { 64 })?;
+                }
+            }
+        }
+    }
+    b.ue()?; // log2_max_frame_num_minus4
+    let poc_type = b.ue()?;
+    if poc_type == 0 {
+        b.ue()?;
+    } else if poc_type == 1 {
+        b.bit()?;
+        b.se()?;
+        b.se()?;
+        let n = b.ue()?;
+        for _ in 0..n.min(256) {
+            b.se()?;
+        }
+    }
+    let max_num_ref_frames = b.ue()?;
+    b.bit()?; // gaps_in_frame_num_value_allowed_flag
+    let width_mbs = b.ue()? + 1;
+    let height_map_units = b.ue()? + 1;
+    let frame_mbs_only = b.bit()?;
+    if frame_mbs_only == 0 {
+        b.bit()?;
+    }
+    b.bit()?; // direct_8x8_inference_flag
+    let coded_width = width_mbs.checked_mul(16)?;
+    let coded_height = height_map_units.checked_mul(16 * (2 - frame_mbs_only))?;
+    let mut crop = (0, 0, coded_width, coded_height);
+    if b.bit()? == 1 {
+        let (l, r, t, bo) = (b.ue()?, b.ue()?, b.ue()?, b.ue()?);
+        let (cx, cy) = match chroma_format_idc {
+            0 => (1, 2 - frame_mbs_only),
+            1 => (2, 2 * (2 - frame_mbs_only)),
+            2 => (2, 2 - frame_mbs_only),
+            _ => (1, 2 - frame_mbs_only),
+        };
+        let w = coded_width.checked_sub(cx * (l + r))?;
+        let h = coded_height.checked_sub(cy * (t + bo))?;
+        crop = (cx * l, cy * t, w, h);
+    }
+    if coded_width == 0 || coded_height == 0 || crop.2 == 0 || crop.3 == 0 || coded_width > 8192 || coded_height > 8192 {
+        return None;
+    }
+    Some(SpsInfo { coded_width, coded_height, crop, max_num_ref_frames })
+}
