@@ -831,3 +831,24 @@ fn closing_one_context_with_a_running_job_leaves_the_others_running() {
     within(5, move || h.node.close(b)).unwrap();
     assert_eq!(h.arena.allocated(), 0);
 }
+
+#[test]
+fn output_queued_after_stop_waits_for_start() {
+    let h = manual();
+    let fd = h.open_nb();
+    subscribe_eos(&h, fd);
+    h.setup(fd, 2, 2);
+    h.stop(fd).unwrap();
+    // Queued after STOP: belongs to the stream after START, not to this drain.
+    h.queue_output(fd, 0, b"late", 7).unwrap();
+    h.dev.run_jobs();
+    let c = h.dqbuf(fd, CAP).unwrap();
+    assert_ne!(c.flags() & V4L2_BUF_FLAG_LAST, 0);
+    assert_eq!(c.bytesused(0), 0, "STOP with nothing queued ends with an empty LAST buffer");
+    expect_eos(&h, fd);
+    assert_ne!(flags_of(&h, fd, OUT, 0) & V4L2_BUF_FLAG_QUEUED, 0, "still waiting");
+    h.start(fd).unwrap();
+    h.dev.run_jobs();
+    let c = h.dqbuf(fd, CAP).unwrap();
+    assert_eq!((c.ts_us(), c.bytesused(0), c.flags() & V4L2_BUF_FLAG_LAST), (7, 4, 0));
+}

@@ -559,6 +559,11 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
             if !state.queue(dir).is_streaming() {
                 return None;
             }
+            // Once every OUTPUT buffer queued before STOP was taken, later ones belong to
+            // the stream after START: the driver must not consume them in this drain.
+            if dir == Direction::Output && matches!(state.drain, Drain::Draining | Drain::LastPending | Drain::Stopped) {
+                return None;
+            }
             let buf = state.queue(dir).take(self.arena, slot, generation)?;
             if dir == Direction::Output {
                 if let Drain::Stopping { outputs_left } = state.drain {
