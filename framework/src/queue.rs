@@ -141,6 +141,8 @@ struct Buffer {
     done_flags: DoneFlags,
     app_flags: u32,
     sequence: u32,
+    /// Bumped every time the driver takes the buffer (see `ActiveBuffer::activation`).
+    activation: u32,
 }
 
 impl Buffer {
@@ -152,6 +154,7 @@ impl Buffer {
         done_flags: DoneFlags::empty(),
         app_flags: 0,
         sequence: 0,
+        activation: 0,
     };
 
     fn mapped(&self) -> bool {
@@ -210,6 +213,7 @@ pub struct FrameQueue<const N: usize> {
     sequence: u32,
     last_dequeued: bool,
     active: usize,
+    activations: u32,
 }
 
 impl<const N: usize> FrameQueue<N> {
@@ -228,6 +232,7 @@ impl<const N: usize> FrameQueue<N> {
             sequence: 0,
             last_dequeued: false,
             active: 0,
+            activations: 0,
         }
     }
 
@@ -509,6 +514,10 @@ impl<const N: usize> FrameQueue<N> {
         let count = self.num_planes;
         let buffer = &mut self.buffers[usize::from(index)];
         buffer.state = BufState::Active;
+        // Queue-wide, so that it also tells apart tokens from before a reallocation.
+        self.activations = self.activations.wrapping_add(1);
+        let activation = self.activations;
+        buffer.activation = activation;
         self.active += 1;
         let mut planes = [PlaneMemory { cpu: core::ptr::null_mut(), bus: 0, len: 0 }; MAX_PLANES];
         let mut bytesused = [0; MAX_PLANES];
@@ -533,14 +542,19 @@ impl<const N: usize> FrameQueue<N> {
             timestamp: buffer.timestamp,
             flags: buffer.app_flags,
             sequence: self.sequence,
+            activation,
         })
     }
 
     /// The driver hands an active buffer back: it becomes done, with the next sequence
-    /// number. `EINVAL` if that buffer is not active (a token used twice cannot exist, but
-    /// a token from before a reallocation could).
-    pub fn complete(&mut self, index: usize, done: &Completion) -> Result<()> {
-        if index >= self.count || self.buffers[index].state != BufState::Active {
+    /// number. `EINVAL` if that buffer is not active in activation `activation` (a token
+    /// used twice cannot exist, but one that outlived its job — reclaimed, then the buffer
+    /// queued and taken again — or one from before a reallocation could).
+    pub fn complete(&mut self, index: usize, activation: u32, done: &Completion) -> Result<()> {
+        if index >= self.count
+            || self.buffers[index].state != BufState::Active
+            || self.buffers[index].activation != activation
+        {
             return Err(Errno::EINVAL);
         }
         self.active -= 1;

@@ -852,3 +852,32 @@ fn output_queued_after_stop_waits_for_start() {
     let c = h.dqbuf(fd, CAP).unwrap();
     assert_eq!((c.ts_us(), c.bytesused(0), c.flags() & V4L2_BUF_FLAG_LAST), (7, 4, 0));
 }
+
+#[test]
+fn a_buffer_token_that_outlived_its_job_is_refused() {
+    let h = manual();
+    h.k().delayed.store(true, Ordering::SeqCst);
+    let fd = h.open_nb();
+    h.setup(fd, 1, 1);
+    h.queue_output(fd, 0, b"one", 1).unwrap();
+    h.dev.run_jobs();
+    let old = h.k().pending.lock().unwrap().pop().expect("a running job");
+    // The engine ends the job without handing the buffers back: reclaimed as errors.
+    old.handle.job_finish();
+    let c = h.dqbuf(fd, CAP).unwrap();
+    assert_ne!(c.flags() & V4L2_BUF_FLAG_ERROR, 0);
+    let o = h.dqbuf(fd, OUT).unwrap();
+    assert_ne!(o.flags() & V4L2_BUF_FLAG_ERROR, 0);
+    // Same buffers queued again and taken by a new job.
+    h.queue_capture(fd, 0).unwrap();
+    h.queue_output(fd, 0, b"two", 2).unwrap();
+    h.dev.run_jobs();
+    assert_eq!(h.k().pending_count(), 1);
+    // The old tokens must not complete the new activation.
+    assert_eq!(old.handle.put_buf(old.cap, old.done).err(), Some(Errno::EINVAL));
+    assert_eq!(old.handle.put_buf(old.out, v4l2m2m::Completion::default()).err(), Some(Errno::EINVAL));
+    assert_eq!(h.dqbuf(fd, CAP).err(), Some(Errno::EAGAIN));
+    assert_eq!(h.k().complete_pending(), 1);
+    let c = h.dqbuf(fd, CAP).unwrap();
+    assert_eq!((c.ts_us(), c.bytesused(0), c.flags() & V4L2_BUF_FLAG_ERROR), (2, 3, 0));
+}

@@ -581,7 +581,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         let file = FileId { slot: buf.slot, generation: buf.generation };
         let now = self.os_now();
         self.with_state(file, |state, _| {
-            state.queue(buf.dir).complete(usize::from(buf.index), &done)?;
+            state.queue(buf.dir).complete(usize::from(buf.index), buf.activation, &done)?;
             if buf.dir == Direction::Capture && done.flags.contains(DoneFlags::LAST) {
                 Self::last_buffer_done(state, now);
             }
