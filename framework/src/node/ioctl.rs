@@ -554,7 +554,7 @@ unsafe fn plane_array(api: BufferApi, buf: &v4l2_buffer) -> Result<Option<(*mut 
         return Err(Errno::EFAULT);
     }
     let len = buf.length as usize;
-    if len == 0 || len > VIDEO_MAX_PLANES as usize {
+    if len == 0 || len > VIDEO_MAX_PLANES {
         return Err(Errno::EINVAL);
     }
     Ok(Some((planes, len.min(MAX_PLANES))))

@@ -96,9 +96,12 @@ pub trait VideoNode: Sync {
     fn wait_word(&self, file: FileId) -> Result<&AtomicU32>;
 }
 
+/// A registered node: its path and the device behind it.
+type Entry = (&'static str, &'static dyn VideoNode);
+
 /// Paths of registered device nodes, up to `NODES` of them.
 pub struct Registry<const NODES: usize> {
-    nodes: Mutex<RefCell<[Option<(&'static str, &'static dyn VideoNode)>; NODES]>>,
+    nodes: Mutex<RefCell<[Option<Entry>; NODES]>>,
 }
 
 impl<const NODES: usize> Registry<NODES> {
