@@ -140,22 +140,81 @@ pub enum SysAttr {
     Uevent,
     /// `dev`: `MAJOR:MINOR`.
     Dev,
-    /// `name`: the card name (from VIDIOC_QUERYCAP).
+    /// `name`: the card name (from VIDIOC_QUERYCAP); video nodes only.
     Name,
-    /// `index`: the node index within its device (always 0: one node per device).
+    /// `index`: the node index within its device (always 0: one node per device); video nodes only.
     Index,
+    /// `model`: the media device's model (the card name); media nodes only.
+    Model,
 }
 
-/// What a /sys path names: the node (by index into the map) and which attribute, or the
-/// node's directory (attr `None`).
-pub fn classify_sysfs(path: &str, nodes: &[NodeMap]) -> Option<(usize, Option<SysAttr>)> {
-    let (node, rest) = if let Some(rest) = path.strip_prefix("/sys/dev/char/") {
+/// A device the layer shows: video node `i` of the node map, or its media device
+/// (`/dev/media<i>`, one per video node, as `v4l2_m2m_register_media_controller()` makes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dev {
+    Video(usize),
+    Media(usize),
+}
+
+/// What a /sys path names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SysItem {
+    /// The device's directory (`/sys/dev/char/MAJ:MIN`).
+    Dir,
+    /// A video node's parent device directory (`.../device`), which holds `media<i>`.
+    DeviceDir,
+    /// An attribute file.
+    Attr(SysAttr),
+}
+
+/// The /dev name of media device `i`.
+pub fn media_devname(i: usize) -> String {
+    format!("media{i}")
+}
+
+/// The /dev path of media device `i`.
+pub fn media_path(i: usize) -> String {
+    format!("/dev/media{i}")
+}
+
+/// The media device a path names (`/dev/media<i>` with `i` a node index).
+pub fn media_by_path(path: &str, nodes: &[NodeMap]) -> Option<usize> {
+    let n: usize = path.strip_prefix("/dev/media")?.parse().ok()?;
+    (n < nodes.len() && media_path(n) == path).then_some(n)
+}
+
+fn attr_of(name: &str, dev: Dev) -> Option<SysAttr> {
+    Some(match (name, dev) {
+        ("uevent", _) => SysAttr::Uevent,
+        ("dev", _) => SysAttr::Dev,
+        ("name", Dev::Video(_)) => SysAttr::Name,
+        ("index", Dev::Video(_)) => SysAttr::Index,
+        ("model", Dev::Media(_)) => SysAttr::Model,
+        _ => return None,
+    })
+}
+
+/// What a /sys path names: `/sys/dev/char/81:N[/attr]`, `/sys/dev/char/81:N/device`,
+/// `/sys/dev/char/81:N/device/media<i>[/attr]`, `/sys/dev/char/237:i[/attr]`, and
+/// `/sys/class/video4linux/videoN/...` like the first three.
+pub fn classify_sysfs(path: &str, nodes: &[NodeMap]) -> Option<(Dev, SysItem)> {
+    let (video, rest) = if let Some(rest) = path.strip_prefix("/sys/dev/char/") {
         let (num, rest) = rest.split_once('/').unwrap_or((rest, ""));
         let (maj, min) = num.split_once(':')?;
-        if maj.parse::<u32>().ok()? != VIDEO_MAJOR {
+        let (maj, min): (u32, u32) = (maj.parse().ok()?, min.parse().ok()?);
+        if maj == crate::media::MEDIA_MAJOR {
+            let i = min as usize;
+            if i >= nodes.len() {
+                return None;
+            }
+            return match rest {
+                "" => Some((Dev::Media(i), SysItem::Dir)),
+                a => Some((Dev::Media(i), SysItem::Attr(attr_of(a, Dev::Media(i))?))),
+            };
+        }
+        if maj != VIDEO_MAJOR {
             return None;
         }
-        let min: u32 = min.parse().ok()?;
         (nodes.iter().position(|n| n.minor == min)?, rest)
     } else if let Some(rest) = path.strip_prefix("/sys/class/video4linux/") {
         let (name, rest) = rest.split_once('/').unwrap_or((rest, ""));
@@ -163,23 +222,57 @@ pub fn classify_sysfs(path: &str, nodes: &[NodeMap]) -> Option<(usize, Option<Sy
     } else {
         return None;
     };
-    let attr = match rest {
-        "" => None,
-        "uevent" => Some(SysAttr::Uevent),
-        "dev" => Some(SysAttr::Dev),
-        "name" => Some(SysAttr::Name),
-        "index" => Some(SysAttr::Index),
-        _ => return None,
+    let dev = Dev::Video(video);
+    match rest {
+        "" => Some((dev, SysItem::Dir)),
+        "device" => Some((dev, SysItem::DeviceDir)),
+        _ => {
+            if let Some(m) = rest.strip_prefix("device/") {
+                let (name, attr) = m.split_once('/').unwrap_or((m, ""));
+                if name != media_devname(video) {
+                    return None;
+                }
+                let media = Dev::Media(video);
+                return match attr {
+                    "" => Some((media, SysItem::Dir)),
+                    a => Some((media, SysItem::Attr(attr_of(a, media)?))),
+                };
+            }
+            Some((dev, SysItem::Attr(attr_of(rest, dev)?)))
+        }
+    }
+}
+
+/// The entries of an emulated /sys directory: name and `d_type`.
+pub fn sysfs_dir_entries(dev: Dev, item: SysItem) -> Vec<(String, u8)> {
+    let mut v: Vec<(String, u8)> = vec![(".".into(), libc::DT_DIR), ("..".into(), libc::DT_DIR)];
+    let files: &[&str] = match (dev, item) {
+        (Dev::Video(_), SysItem::Dir) => &["dev", "index", "name", "uevent"],
+        (Dev::Media(_), SysItem::Dir) => &["dev", "model", "uevent"],
+        (Dev::Video(i), SysItem::DeviceDir) => {
+            v.push((media_devname(i), libc::DT_DIR));
+            &[]
+        }
+        _ => &[],
     };
-    Some((node, attr))
+    v.extend(files.iter().map(|f| (f.to_string(), libc::DT_REG)));
+    if matches!((dev, item), (Dev::Video(_), SysItem::Dir)) {
+        // A symbolic link to the parent device in sysfs.
+        v.push(("device".into(), libc::DT_LNK));
+    }
+    v
 }
 
 /// The text of a /sys attribute file, as the kernel formats it.
-pub fn sysfs_content(node: &NodeMap, attr: SysAttr, card: &str) -> String {
+pub fn sysfs_content(dev: Dev, nodes: &[NodeMap], attr: SysAttr, card: &str) -> String {
+    let (major, minor, devname) = match dev {
+        Dev::Video(i) => (VIDEO_MAJOR, nodes[i].minor, nodes[i].devname().to_string()),
+        Dev::Media(i) => (crate::media::MEDIA_MAJOR, i as u32, media_devname(i)),
+    };
     match attr {
-        SysAttr::Uevent => format!("MAJOR={VIDEO_MAJOR}\nMINOR={}\nDEVNAME={}\n", node.minor, node.devname()),
-        SysAttr::Dev => format!("{VIDEO_MAJOR}:{}\n", node.minor),
-        SysAttr::Name => format!("{card}\n"),
+        SysAttr::Uevent => format!("MAJOR={major}\nMINOR={minor}\nDEVNAME={devname}\n"),
+        SysAttr::Dev => format!("{major}:{minor}\n"),
+        SysAttr::Name | SysAttr::Model => format!("{card}\n"),
         SysAttr::Index => "0\n".into(),
     }
 }
@@ -220,6 +313,21 @@ pub fn node_stat(node: &NodeMap, time: i64) -> NodeStat {
     }
 }
 
+/// What `stat` says about media device `i` (`/dev/media<i>`).
+pub fn media_stat(i: usize, time: i64) -> NodeStat {
+    NodeStat {
+        mode: libc::S_IFCHR | 0o660,
+        rdev: makedev(crate::media::MEDIA_MAJOR, i as u32),
+        dev: makedev(0, 5),
+        ino: 0x5635_0000 + i as u64,
+        uid: 0,
+        gid: 44,
+        nlink: 1,
+        blksize: 4096,
+        time,
+    }
+}
+
 /// Fills a `struct stat` (identical to `struct stat64` on 64-bit Linux).
 pub fn fill_stat(st: &NodeStat, out: &mut libc::stat) {
     // SAFETY: `struct stat` is plain old data; all-zero is a valid value.
@@ -251,7 +359,7 @@ pub fn fill_statx(st: &NodeStat, out: &mut libc::statx) {
     for t in [&mut out.stx_atime, &mut out.stx_ctime, &mut out.stx_mtime] {
         t.tv_sec = st.time;
     }
-    out.stx_rdev_major = VIDEO_MAJOR;
+    out.stx_rdev_major = (((st.rdev >> 8) & 0xfff) | ((st.rdev >> 32) & 0xffff_f000)) as u32;
     out.stx_rdev_minor = (st.rdev & 0xff) as u32 | ((st.rdev >> 12) & 0xffff_ff00) as u32;
     out.stx_dev_major = 0;
     out.stx_dev_minor = 5;
@@ -311,15 +419,34 @@ mod tests {
     #[test]
     fn sysfs_paths_and_content() {
         let m = build_map(None, &board(), false).unwrap();
-        assert_eq!(classify_sysfs("/sys/dev/char/81:3/uevent", &m), Some((1, Some(SysAttr::Uevent))));
-        assert_eq!(classify_sysfs("/sys/dev/char/81:3", &m), Some((1, None)));
+        let v = |i| Dev::Video(i);
+        assert_eq!(classify_sysfs("/sys/dev/char/81:3/uevent", &m), Some((v(1), SysItem::Attr(SysAttr::Uevent))));
+        assert_eq!(classify_sysfs("/sys/dev/char/81:3", &m), Some((v(1), SysItem::Dir)));
         assert_eq!(classify_sysfs("/sys/dev/char/81:4/uevent", &m), None);
         assert_eq!(classify_sysfs("/sys/dev/char/10:3/uevent", &m), None);
-        assert_eq!(classify_sysfs("/sys/class/video4linux/video1/name", &m), Some((0, Some(SysAttr::Name))));
-        assert_eq!(classify_sysfs("/sys/class/video4linux/video1/device", &m), None);
-        assert_eq!(sysfs_content(&m[1], SysAttr::Uevent, "x"), "MAJOR=81\nMINOR=3\nDEVNAME=video3\n");
-        assert_eq!(sysfs_content(&m[1], SysAttr::Dev, "x"), "81:3\n");
-        assert_eq!(sysfs_content(&m[1], SysAttr::Name, "sim-dec"), "sim-dec\n");
+        assert_eq!(classify_sysfs("/sys/dev/char/81:3/model", &m), None);
+        assert_eq!(classify_sysfs("/sys/class/video4linux/video1/name", &m), Some((v(0), SysItem::Attr(SysAttr::Name))));
+        assert_eq!(classify_sysfs("/sys/class/video4linux/video1/device", &m), Some((v(0), SysItem::DeviceDir)));
+        assert_eq!(classify_sysfs("/sys/dev/char/81:3/device", &m), Some((v(1), SysItem::DeviceDir)));
+        assert_eq!(classify_sysfs("/sys/dev/char/81:3/device/media1", &m), Some((Dev::Media(1), SysItem::Dir)));
+        assert_eq!(classify_sysfs("/sys/dev/char/81:3/device/media0", &m), None);
+        assert_eq!(classify_sysfs("/sys/dev/char/81:3/device/media1/dev", &m), Some((Dev::Media(1), SysItem::Attr(SysAttr::Dev))));
+        assert_eq!(classify_sysfs("/sys/dev/char/237:1", &m), Some((Dev::Media(1), SysItem::Dir)));
+        assert_eq!(classify_sysfs("/sys/dev/char/237:0/uevent", &m), Some((Dev::Media(0), SysItem::Attr(SysAttr::Uevent))));
+        assert_eq!(classify_sysfs("/sys/dev/char/237:0/model", &m), Some((Dev::Media(0), SysItem::Attr(SysAttr::Model))));
+        assert_eq!(classify_sysfs("/sys/dev/char/237:0/name", &m), None);
+        assert_eq!(classify_sysfs("/sys/dev/char/237:2", &m), None);
+        assert_eq!(sysfs_content(v(1), &m, SysAttr::Uevent, "x"), "MAJOR=81\nMINOR=3\nDEVNAME=video3\n");
+        assert_eq!(sysfs_content(v(1), &m, SysAttr::Dev, "x"), "81:3\n");
+        assert_eq!(sysfs_content(v(1), &m, SysAttr::Name, "sim-dec"), "sim-dec\n");
+        assert_eq!(sysfs_content(Dev::Media(1), &m, SysAttr::Uevent, "x"), "MAJOR=237\nMINOR=1\nDEVNAME=media1\n");
+        assert_eq!(sysfs_content(Dev::Media(1), &m, SysAttr::Dev, "x"), "237:1\n");
+        let names: Vec<String> = sysfs_dir_entries(v(1), SysItem::DeviceDir).into_iter().map(|e| e.0).collect();
+        assert_eq!(names, [".", "..", "media1"]);
+        assert!(sysfs_dir_entries(v(0), SysItem::Dir).iter().any(|e| e.0 == "device" && e.1 == libc::DT_LNK));
+        assert_eq!(media_by_path("/dev/media1", &m), Some(1));
+        assert_eq!(media_by_path("/dev/media2", &m), None);
+        assert_eq!(media_by_path("/dev/media01", &m), None);
     }
 
     #[test]
@@ -347,5 +474,9 @@ mod tests {
         let mut sx: libc::statx = unsafe { core::mem::zeroed() };
         fill_statx(&st, &mut sx);
         assert_eq!((sx.stx_rdev_major, sx.stx_rdev_minor), (81, 3));
+        let ms = media_stat(1, 0);
+        assert_eq!((libc::major(ms.rdev), libc::minor(ms.rdev)), (crate::media::MEDIA_MAJOR, 1));
+        fill_statx(&ms, &mut sx);
+        assert_eq!((sx.stx_rdev_major, sx.stx_rdev_minor), (crate::media::MEDIA_MAJOR, 1));
     }
 }

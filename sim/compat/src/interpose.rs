@@ -11,9 +11,10 @@
 
 #![allow(clippy::missing_safety_doc)]
 
-use crate::emul::{self, SysAttr};
+use crate::emul::{self, Dev, SysAttr, SysItem};
+use crate::media;
 use crate::real;
-use crate::state::{self, lock, DirScan, EpollReg, FdEntry, Inside, Mapping, Open, State};
+use crate::state::{self, lock, DirExtra, DirScan, EpollReg, FdEntry, Inside, Mapping, Open, State};
 use core::ffi::{c_char, c_int, c_uint, c_ulong, c_void, CStr};
 use libc::{mode_t, nfds_t, off_t, pollfd, size_t, ssize_t};
 use std::string::String;
@@ -75,11 +76,22 @@ unsafe fn emulated_path(dirfd: c_int, path: *const c_char) -> Option<String> {
     }
 }
 
-/// The emulated node a path names.
-unsafe fn node_at(dirfd: c_int, path: *const c_char) -> Option<(&'static State, usize)> {
+/// The emulated device (video node or media device) a path names.
+unsafe fn node_at(dirfd: c_int, path: *const c_char) -> Option<(&'static State, Dev)> {
     let p = emulated_path(dirfd, path)?;
     let st = state::state()?;
-    Some((st, st.node_by_path(&p)?))
+    if let Some(i) = st.node_by_path(&p) {
+        return Some((st, Dev::Video(i)));
+    }
+    Some((st, Dev::Media(emul::media_by_path(&p, &st.nodes)?)))
+}
+
+/// The application path of a device.
+fn dev_path(st: &State, dev: Dev) -> String {
+    match dev {
+        Dev::Video(i) => st.nodes[i].app_path.clone(),
+        Dev::Media(i) => emul::media_path(i),
+    }
 }
 
 /// The emulated open behind an fd (never starts the board).
@@ -115,10 +127,15 @@ unsafe fn try_open(dirfd: c_int, path: *const c_char, flags: c_int) -> Opened {
     if let Some(idx) = st.node_by_path(&p) {
         return Opened::Done(open_node(st, idx, flags));
     }
-    if let Some((idx, Some(attr))) = emul::classify_sysfs(&p, &st.nodes) {
-        return Opened::Done(open_sysfs(st, idx, attr, flags));
+    if let Some(idx) = emul::media_by_path(&p, &st.nodes) {
+        return Opened::Done(open_media(st, idx, flags));
     }
-    Opened::Pass
+    match emul::classify_sysfs(&p, &st.nodes) {
+        Some((dev, SysItem::Attr(attr))) => Opened::Done(open_sysfs(st, dev, attr, flags)),
+        Some(_) if flags & libc::O_ACCMODE != libc::O_RDONLY => Opened::Done(fail(libc::EISDIR, -1)),
+        // An emulated /sys directory opened as a file (e.g. by opendir's open): not served.
+        _ => Opened::Pass,
+    }
 }
 
 unsafe fn open_node(st: &'static State, idx: usize, flags: c_int) -> c_int {
@@ -134,7 +151,7 @@ unsafe fn open_node(st: &'static State, idx: usize, flags: c_int) -> c_int {
         Ok(fd) => {
             let fdflags = if flags & libc::O_CLOEXEC != 0 { libc::FD_CLOEXEC } else { 0 };
             real::fcntl(fd, libc::F_SETFD, fdflags as c_ulong);
-            st.add_open(fd, idx, flags & (libc::O_ACCMODE | SETFL_MASK));
+            st.add_open(fd, idx, flags & (libc::O_ACCMODE | SETFL_MASK), false);
             debug(|| format!("open {} -> fd {fd}", st.nodes[idx].app_path));
             fd
         }
@@ -142,8 +159,33 @@ unsafe fn open_node(st: &'static State, idx: usize, flags: c_int) -> c_int {
     }
 }
 
-unsafe fn sysfs_fd(st: &'static State, idx: usize, attr: SysAttr, cloexec: bool) -> c_int {
-    let text = emul::sysfs_content(&st.nodes[idx], attr, &st.card(idx));
+/// Opens media device `idx`: a real kernel fd (an eventfd of the layer's) stands for it; its
+/// ioctls are served from the node's topology (`media::ioctl`).
+unsafe fn open_media(st: &'static State, idx: usize, flags: c_int) -> c_int {
+    if flags & libc::O_DIRECTORY != 0 {
+        return fail(libc::ENOTDIR, -1);
+    }
+    if flags & (libc::O_CREAT | libc::O_EXCL) == (libc::O_CREAT | libc::O_EXCL) {
+        return fail(libc::EEXIST, -1);
+    }
+    // Build the topology now: it asks the video node, which must not happen later with
+    // application locks held.
+    let _ = st.topology(idx);
+    let _in = Inside::enter();
+    let fd = libc::eventfd(0, libc::EFD_NONBLOCK | if flags & libc::O_CLOEXEC != 0 { libc::EFD_CLOEXEC } else { 0 });
+    if fd < 0 {
+        return -1;
+    }
+    st.add_open(fd, idx, flags & (libc::O_ACCMODE | SETFL_MASK), true);
+    debug(|| format!("open {} -> fd {fd}", emul::media_path(idx)));
+    fd
+}
+
+unsafe fn sysfs_fd(st: &'static State, dev: Dev, attr: SysAttr, cloexec: bool) -> c_int {
+    let idx = match dev {
+        Dev::Video(i) | Dev::Media(i) => i,
+    };
+    let text = emul::sysfs_content(dev, &st.nodes, attr, &st.card(idx));
     let _in = Inside::enter();
     let fd = libc::memfd_create(c"v4l2-sim-sysfs".as_ptr(), if cloexec { libc::MFD_CLOEXEC } else { 0 });
     if fd < 0 {
@@ -158,11 +200,11 @@ unsafe fn sysfs_fd(st: &'static State, idx: usize, attr: SysAttr, cloexec: bool)
     fd
 }
 
-unsafe fn open_sysfs(st: &'static State, idx: usize, attr: SysAttr, flags: c_int) -> c_int {
+unsafe fn open_sysfs(st: &'static State, dev: Dev, attr: SysAttr, flags: c_int) -> c_int {
     if flags & libc::O_ACCMODE != libc::O_RDONLY {
         return fail(libc::EACCES, -1);
     }
-    sysfs_fd(st, idx, attr, flags & libc::O_CLOEXEC != 0)
+    sysfs_fd(st, dev, attr, flags & libc::O_CLOEXEC != 0)
 }
 
 #[no_mangle]
@@ -312,6 +354,9 @@ pub unsafe extern "C" fn close(fd: c_int) -> c_int {
     if fd != open.vfs_fd && real::close(fd) != 0 {
         ret = -1;
     }
+    if open.media {
+        return if real::close(open.vfs_fd) != 0 { -1 } else { ret };
+    }
     match st.backend.close(open.vfs_fd) {
         Ok(()) => ret,
         Err(e) => fail(e, -1),
@@ -384,7 +429,7 @@ unsafe fn do_fcntl(fd: c_int, cmd: c_int, arg: c_ulong, is64: bool) -> c_int {
         libc::F_SETFL => {
             let old = open.status.load(Ordering::Acquire);
             let new = (old & !SETFL_MASK) | (arg as c_int & SETFL_MASK);
-            if (old ^ new) & libc::O_NONBLOCK != 0 {
+            if (old ^ new) & libc::O_NONBLOCK != 0 && !open.media {
                 let _in = Inside::enter();
                 if let Err(e) = st.backend.set_nonblock(open.vfs_fd, new & libc::O_NONBLOCK != 0) {
                     return fail(e, -1);
@@ -441,6 +486,13 @@ pub unsafe extern "C" fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) ->
         _ => {}
     }
     let _in = Inside::enter();
+    if open.media {
+        let t = st.topology(open.node);
+        return match media::ioctl(&t, request, arg) {
+            Ok(r) => r,
+            Err(e) => fail(e, -1),
+        };
+    }
     match st.backend.ioctl(open.vfs_fd, request, arg) {
         Ok(r) => r,
         Err(e) => fail(e, -1),
@@ -452,7 +504,8 @@ pub unsafe extern "C" fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) ->
 /// that is how a board signals readiness from threads that are not inside the layer.
 #[no_mangle]
 pub unsafe extern "C" fn read(fd: c_int, buf: *mut c_void, count: size_t) -> ssize_t {
-    if count != 8 && open_of(fd).is_some() {
+    // A media device has no read(): EINVAL whatever the size.
+    if open_of(fd).is_some_and(|(_, o)| count != 8 || o.media) {
         return fail(libc::EINVAL, -1);
     }
     real::read(fd, buf, count)
@@ -460,7 +513,7 @@ pub unsafe extern "C" fn read(fd: c_int, buf: *mut c_void, count: size_t) -> ssi
 
 #[no_mangle]
 pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: size_t) -> ssize_t {
-    if count != 8 && open_of(fd).is_some() {
+    if open_of(fd).is_some_and(|(_, o)| count != 8 || o.media) {
         return fail(libc::EINVAL, -1);
     }
     real::write(fd, buf, count)
@@ -476,6 +529,10 @@ unsafe fn do_mmap(addr: *mut c_void, len: size_t, prot: c_int, flags: c_int, fd:
         }
         return if is64 { real::mmap64(addr, len, prot, flags, fd, off) } else { real::mmap(addr, len, prot, flags, fd, off) };
     };
+    // A media device cannot be mapped (no mmap file operation).
+    if open.media {
+        return fail(libc::ENODEV, libc::MAP_FAILED);
+    }
     // videobuf2 accepts only shared mappings of a buffer.
     if flags & libc::MAP_SHARED == 0 || len == 0 || off < 0 {
         return fail(libc::EINVAL, libc::MAP_FAILED);
@@ -563,6 +620,10 @@ fn expired(deadline: Option<Instant>) -> bool {
 /// restricted to the requested events plus POLLERR and POLLHUP.
 fn emu_revents(st: &State, open: &Open, events: i16) -> i16 {
     let always = libc::POLLERR | libc::POLLHUP;
+    if open.media {
+        // media_poll() without a poll operation: DEFAULT_POLLMASK.
+        return (libc::POLLIN | libc::POLLOUT | libc::POLLRDNORM | libc::POLLWRNORM) & events;
+    }
     let _in = Inside::enter();
     match st.backend.poll(open.vfs_fd, events | always) {
         Ok(r) => r & (events | always),
@@ -905,14 +966,21 @@ pub unsafe extern "C" fn epoll_pwait(
 // ------------------------------------------------------------------------------------
 // stat family
 
+fn dev_stat(st: &State, dev: Dev) -> emul::NodeStat {
+    match dev {
+        Dev::Video(i) => emul::node_stat(&st.nodes[i], st.start_time),
+        Dev::Media(i) => emul::media_stat(i, st.start_time),
+    }
+}
+
 unsafe fn stat_path(dirfd: c_int, path: *const c_char) -> Option<emul::NodeStat> {
-    let (st, idx) = node_at(dirfd, path)?;
-    Some(emul::node_stat(&st.nodes[idx], st.start_time))
+    let (st, dev) = node_at(dirfd, path)?;
+    Some(dev_stat(st, dev))
 }
 
 fn stat_fd(fd: c_int) -> Option<emul::NodeStat> {
     let (st, open) = open_of(fd)?;
-    Some(emul::node_stat(&st.nodes[open.node], st.start_time))
+    Some(dev_stat(st, if open.media { Dev::Media(open.node) } else { Dev::Video(open.node) }))
 }
 
 unsafe fn stat_at(dirfd: c_int, path: *const c_char, flags: c_int) -> Option<emul::NodeStat> {
@@ -1056,8 +1124,13 @@ pub unsafe extern "C" fn statx(dirfd: c_int, path: *const c_char, flags: c_int, 
 unsafe fn access_emul(dirfd: c_int, path: *const c_char, mode: c_int) -> Option<c_int> {
     let p = emulated_path(dirfd, path)?;
     let st = state::state()?;
-    let is_node = st.node_by_path(&p).is_some();
-    let is_sys = matches!(emul::classify_sysfs(&p, &st.nodes), Some((_, Some(_))));
+    let is_node = st.node_by_path(&p).is_some() || emul::media_by_path(&p, &st.nodes).is_some();
+    let sys = emul::classify_sysfs(&p, &st.nodes);
+    let is_sys = matches!(sys, Some((_, SysItem::Attr(_))));
+    if matches!(sys, Some((_, SysItem::Dir | SysItem::DeviceDir))) {
+        // Directories: readable and searchable, not writable.
+        return Some(if mode & libc::W_OK != 0 { fail(libc::EACCES, -1) } else { 0 });
+    }
     if !is_node && !is_sys {
         return None;
     }
@@ -1106,8 +1179,9 @@ pub unsafe extern "C" fn readlinkat(dirfd: c_int, path: *const c_char, buf: *mut
 
 #[no_mangle]
 pub unsafe extern "C" fn realpath(path: *const c_char, resolved: *mut c_char) -> *mut c_char {
-    if let Some((st, idx)) = node_at(libc::AT_FDCWD, path) {
-        let p = st.nodes[idx].app_path.as_bytes();
+    if let Some((st, dev)) = node_at(libc::AT_FDCWD, path) {
+        let p = dev_path(st, dev);
+        let p = p.as_bytes();
         if p.len() >= libc::PATH_MAX as usize {
             return fail(libc::ENAMETOOLONG, core::ptr::null_mut());
         }
@@ -1127,6 +1201,9 @@ pub unsafe extern "C" fn realpath(path: *const c_char, resolved: *mut c_char) ->
 
 #[no_mangle]
 pub unsafe extern "C" fn opendir(path: *const c_char) -> *mut libc::DIR {
+    if let Some(d) = emu_sysfs_opendir(path) {
+        return d;
+    }
     let dir = real::opendir(path);
     if dir.is_null() || state::inside() {
         return dir;
@@ -1141,13 +1218,50 @@ pub unsafe extern "C" fn opendir(path: *const c_char) -> *mut libc::DIR {
         return dir;
     }
     let Some(st) = state::state() else { return dir };
-    let extra: Vec<String> =
-        st.nodes.iter().filter(|n| parent(&n.app_path) == p).map(|n| emul::basename(&n.app_path).to_owned()).collect();
+    let mut extra: Vec<DirExtra> = st
+        .nodes
+        .iter()
+        .filter(|n| parent(&n.app_path) == p)
+        .map(|n| DirExtra { name: emul::basename(&n.app_path).to_owned(), ino: emul::node_stat(n, 0).ino, dtype: libc::DT_CHR })
+        .collect();
+    if p == "/dev" {
+        extra.extend((0..st.nodes.len()).map(|i| DirExtra { name: emul::media_devname(i), ino: emul::media_stat(i, 0).ino, dtype: libc::DT_CHR }));
+    }
     if !extra.is_empty() {
         let entry = Box::new(core::mem::zeroed::<libc::dirent64>());
-        lock(&st.dirs).insert(dir as usize, DirScan { extra, next: 0, entry });
+        lock(&st.dirs).insert(dir as usize, DirScan { extra, next: 0, entry, only_extra: false });
     }
     dir
+}
+
+/// opendir() of an emulated /sys directory (`/sys/dev/char/81:N`, its `device` directory
+/// that lists `media<i>`, `/sys/dev/char/237:i`...): a `DIR *` over a real directory ("/")
+/// that is never read, whose entries all come from the layer.
+unsafe fn emu_sysfs_opendir(path: *const c_char) -> Option<*mut libc::DIR> {
+    let p = emulated_path(libc::AT_FDCWD, path)?;
+    if !p.starts_with("/sys/") {
+        return None;
+    }
+    let st = state::state()?;
+    let (dev, item) = emul::classify_sysfs(&p, &st.nodes)?;
+    if let SysItem::Attr(_) = item {
+        return Some(fail(libc::ENOTDIR, core::ptr::null_mut()));
+    }
+    let dir = {
+        let _in = Inside::enter();
+        real::opendir(c"/".as_ptr())
+    };
+    if dir.is_null() {
+        return Some(dir);
+    }
+    let extra = emul::sysfs_dir_entries(dev, item)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, dtype))| DirExtra { name, ino: 0x5636_0000 + i as u64, dtype })
+        .collect();
+    let entry = Box::new(core::mem::zeroed::<libc::dirent64>());
+    lock(&st.dirs).insert(dir as usize, DirScan { extra, next: 0, entry, only_extra: true });
+    Some(dir)
 }
 
 fn parent(path: &str) -> &str {
@@ -1163,10 +1277,8 @@ unsafe fn emu_readdir(dir: *mut libc::DIR) -> Option<*mut libc::dirent64> {
         return None;
     }
     let st = state::started()?;
-    if !lock(&st.dirs).contains_key(&(dir as usize)) {
-        return None;
-    }
-    loop {
+    let only_extra = lock(&st.dirs).get(&(dir as usize))?.only_extra;
+    while !only_extra {
         let saved = errno();
         let e = real::readdir64(dir);
         if e.is_null() {
@@ -1179,22 +1291,23 @@ unsafe fn emu_readdir(dir: *mut libc::DIR) -> Option<*mut libc::dirent64> {
         let dirs = lock(&st.dirs);
         let scan = dirs.get(&(dir as usize))?;
         // The emulated node hides a real file of the same name.
-        if !scan.extra.iter().any(|x| x.as_bytes() == name.to_bytes()) {
+        if !scan.extra.iter().any(|x| x.name.as_bytes() == name.to_bytes()) {
             return Some(e);
         }
     }
     let mut dirs = lock(&st.dirs);
     let scan = dirs.get_mut(&(dir as usize))?;
-    let name = scan.extra.get(scan.next)?.clone();
+    let Some(x) = scan.extra.get(scan.next).cloned() else {
+        return Some(core::ptr::null_mut());
+    };
     scan.next += 1;
     let ent = &mut *scan.entry;
-    let node = st.nodes.iter().find(|n| emul::basename(&n.app_path) == name)?;
-    ent.d_ino = emul::node_stat(node, 0).ino;
+    ent.d_ino = x.ino;
     ent.d_off = 0x7fff_0000 + scan.next as i64;
     ent.d_reclen = core::mem::size_of::<libc::dirent64>() as u16;
-    ent.d_type = libc::DT_CHR;
+    ent.d_type = x.dtype;
     ent.d_name = [0; 256];
-    for (d, s) in ent.d_name.iter_mut().zip(name.bytes().take(255)) {
+    for (d, s) in ent.d_name.iter_mut().zip(x.name.bytes().take(255)) {
         *d = s as c_char;
     }
     Some(ent as *mut libc::dirent64)

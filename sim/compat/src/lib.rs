@@ -6,6 +6,7 @@
 //! See docs/compat.md for what is emulated and how. Modules:
 //! - [`emul`]: the node map, /sys contents and `stat` values (pure, unit-tested);
 //! - [`backend`]: the board's VFS as the layer sees it;
+//! - [`media`]: the media controller device emulated for every node (`/dev/mediaN`);
 //! - [`state`]: emulated fds, mappings, epoll registrations, directory scans;
 //! - `interpose`: the `#[no_mangle]` libc entry points;
 //! - `real`: the real libc functions (`dlsym(RTLD_NEXT)`).
@@ -13,6 +14,7 @@
 pub mod backend;
 pub mod emul;
 pub mod interpose;
+pub mod media;
 mod real;
 pub mod state;
 #[cfg(feature = "sim-board")]

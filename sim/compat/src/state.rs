@@ -3,6 +3,7 @@
 
 use crate::backend::{Backend, BufferMap};
 use crate::emul::{self, NodeMap};
+use crate::media::{self, Topology};
 use core::cell::Cell;
 use core::ffi::{c_int, c_void};
 use std::collections::HashMap;
@@ -46,6 +47,9 @@ pub struct Open {
     pub node: usize,
     /// The file status flags the application sees (F_GETFL): access mode and O_NONBLOCK.
     pub status: AtomicI32,
+    /// An open of the node's media device (`/dev/media<node>`), served by the layer itself
+    /// (`vfs_fd` is then an eventfd of the layer's, unknown to the backend).
+    pub media: bool,
 }
 
 #[derive(Clone)]
@@ -71,17 +75,29 @@ pub struct EpollReg {
     pub data: u64,
 }
 
+/// One entry a directory scan shows that the real directory does not hold.
+#[derive(Clone, Debug)]
+pub struct DirExtra {
+    pub name: String,
+    pub ino: u64,
+    pub dtype: u8,
+}
+
 /// Extra entries appended to a directory listing.
 pub struct DirScan {
-    pub extra: Vec<String>,
+    pub extra: Vec<DirExtra>,
     pub next: usize,
     pub entry: Box<libc::dirent64>,
+    /// The directory is wholly emulated (a /sys directory): the real handle behind the
+    /// `DIR *` is never read.
+    pub only_extra: bool,
 }
 
 pub struct State {
     pub backend: &'static dyn Backend,
     pub nodes: Vec<NodeMap>,
     pub cards: Mutex<HashMap<usize, String>>,
+    pub topologies: Mutex<HashMap<usize, Arc<Topology>>>,
     pub fds: Mutex<HashMap<c_int, FdEntry>>,
     pub maps: Mutex<HashMap<usize, Mapping>>,
     pub epolls: Mutex<HashMap<c_int, Vec<EpollReg>>>,
@@ -166,6 +182,7 @@ pub fn state() -> Option<&'static State> {
                 backend,
                 nodes,
                 cards: Mutex::new(HashMap::new()),
+                topologies: Mutex::new(HashMap::new()),
                 fds: Mutex::new(HashMap::new()),
                 maps: Mutex::new(HashMap::new()),
                 epolls: Mutex::new(HashMap::new()),
@@ -226,9 +243,39 @@ impl State {
         card
     }
 
+    /// The media device topology of node `idx`, built on first use from what the node
+    /// reports (VIDIOC_QUERYCAP, and VIDIOC_ENUM_FMT to tell a decoder from an encoder).
+    pub fn topology(&self, idx: usize) -> Arc<Topology> {
+        if let Some(t) = lock(&self.topologies).get(&idx) {
+            return t.clone();
+        }
+        let _in = Inside::enter();
+        let mut cap = [0u8; 104];
+        let mut transform = media::Transform::Other;
+        if let Ok(fd) = self.backend.open(&self.nodes[idx].board_path, true) {
+            // SAFETY: VIDIOC_QUERYCAP writes a 104-byte struct v4l2_capability.
+            if unsafe { self.backend.ioctl(fd, VIDIOC_QUERYCAP, cap.as_mut_ptr().cast::<c_void>()) }.is_ok() {
+                let caps = media::Caps::parse(&cap);
+                // SAFETY: ENUM_FMT with a 64-byte struct v4l2_fmtdesc (media::any_compressed).
+                transform = media::classify(&caps, |req, arg| unsafe { self.backend.ioctl(fd, req, arg) });
+            }
+            let _ = self.backend.close(fd);
+        }
+        let caps = media::Caps::parse(&cap);
+        let name = if caps.card.is_empty() { self.card(idx) } else { caps.card.clone() };
+        let info = media::Info {
+            driver: if caps.driver.is_empty() { "v4l2-sim".into() } else { caps.driver.clone() },
+            model: name.clone(),
+            bus_info: caps.bus_info.clone(),
+            version: caps.version,
+        };
+        let t = Arc::new(Topology::m2m(info, &name, transform, emul::VIDEO_MAJOR, self.nodes[idx].minor));
+        lock(&self.topologies).entry(idx).or_insert(t).clone()
+    }
+
     /// Registers a new emulated open under `fd`.
-    pub fn add_open(&self, fd: c_int, node: usize, status: c_int) {
-        let open = Arc::new(Open { vfs_fd: fd, node, status: AtomicI32::new(status) });
+    pub fn add_open(&self, fd: c_int, node: usize, status: c_int, media: bool) {
+        let open = Arc::new(Open { vfs_fd: fd, node, status: AtomicI32::new(status), media });
         lock(&self.fds).insert(fd, FdEntry::Node(open));
         ANY_FD.store(true, Ordering::Release);
     }

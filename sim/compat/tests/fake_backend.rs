@@ -368,3 +368,98 @@ fn dev_scan_lists_the_nodes() {
         assert_eq!(found, 1);
     }
 }
+
+/// The names `opendir`/`readdir` (interposed) list in `path`.
+fn scan(path: &std::ffi::CStr) -> Option<Vec<(String, u8)>> {
+    unsafe {
+        let d = ip::opendir(path.as_ptr());
+        if d.is_null() {
+            return None;
+        }
+        let mut out = Vec::new();
+        loop {
+            let e = ip::readdir(d);
+            if e.is_null() {
+                break;
+            }
+            let n = core::ffi::CStr::from_ptr((*e).d_name.as_ptr()).to_str().unwrap().to_owned();
+            out.push((n, (*e).d_type));
+        }
+        ip::closedir(d);
+        Some(out)
+    }
+}
+
+#[test]
+fn media_device_is_found_as_v4l2_compliance_finds_it() {
+    use v4l2_sim_compat::media::*;
+    let _s = serial();
+    let fd = open_node("/dev/video3", libc::O_RDWR);
+    assert!(fd >= 0);
+    unsafe {
+        // mi_get_media_fd(): the video node's device number, then its device directory in /sys.
+        let mut st: libc::stat = core::mem::zeroed();
+        assert_eq!(ip::fstat(fd, &mut st), 0);
+        let dir = format!("/sys/dev/char/{}:{}/device", libc::major(st.st_rdev), libc::minor(st.st_rdev));
+        let entries = scan(&CString::new(dir).unwrap()).expect("device directory");
+        let media: Vec<&String> = entries.iter().map(|e| &e.0).filter(|n| n.starts_with("media")).collect();
+        assert_eq!(media, ["media1"]);
+        assert!(scan(c"/sys/dev/char/81:3").unwrap().iter().any(|e| e.0 == "uevent"));
+        assert!(scan(c"/sys/dev/char/237:1").unwrap().iter().any(|e| e.0 == "dev"));
+        assert!(scan(c"/sys/dev/char/81:3/uevent").is_none());
+        assert_eq!(errno(), libc::ENOTDIR);
+
+        let m = open_node("/dev/media1", libc::O_RDWR);
+        assert!(m >= 0, "open /dev/media1: {}", errno());
+        let mut mst: libc::stat = core::mem::zeroed();
+        assert_eq!(ip::fstat(m, &mut mst), 0);
+        assert_eq!(mst.st_mode & libc::S_IFMT, libc::S_IFCHR);
+        assert_eq!((libc::major(mst.st_rdev), libc::minor(mst.st_rdev)), (MEDIA_MAJOR, 1));
+        assert_eq!(ip::stat(c"/dev/media1".as_ptr(), &mut st), 0);
+        assert_eq!(st.st_rdev, mst.st_rdev);
+        let uevent = std::fs::read_to_string(format!("/sys/dev/char/{MEDIA_MAJOR}:1/uevent")).unwrap();
+        assert_eq!(uevent, format!("MAJOR={MEDIA_MAJOR}\nMINOR=1\nDEVNAME=media1\n"));
+
+        let mut info: media_device_info = core::mem::zeroed();
+        assert_eq!(ip::ioctl(m, MEDIA_IOC_DEVICE_INFO as _, (&mut info as *mut media_device_info).cast()), 0);
+        assert_eq!(&info.driver[..5], b"fake\0");
+        assert_eq!(ip::ioctl(m, MEDIA_IOC_DEVICE_INFO as _, core::ptr::null_mut()), -1);
+        assert_eq!(errno(), libc::EFAULT);
+        // V4L2 ioctls are not media ioctls.
+        let mut cap = [0u8; 104];
+        assert_eq!(ip::ioctl(m, state::VIDIOC_QUERYCAP as _, cap.as_mut_ptr().cast()), -1);
+        assert_eq!(errno(), libc::ENOTTY);
+
+        // read_topology(): the interface with the video node's number, its link, the entity.
+        let mut t: media_v2_topology = core::mem::zeroed();
+        assert_eq!(ip::ioctl(m, MEDIA_IOC_G_TOPOLOGY as _, (&mut t as *mut media_v2_topology).cast()), 0);
+        let mut ifs = vec![media_v2_interface { id: 0, intf_type: 0, flags: 0, reserved: [0; 9], raw: [0; 16] }; t.num_interfaces as usize];
+        let mut ents = vec![media_v2_entity { id: 0, name: [0; 64], function: 0, flags: 0, reserved: [0; 5] }; t.num_entities as usize];
+        t.ptr_interfaces = ifs.as_mut_ptr() as u64;
+        t.ptr_entities = ents.as_mut_ptr() as u64;
+        assert_eq!(ip::ioctl(m, MEDIA_IOC_G_TOPOLOGY as _, (&mut t as *mut media_v2_topology).cast()), 0);
+        assert_eq!(ifs.len(), 1);
+        assert_eq!({ ifs[0].raw }[..2], [81, 3]);
+        // The fake node offers no formats: a plain transform.
+        assert_eq!({ ents[1].function }, MEDIA_ENT_F_PROC_VIDEO_SCALER);
+
+        // No read, write or mmap on a media device; poll shows DEFAULT_POLLMASK.
+        let mut b = [0u8; 8];
+        assert_eq!(ip::read(m, b.as_mut_ptr().cast(), 8), -1);
+        assert_eq!(errno(), libc::EINVAL);
+        let p = ip::mmap(core::ptr::null_mut(), 4096, libc::PROT_READ, libc::MAP_SHARED, m, 0);
+        assert_eq!(p, libc::MAP_FAILED);
+        assert_eq!(errno(), libc::ENODEV);
+        let mut pfd = libc::pollfd { fd: m, events: libc::POLLIN | libc::POLLPRI, revents: 0 };
+        assert_eq!(ip::poll(&mut pfd, 1, 0), 1);
+        assert_eq!(pfd.revents, libc::POLLIN);
+        let d = ip::dup(m);
+        assert_eq!(ip::close(m), 0);
+        assert_eq!(ip::ioctl(d, MEDIA_IOC_DEVICE_INFO as _, (&mut info as *mut media_device_info).cast()), 0);
+        assert_eq!(ip::close(d), 0);
+        assert_eq!(ip::close(fd), 0);
+    }
+    assert!(open_node("/dev/media2", libc::O_RDWR) < 0);
+    let names: Vec<String> = std::fs::read_dir("/dev").unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(names.iter().any(|n| n == "media0") && names.iter().any(|n| n == "media1"), "{names:?}");
+}
