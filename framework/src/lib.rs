@@ -30,6 +30,7 @@ pub mod buffer;
 pub mod ctrl;
 pub mod error;
 pub mod event;
+mod fifo;
 mod fmt;
 pub mod format;
 pub mod m2m;

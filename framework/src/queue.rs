@@ -13,6 +13,7 @@
 
 use crate::buffer::{ActiveBuffer, Completion, DoneFlags, PlaneMemory, Timestamp};
 use crate::error::{Errno, Result};
+use crate::fifo::Fifo;
 use crate::format::{Direction, PixFormat, MAX_PLANES};
 use crate::memory::{ArenaRegion, BufferArena};
 
@@ -162,44 +163,6 @@ impl Buffer {
     }
 }
 
-/// A fixed-capacity FIFO of buffer indices.
-#[derive(Clone, Copy)]
-struct Fifo<const N: usize> {
-    items: [u8; N],
-    head: usize,
-    len: usize,
-}
-
-impl<const N: usize> Fifo<N> {
-    const EMPTY: Self = Self { items: [0; N], head: 0, len: 0 };
-
-    fn push(&mut self, index: u8) {
-        debug_assert!(self.len < N, "a queue FIFO holds each buffer at most once");
-        if self.len < N {
-            self.items[(self.head + self.len) % N] = index;
-            self.len += 1;
-        }
-    }
-
-    fn pop(&mut self) -> Option<u8> {
-        if self.len == 0 {
-            return None;
-        }
-        let index = self.items[self.head];
-        self.head = (self.head + 1) % N;
-        self.len -= 1;
-        Some(index)
-    }
-
-    fn front(&self) -> Option<u8> {
-        (self.len > 0).then(|| self.items[self.head])
-    }
-
-    fn clear(&mut self) {
-        *self = Self::EMPTY;
-    }
-}
-
 /// One queue of one file: up to `N` buffers.
 pub struct FrameQueue<const N: usize> {
     dir: Direction,
@@ -207,8 +170,8 @@ pub struct FrameQueue<const N: usize> {
     count: usize,
     num_planes: usize,
     buffers: [Buffer; N],
-    queued: Fifo<N>,
-    done: Fifo<N>,
+    queued: Fifo<u8, N>,
+    done: Fifo<u8, N>,
     streaming: bool,
     sequence: u32,
     last_dequeued: bool,
@@ -226,8 +189,8 @@ impl<const N: usize> FrameQueue<N> {
             count: 0,
             num_planes: 0,
             buffers: [Buffer::EMPTY; N],
-            queued: Fifo::EMPTY,
-            done: Fifo::EMPTY,
+            queued: Fifo::new(0),
+            done: Fifo::new(0),
             streaming: false,
             sequence: 0,
             last_dequeued: false,
@@ -253,12 +216,12 @@ impl<const N: usize> FrameQueue<N> {
 
     /// Buffers queued and not yet taken by the driver.
     pub fn queued_count(&self) -> usize {
-        self.queued.len
+        self.queued.len()
     }
 
     /// Buffers completed and waiting for DQBUF.
     pub fn done_count(&self) -> usize {
-        self.done.len
+        self.done.len()
     }
 
     /// Buffers the driver holds.
@@ -503,7 +466,8 @@ impl<const N: usize> FrameQueue<N> {
         buffer.prepared = false;
         buffer.state = BufState::Queued;
         buffer.done_flags = DoneFlags::empty();
-        self.queued.push(index as u8);
+        let queued = self.queued.push(index as u8);
+        debug_assert!(queued, "a queue holds each buffer at most once");
         self.status(index)
     }
 
@@ -577,7 +541,8 @@ impl<const N: usize> FrameQueue<N> {
                 plane.bytesused = used.min(plane.length);
             }
         }
-        self.done.push(index as u8);
+        let done = self.done.push(index as u8);
+        debug_assert!(done, "a queue holds each buffer at most once");
     }
 
     /// Completes the oldest queued buffer without the driver: an empty buffer flagged

@@ -616,7 +616,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         if changed {
             self.with_context(file, |ctx| self.driver.command(ctx, command))?;
             let scheduled = self.with_state(file, |state, cs| self.try_schedule(file.slot, state, cs)).unwrap_or(false);
-            let pending = critical_section::with(|cs| self.scheduler.borrow_ref(cs).len > 0);
+            let pending = critical_section::with(|cs| self.scheduler.borrow_ref(cs).ready.len() > 0);
             if scheduled || pending {
                 self.signal_worker();
             }

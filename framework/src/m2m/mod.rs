@@ -16,6 +16,7 @@ use critical_section::{CriticalSection, Mutex};
 use crate::buffer::{ActiveBuffer, Completion, DoneFlags, Timestamp};
 use crate::ctrl::{ControlSet, ControlValues};
 use crate::error::{Errno, Result};
+use crate::fifo::Fifo;
 use crate::event::{Event, EventQueue};
 use crate::fmt::debug;
 use crate::format::{Direction, Formats, PixFormat, Rect};
@@ -156,32 +157,13 @@ impl<C, const B: usize, const E: usize> FileSlot<C, B, E> {
 
 /// The job queue: files ready to run, and the one running.
 struct Scheduler<const F: usize> {
-    ready: [u16; F],
-    head: usize,
-    len: usize,
+    ready: Fifo<u16, F>,
     running: Option<u16>,
 }
 
 impl<const F: usize> Scheduler<F> {
     const fn new() -> Self {
-        Self { ready: [0; F], head: 0, len: 0, running: None }
-    }
-
-    fn push(&mut self, slot: u16) {
-        if self.len < F {
-            self.ready[(self.head + self.len) % F] = slot;
-            self.len += 1;
-        }
-    }
-
-    fn pop(&mut self) -> Option<u16> {
-        if self.len == 0 {
-            return None;
-        }
-        let slot = self.ready[self.head];
-        self.head = (self.head + 1) % F;
-        self.len -= 1;
-        Some(slot)
+        Self { ready: Fifo::new(0), running: None }
     }
 }
 
@@ -279,7 +261,9 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
             return false;
         }
         state.job_queued = true;
-        self.scheduler.borrow_ref_mut(cs).push(slot);
+        // Each file is queued at most once (`job_queued`), so the ring never overflows.
+        let queued = self.scheduler.borrow_ref_mut(cs).ready.push(slot);
+        debug_assert!(queued, "the job queue holds every file at most once");
         true
     }
 
@@ -317,7 +301,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
                 if sched.running.is_some() {
                     return None;
                 }
-                let slot = sched.pop()?;
+                let slot = sched.ready.pop()?;
                 sched.running = Some(slot);
                 Some(slot)
             });
@@ -382,7 +366,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
             self.try_schedule(slot, &mut state, cs)
         });
         self.notify(slot);
-        if requeued || critical_section::with(|cs| self.scheduler.borrow_ref(cs).len > 0) {
+        if requeued || critical_section::with(|cs| self.scheduler.borrow_ref(cs).ready.len() > 0) {
             self.signal_worker();
         }
     }
