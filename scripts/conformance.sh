@@ -2,8 +2,10 @@
 # Conformance of every V4L2 node the simulator board registers, with the tools that test
 # Linux drivers, run unmodified through the LD_PRELOAD compat layer (sim/compat):
 #
-#   - v4l2-compliance -d NODE -s                          (every node)
+#   - v4l2-compliance -d NODE -s                          (every video node)
 #   - v4l2-compliance -d NODE -s --stream-from S.h264     (every decoder node)
+#   - v4l2-compliance -M MEDIA                            (every media node: the media
+#     controller device the compat layer shows for each video node)
 #     each must end with "Failed: 0"; every warning must have an explanation below;
 #   - ffmpeg -c:v h264_v4l2m2m (every decoder node): frames MD5-identical to ffmpeg's own
 #     h264 decoder;
@@ -77,12 +79,20 @@ ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i "testsrc=size=320x24
 # 4. the nodes, as an unmodified client finds them (a scan of /dev)
 list_out=$work/list-devices.txt
 run -- v4l2-ctl --list-devices >"$list_out" 2>&1
-mapfile -t nodes < <(grep -oE '^[[:space:]]+/dev/[^ ]+' "$list_out" | sed -E 's/^[[:space:]]+//' | sort -uV)
+mapfile -t all_nodes < <(grep -oE '^[[:space:]]+/dev/[^ ]+' "$list_out" | sed -E 's/^[[:space:]]+//' | sort -uV)
+nodes=() media_nodes=()
+for n in "${all_nodes[@]}"; do
+    case $(basename "$n") in
+        media[0-9]*) media_nodes+=("$n") ;;
+        *) nodes+=("$n") ;;
+    esac
+done
 if [[ ${#nodes[@]} -eq 0 ]]; then
-    fail "v4l2-ctl --list-devices found no node"
+    fail "v4l2-ctl --list-devices found no video node"
     cat "$list_out" >&2
 fi
-log "nodes: ${nodes[*]}"
+[[ ${#media_nodes[@]} -eq ${#nodes[@]} ]] || fail "expected one media node per video node, found: ${all_nodes[*]}"
+log "video nodes: ${nodes[*]}; media nodes: ${media_nodes[*]}"
 
 versions="$(v4l2-compliance --version 2>&1 | head -1); $(v4l2-ctl --version 2>&1 | head -1); $(ffmpeg -hide_banner -version | head -1)"
 
@@ -103,19 +113,21 @@ classify() {
 compliance() {
     local node=$1 label=$2; shift 2
     local out=$work/compliance-$(basename "$node")-$label.txt
-    log "v4l2-compliance -d $node $*"
-    timeout 900 "$root/scripts/v4l2-sim-run" --lib "$lib" -- v4l2-compliance -d "$node" "$@" >"$out" 2>&1
+    local dev_opt=-d
+    [[ $label == media ]] && dev_opt=-M
+    log "v4l2-compliance $dev_opt $node $*"
+    timeout -k 10 900 "$root/scripts/v4l2-sim-run" --lib "$lib" -- v4l2-compliance $dev_opt "$node" "$@" >"$out" 2>&1
     local rc=$?
     local total
     total=$(grep -E '^Total for .*: [0-9]+, Succeeded: [0-9]+, Failed: [0-9]+, Warnings: [0-9]+' "$out" | tail -1)
     if [[ -z "$total" ]]; then
         fail "$node ($label): no 'Total for' line (exit code $rc; crash or timeout?)"
-        runs+=("$node|$label|$out|?|?|?|?|v4l2-compliance -d $node $*")
+        runs+=("$node|$label|$out|?|?|?|?|v4l2-compliance $dev_opt $node $*")
         return
     fi
     local t s f w
     read -r t s f w < <(sed -E 's/.*: ([0-9]+), Succeeded: ([0-9]+), Failed: ([0-9]+), Warnings: ([0-9]+).*/\1 \2 \3 \4/' <<<"$total")
-    runs+=("$node|$label|$out|$t|$s|$f|$w|v4l2-compliance -d $node $*")
+    runs+=("$node|$label|$out|$t|$s|$f|$w|v4l2-compliance $dev_opt $node $*")
     [[ "$f" == 0 ]] || fail "$node ($label): $f of $t v4l2-compliance tests failed"
     [[ $rc -eq 0 ]] || [[ "$f" != 0 ]] || fail "$node ($label): v4l2-compliance exited with $rc"
     while IFS= read -r wl; do
@@ -134,7 +146,7 @@ ffmpeg_check() {
     local node=$1
     local ref=$work/ref.framemd5 got=$work/m2m-$(basename "$node").framemd5 log_=$work/ffmpeg-$(basename "$node").txt
     ffmpeg -nostdin -hide_banner -loglevel error -y -c:v h264 -i "$stream" -pix_fmt yuv420p -f framemd5 "$ref" 2>>"$log_"
-    if ! timeout 300 "$root/scripts/v4l2-sim-run" --lib "$lib" --only "$node" -- \
+    if ! timeout -k 10 300 "$root/scripts/v4l2-sim-run" --lib "$lib" --only "$node" -- \
         ffmpeg -nostdin -hide_banner -loglevel warning -y -c:v h264_v4l2m2m -i "$stream" -pix_fmt yuv420p -f framemd5 "$got" >>"$log_" 2>&1; then
         fail "$node: ffmpeg -c:v h264_v4l2m2m failed (see below)"
         client_results+=("$node|ffmpeg h264_v4l2m2m|FAIL: ffmpeg exited non-zero|$log_")
@@ -191,6 +203,10 @@ for node in "${nodes[@]}"; do
         ffmpeg_check "$node"
     fi
     v4l2ctl_check "$node" "${kind[$node]}"
+done
+for node in "${media_nodes[@]}"; do
+    kind[$node]=media
+    compliance "$node" media
 done
 
 # ------------------------------------------------------------------------------------

@@ -119,14 +119,16 @@ fn default_backend() -> Option<&'static dyn Backend> {
     if let Some(b) = BACKEND.get() {
         return Some(*b);
     }
-    #[cfg(feature = "sim-board")]
-    {
-        let b: &'static dyn Backend = crate::board::backend();
-        return Some(*BACKEND.get_or_init(|| b));
-    }
-    #[cfg(all(feature = "loopback", not(feature = "sim-board")))]
+    // The loopback board is an explicit choice (`--features loopback`): it wins over the
+    // default sim board.
+    #[cfg(feature = "loopback")]
     {
         let b: &'static dyn Backend = crate::loopback::backend();
+        return Some(*BACKEND.get_or_init(|| b));
+    }
+    #[cfg(all(feature = "sim-board", not(feature = "loopback")))]
+    {
+        let b: &'static dyn Backend = crate::board::backend();
         return Some(*BACKEND.get_or_init(|| b));
     }
     #[allow(unreachable_code)]
