@@ -1278,21 +1278,24 @@ unsafe fn emu_readdir(dir: *mut libc::DIR) -> Option<*mut libc::dirent64> {
     }
     let st = state::started()?;
     let only_extra = lock(&st.dirs).get(&(dir as usize))?.only_extra;
-    while !only_extra {
-        let saved = errno();
-        let e = real::readdir64(dir);
-        if e.is_null() {
-            if errno() != saved {
+    // Real entries first (unless the directory is wholly emulated), then the extra ones.
+    if !only_extra {
+        loop {
+            let saved = errno();
+            let e = real::readdir64(dir);
+            if e.is_null() {
+                if errno() != saved {
+                    return Some(e);
+                }
+                break;
+            }
+            let name = CStr::from_ptr((*e).d_name.as_ptr());
+            let dirs = lock(&st.dirs);
+            let scan = dirs.get(&(dir as usize))?;
+            // The emulated node hides a real file of the same name.
+            if !scan.extra.iter().any(|x| x.name.as_bytes() == name.to_bytes()) {
                 return Some(e);
             }
-            break;
-        }
-        let name = CStr::from_ptr((*e).d_name.as_ptr());
-        let dirs = lock(&st.dirs);
-        let scan = dirs.get(&(dir as usize))?;
-        // The emulated node hides a real file of the same name.
-        if !scan.extra.iter().any(|x| x.name.as_bytes() == name.to_bytes()) {
-            return Some(e);
         }
     }
     let mut dirs = lock(&st.dirs);

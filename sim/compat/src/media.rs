@@ -775,7 +775,7 @@ mod tests {
         assert_eq!(le.reserved, [0; 4]);
         assert_eq!(pads[1], media_pad_desc { entity: 3, index: 1, flags: MEDIA_PAD_FL_SOURCE, reserved: [0; 2] });
         assert_eq!((links[0].source.entity, links[0].source.index, links[0].sink.entity, links[0].sink.index), (3, 1, 6, 0));
-        le.links = 4 as *mut _;
+        le.links = core::ptr::without_provenance_mut(4);
         assert_eq!(ioctl(&t, MEDIA_IOC_ENUM_LINKS, ptr(&mut le)), Err(libc::EFAULT));
         le.entity = 0;
         assert_eq!(ioctl(&t, MEDIA_IOC_ENUM_LINKS, ptr(&mut le)), Err(libc::EINVAL));
