@@ -108,8 +108,9 @@ impl Accumulator {
             }
             if self.buf[i] == 0 && self.buf[i + 1] == 0 && self.buf[i + 2] == 1 {
                 let sc = if i > 0 && self.buf[i - 1] == 0 && self.nal_start != Some(i - 1) { i - 1 } else { i };
-                // The NAL header byte must be present to classify the new NAL.
-                if i + 3 >= len {
+                // The NAL header byte and the one after it (first_mb_in_slice starts
+                // there) must be present to classify the new NAL.
+                if i + 4 >= len {
                     break;
                 }
                 self.nal_boundary(sc);
@@ -126,8 +127,9 @@ impl Accumulator {
             if let Some(start) = self.au_start.take() {
                 self.cut(start, len);
             }
-            self.compact();
+            self.scanned = len;
         }
+        self.compact();
     }
 
     /// A new NAL starts at `sc`: the previous one (if any) ends there.
@@ -159,7 +161,6 @@ impl Accumulator {
             self.au_has_vcl = true;
         }
         self.nal_start = Some(sc);
-        self.compact();
     }
 
     fn payload_at(&self, sc: usize) -> usize {

@@ -1,0 +1,373 @@
+//! A codec device node opened through the VFS: capabilities, formats, MMAP buffer queues,
+//! events and commands, each one V4L2 ioctl.
+
+use sim_board::vfs;
+use v4l2m2m::{abi, Errno};
+
+use crate::sys::{ioctl, ioctl_buf};
+use crate::ToolError;
+
+/// One mapped plane of a buffer.
+pub struct Plane {
+    /// Where it is mapped.
+    pub ptr: *mut u8,
+    /// Its length.
+    pub len: usize,
+}
+
+/// One MMAP buffer of a queue.
+pub struct Buffer {
+    /// Mapped planes.
+    pub planes: Vec<Plane>,
+    /// Whether the device holds it.
+    pub queued: bool,
+}
+
+/// A buffer dequeued from a queue.
+#[derive(Clone, Copy, Debug)]
+pub struct Dequeued {
+    /// Buffer index.
+    pub index: usize,
+    /// `V4L2_BUF_FLAG_*`.
+    pub flags: u32,
+    /// Bytes used per plane.
+    pub bytesused: [u32; 4],
+    /// Timestamp in microseconds.
+    pub timestamp_us: u64,
+}
+
+/// A queue (OUTPUT or CAPTURE) of the device.
+pub struct Queue {
+    /// The V4L2 buffer type.
+    pub type_: u32,
+    /// Its buffers.
+    pub buffers: Vec<Buffer>,
+    /// Whether it streams.
+    pub streaming: bool,
+}
+
+/// An open codec node.
+pub struct Device {
+    /// The VFS descriptor.
+    pub fd: vfs::RawFd,
+    /// Whether the node speaks the multi-planar API.
+    pub mplane: bool,
+    /// OUTPUT queue.
+    pub output: Queue,
+    /// CAPTURE queue.
+    pub capture: Queue,
+}
+
+fn err(what: &str, e: Errno) -> ToolError {
+    ToolError::Device(format!("{what}: {e}"))
+}
+
+impl Device {
+    /// Opens `path` (non-blocking) and checks it is a memory-to-memory device.
+    pub fn open(path: &str) -> Result<Device, ToolError> {
+        let fd = vfs::open(path, vfs::O_RDWR | vfs::O_NONBLOCK).map_err(|e| {
+            ToolError::Usage(format!("cannot open device {path}: {e} (nodes: {})", vfs::node_paths().join(", ")))
+        })?;
+        let mut cap = abi::v4l2_capability::zeroed();
+        ioctl(fd, abi::VIDIOC_QUERYCAP, &mut cap).map_err(|e| err("VIDIOC_QUERYCAP", e))?;
+        let caps = cap.device_caps;
+        let mplane = if caps & abi::V4L2_CAP_VIDEO_M2M_MPLANE != 0 {
+            true
+        } else if caps & abi::V4L2_CAP_VIDEO_M2M != 0 {
+            false
+        } else {
+            let _ = vfs::close(fd);
+            return Err(ToolError::Usage(format!("{path} is not a memory-to-memory device")));
+        };
+        let (out_t, cap_t) = if mplane {
+            (abi::V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, abi::V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE)
+        } else {
+            (abi::V4L2_BUF_TYPE_VIDEO_OUTPUT, abi::V4L2_BUF_TYPE_VIDEO_CAPTURE)
+        };
+        Ok(Device {
+            fd,
+            mplane,
+            output: Queue { type_: out_t, buffers: Vec::new(), streaming: false },
+            capture: Queue { type_: cap_t, buffers: Vec::new(), streaming: false },
+        })
+    }
+
+    fn queue(&mut self, output: bool) -> &mut Queue {
+        if output { &mut self.output } else { &mut self.capture }
+    }
+
+    /// The pixel formats the device lists for a queue.
+    pub fn enum_formats(&self, output: bool) -> Vec<(u32, u32)> {
+        let type_ = if output { self.output.type_ } else { self.capture.type_ };
+        (0..64)
+            .map_while(|index| {
+                let mut d = abi::v4l2_fmtdesc::zeroed();
+                d.index = index;
+                d.type_ = type_;
+                ioctl(self.fd, abi::VIDIOC_ENUM_FMT, &mut d).ok().map(|_| (d.pixelformat, d.flags))
+            })
+            .collect()
+    }
+
+    /// G_FMT of a queue.
+    pub fn g_fmt(&self, output: bool) -> Result<Format, ToolError> {
+        let mut f = abi::v4l2_format::zeroed();
+        f.type_ = if output { self.output.type_ } else { self.capture.type_ };
+        ioctl(self.fd, abi::VIDIOC_G_FMT, &mut f).map_err(|e| err("VIDIOC_G_FMT", e))?;
+        Ok(Format::from_abi(&f, self.mplane))
+    }
+
+    /// S_FMT of a queue; returns what the device applied.
+    pub fn s_fmt(&self, output: bool, want: &Format) -> Result<Format, ToolError> {
+        let mut f = abi::v4l2_format::zeroed();
+        f.type_ = if output { self.output.type_ } else { self.capture.type_ };
+        want.to_abi(&mut f, self.mplane);
+        ioctl(self.fd, abi::VIDIOC_S_FMT, &mut f).map_err(|e| err("VIDIOC_S_FMT", e))?;
+        Ok(Format::from_abi(&f, self.mplane))
+    }
+
+    /// G_SELECTION of the CAPTURE queue's COMPOSE rectangle (decoders).
+    pub fn compose(&self) -> Option<abi::v4l2_rect> {
+        let mut s = abi::v4l2_selection::zeroed();
+        s.type_ = abi::V4L2_BUF_TYPE_VIDEO_CAPTURE; // selection uses the single-planar types
+        s.target = abi::V4L2_SEL_TGT_COMPOSE;
+        ioctl(self.fd, abi::VIDIOC_G_SELECTION, &mut s).ok().map(|_| s.r)
+    }
+
+    /// Subscribes to an event type.
+    pub fn subscribe(&self, type_: u32) -> Result<(), ToolError> {
+        let mut s = abi::v4l2_event_subscription::zeroed();
+        s.type_ = type_;
+        ioctl(self.fd, abi::VIDIOC_SUBSCRIBE_EVENT, &mut s).map_err(|e| err("VIDIOC_SUBSCRIBE_EVENT", e))?;
+        Ok(())
+    }
+
+    /// Dequeues a pending event.
+    pub fn dqevent(&self) -> Option<abi::v4l2_event> {
+        let mut ev = abi::v4l2_event::zeroed();
+        ioctl(self.fd, abi::VIDIOC_DQEVENT, &mut ev).ok().map(|_| ev)
+    }
+
+    /// REQBUFS + QUERYBUF + mmap of every plane; `count` 0 frees the buffers.
+    pub fn setup_buffers(&mut self, output: bool, count: u32) -> Result<usize, ToolError> {
+        self.release_buffers(output)?;
+        let fd = self.fd;
+        let mplane = self.mplane;
+        let q = self.queue(output);
+        let mut req = abi::v4l2_requestbuffers::zeroed();
+        req.count = count;
+        req.type_ = q.type_;
+        req.memory = abi::V4L2_MEMORY_MMAP;
+        ioctl(fd, abi::VIDIOC_REQBUFS, &mut req).map_err(|e| err("VIDIOC_REQBUFS", e))?;
+        for index in 0..req.count {
+            let mut b = abi::v4l2_buffer::zeroed();
+            b.index = index;
+            b.type_ = q.type_;
+            b.memory = abi::V4L2_MEMORY_MMAP;
+            let mut planes = [abi::v4l2_plane::zeroed(); 4];
+            ioctl_buf(fd, abi::VIDIOC_QUERYBUF, &mut b, mplane.then_some(&mut planes[..])).map_err(|e| err("VIDIOC_QUERYBUF", e))?;
+            let layout: Vec<(usize, u64)> = if mplane {
+                // SAFETY (union read): QUERYBUF on an MMAP buffer fills `mem_offset`.
+                planes[..b.length as usize].iter().map(|p| (p.length as usize, u64::from(unsafe { p.m.mem_offset }))).collect()
+            } else {
+                // SAFETY (union read): QUERYBUF on an MMAP buffer fills `offset`.
+                vec![(b.length as usize, u64::from(unsafe { b.m.offset }))]
+            };
+            let mut mapped = Vec::new();
+            for (len, offset) in layout {
+                let ptr = vfs::mmap(fd, len, offset).map_err(|e| err("mmap", e))?;
+                mapped.push(Plane { ptr, len });
+            }
+            q.buffers.push(Buffer { planes: mapped, queued: false });
+        }
+        Ok(q.buffers.len())
+    }
+
+    /// Unmaps and frees a queue's buffers (REQBUFS 0).
+    pub fn release_buffers(&mut self, output: bool) -> Result<(), ToolError> {
+        let fd = self.fd;
+        let q = self.queue(output);
+        if q.buffers.is_empty() {
+            return Ok(());
+        }
+        for b in q.buffers.drain(..) {
+            for p in b.planes {
+                let _ = vfs::munmap(p.ptr, p.len);
+            }
+        }
+        let mut req = abi::v4l2_requestbuffers::zeroed();
+        req.type_ = q.type_;
+        req.memory = abi::V4L2_MEMORY_MMAP;
+        ioctl(fd, abi::VIDIOC_REQBUFS, &mut req).map_err(|e| err("VIDIOC_REQBUFS(0)", e))?;
+        Ok(())
+    }
+
+    /// Queues buffer `index` with `bytesused` per plane and a timestamp.
+    pub fn qbuf(&mut self, output: bool, index: usize, bytesused: &[u32], timestamp_us: u64) -> Result<(), ToolError> {
+        let fd = self.fd;
+        let mplane = self.mplane;
+        let q = self.queue(output);
+        let mut b = abi::v4l2_buffer::zeroed();
+        b.index = index as u32;
+        b.type_ = q.type_;
+        b.memory = abi::V4L2_MEMORY_MMAP;
+        b.timestamp.tv_sec = (timestamp_us / 1_000_000) as _;
+        b.timestamp.tv_usec = (timestamp_us % 1_000_000) as _;
+        let n = q.buffers[index].planes.len();
+        let mut planes = [abi::v4l2_plane::zeroed(); 4];
+        for (i, p) in planes[..n].iter_mut().enumerate() {
+            p.bytesused = bytesused.get(i).copied().unwrap_or(0);
+            p.length = q.buffers[index].planes[i].len as u32;
+        }
+        if !mplane {
+            b.bytesused = bytesused.first().copied().unwrap_or(0);
+        }
+        ioctl_buf(fd, abi::VIDIOC_QBUF, &mut b, mplane.then_some(&mut planes[..n])).map_err(|e| err("VIDIOC_QBUF", e))?;
+        q.buffers[index].queued = true;
+        Ok(())
+    }
+
+    /// Dequeues a done buffer: `Ok(None)` when none is ready, `Err(EPIPE)` after LAST.
+    pub fn dqbuf(&mut self, output: bool) -> Result<Option<Dequeued>, Errno> {
+        let fd = self.fd;
+        let mplane = self.mplane;
+        let q = self.queue(output);
+        let mut b = abi::v4l2_buffer::zeroed();
+        b.type_ = q.type_;
+        b.memory = abi::V4L2_MEMORY_MMAP;
+        let mut planes = [abi::v4l2_plane::zeroed(); 4];
+        let n = q.buffers.first().map_or(1, |b| b.planes.len());
+        match ioctl_buf(fd, abi::VIDIOC_DQBUF, &mut b, mplane.then_some(&mut planes[..n])) {
+            Ok(_) => {}
+            Err(Errno::EAGAIN) => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        let mut bytesused = [0u32; 4];
+        if mplane {
+            for (i, p) in planes[..(b.length as usize).min(4)].iter().enumerate() {
+                bytesused[i] = p.bytesused;
+            }
+        } else {
+            bytesused[0] = b.bytesused;
+        }
+        let index = b.index as usize;
+        if let Some(buf) = q.buffers.get_mut(index) {
+            buf.queued = false;
+        }
+        let timestamp_us = b.timestamp.tv_sec as u64 * 1_000_000 + b.timestamp.tv_usec as u64;
+        Ok(Some(Dequeued { index, flags: b.flags, bytesused, timestamp_us }))
+    }
+
+    /// STREAMON / STREAMOFF.
+    pub fn stream(&mut self, output: bool, on: bool) -> Result<(), ToolError> {
+        let fd = self.fd;
+        let q = self.queue(output);
+        let mut t = q.type_;
+        let req = if on { abi::VIDIOC_STREAMON } else { abi::VIDIOC_STREAMOFF };
+        ioctl(fd, req, &mut t).map_err(|e| err(if on { "VIDIOC_STREAMON" } else { "VIDIOC_STREAMOFF" }, e))?;
+        q.streaming = on;
+        if !on {
+            for b in &mut q.buffers {
+                b.queued = false;
+            }
+        }
+        Ok(())
+    }
+
+    /// DECODER_CMD or ENCODER_CMD STOP (drain).
+    pub fn stop(&self, decoder: bool) -> Result<(), ToolError> {
+        if decoder {
+            let mut c = abi::v4l2_decoder_cmd::zeroed();
+            c.cmd = abi::V4L2_DEC_CMD_STOP;
+            ioctl(self.fd, abi::VIDIOC_DECODER_CMD, &mut c).map_err(|e| err("VIDIOC_DECODER_CMD(STOP)", e))?;
+        } else {
+            let mut c = abi::v4l2_encoder_cmd::zeroed();
+            c.cmd = abi::V4L2_ENC_CMD_STOP;
+            ioctl(self.fd, abi::VIDIOC_ENCODER_CMD, &mut c).map_err(|e| err("VIDIOC_ENCODER_CMD(STOP)", e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        for q in [&mut self.output, &mut self.capture] {
+            for b in q.buffers.drain(..) {
+                for p in b.planes {
+                    let _ = vfs::munmap(p.ptr, p.len);
+                }
+            }
+        }
+        let _ = vfs::close(self.fd);
+    }
+}
+
+/// A queue format, single- or multi-planar.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Format {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// FourCC.
+    pub pixelformat: u32,
+    /// Planes in use.
+    pub num_planes: usize,
+    /// Bytes per line per plane.
+    pub bytesperline: [u32; 4],
+    /// Size per plane.
+    pub sizeimage: [u32; 4],
+}
+
+impl Format {
+    fn from_abi(f: &abi::v4l2_format, mplane: bool) -> Format {
+        let mut out = Format::default();
+        if mplane {
+            // SAFETY (union read): G/S_FMT on a multi-planar type fills `pix_mp`.
+            let p = unsafe { f.fmt.pix_mp };
+            out.width = p.width;
+            out.height = p.height;
+            out.pixelformat = p.pixelformat;
+            out.num_planes = usize::from(p.num_planes).min(4);
+            for i in 0..out.num_planes {
+                out.bytesperline[i] = p.plane_fmt[i].bytesperline;
+                out.sizeimage[i] = p.plane_fmt[i].sizeimage;
+            }
+        } else {
+            // SAFETY (union read): G/S_FMT on a single-planar type fills `pix`.
+            let p = unsafe { f.fmt.pix };
+            out.width = p.width;
+            out.height = p.height;
+            out.pixelformat = p.pixelformat;
+            out.num_planes = 1;
+            out.bytesperline[0] = p.bytesperline;
+            out.sizeimage[0] = p.sizeimage;
+        }
+        out
+    }
+
+    fn to_abi(self, f: &mut abi::v4l2_format, mplane: bool) {
+        if mplane {
+            let mut p = abi::v4l2_pix_format_mplane::zeroed();
+            p.width = self.width;
+            p.height = self.height;
+            p.pixelformat = self.pixelformat;
+            p.field = abi::V4L2_FIELD_NONE;
+            p.num_planes = self.num_planes.max(1) as u8;
+            for i in 0..self.num_planes.min(4) {
+                p.plane_fmt[i].bytesperline = self.bytesperline[i];
+                p.plane_fmt[i].sizeimage = self.sizeimage[i];
+            }
+            f.fmt.pix_mp = p;
+        } else {
+            let mut p = abi::v4l2_pix_format::zeroed();
+            p.width = self.width;
+            p.height = self.height;
+            p.pixelformat = self.pixelformat;
+            p.field = abi::V4L2_FIELD_NONE;
+            p.bytesperline = self.bytesperline[0];
+            p.sizeimage = self.sizeimage[0];
+            f.fmt.pix = p;
+        }
+    }
+}
