@@ -429,12 +429,7 @@ impl<const N: usize> FrameQueue<N> {
                 plane.data_offset = 0;
             }
         }
-        let buffer = &mut self.buffers[index];
-        buffer.planes = planes;
-        if output {
-            buffer.timestamp = req.timestamp;
-            buffer.app_flags = req.flags;
-        }
+        self.buffers[index].planes = planes;
         Ok(index)
     }
 
@@ -452,17 +447,20 @@ impl<const N: usize> FrameQueue<N> {
     /// QBUF: the buffer moves from dequeued to queued.
     pub fn queue(&mut self, req: &QueueRequest, min_sizes: &[u32]) -> Result<BufferStatus> {
         let index = req.index as usize;
+        // A prepared buffer keeps the planes recorded by PREPARE_BUF, as videobuf2 does.
         let prepared = self.buffers.get(index).is_some_and(|b| b.prepared && b.state == BufState::Dequeued);
-        let index = if prepared && req.memory == Memory::Mmap && Some(req.memory) == self.memory {
-            if self.dir == Direction::Output {
-                self.buffers[index].timestamp = req.timestamp;
-                self.buffers[index].app_flags = req.flags;
-            }
+        let index = if prepared && Some(req.memory) == self.memory && req.num_planes >= self.num_planes {
             index
         } else {
             self.check_and_record(req, min_sizes)?
         };
+        let output = self.dir == Direction::Output;
         let buffer = &mut self.buffers[index];
+        // The timestamp travels with QBUF only (never PREPARE_BUF).
+        if output {
+            buffer.timestamp = req.timestamp;
+            buffer.app_flags = req.flags;
+        }
         buffer.prepared = false;
         buffer.state = BufState::Queued;
         buffer.done_flags = DoneFlags::empty();

@@ -484,8 +484,10 @@ fn priorities_guard_state_changes() {
     h.set_priority(a, V4L2_PRIORITY_BACKGROUND).unwrap();
     assert_eq!(h.s_ctrl(b, GOP, 6), Ok(6));
     assert_eq!(h.s_ctrl(a, GOP, 6).err(), Some(Errno::EBUSY), "BACKGROUND below INTERACTIVE");
-    h.set_priority(a, V4L2_PRIORITY_RECORD).unwrap();
-    assert_eq!(h.s_ctrl(b, GOP, 9).err(), Some(Errno::EBUSY));
-    h.node.close(a).unwrap();
-    assert_eq!(h.s_ctrl(b, GOP, 9), Ok(9));
+    // S_PRIORITY is itself priority-checked: a file below the highest may not raise itself.
+    assert_eq!(h.set_priority(a, V4L2_PRIORITY_RECORD).err(), Some(Errno::EBUSY));
+    h.set_priority(b, V4L2_PRIORITY_RECORD).unwrap();
+    assert_eq!(h.s_ctrl(a, GOP, 9).err(), Some(Errno::EBUSY));
+    h.node.close(b).unwrap();
+    assert_eq!(h.s_ctrl(a, GOP, 9), Ok(9));
 }

@@ -635,10 +635,8 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         if !(abi::V4L2_PRIORITY_BACKGROUND..=abi::V4L2_PRIORITY_RECORD).contains(&priority) {
             return Err(Errno::EINVAL);
         }
-        let mine = self.with_state(file, |state, _| state.priority)?;
-        if priority == abi::V4L2_PRIORITY_RECORD && mine != abi::V4L2_PRIORITY_RECORD && self.highest_priority() == abi::V4L2_PRIORITY_RECORD {
-            return Err(Errno::EBUSY);
-        }
+        // S_PRIORITY is itself a state change: a file below the highest priority may not.
+        self.check_priority(file)?;
         self.with_state(file, |state, _| state.priority = priority)
     }
 }
