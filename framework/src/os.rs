@@ -29,4 +29,13 @@ pub trait OsGlue: Sync {
 
     /// Nanoseconds of a monotonic clock, for event timestamps.
     fn monotonic_ns(&self) -> u64;
+
+    /// Whether `len` bytes at application address `addr` are mapped and usable as a
+    /// USERPTR buffer plane. A board whose applications live in the framework's flat
+    /// address space (a microcontroller) has nothing to check; a board with virtual
+    /// memory checks the range, and QBUF/PREPARE_BUF answer `EFAULT` when it is not.
+    fn user_memory_accessible(&self, addr: usize, len: usize) -> bool {
+        let _ = (addr, len);
+        true
+    }
 }

@@ -580,3 +580,49 @@ fn set_flags_switches_dqbuf_to_non_blocking() {
     h.node.set_flags(fd, OpenFlags::NONBLOCK).unwrap();
     assert_eq!(h.dqbuf(fd, CAP).err(), Some(Errno::EAGAIN));
 }
+
+#[test]
+fn prepare_buf_leaves_the_timestamp_to_qbuf() {
+    let h = manual();
+    let fd = h.open_nb();
+    h.reqbufs(fd, OUT, 1).unwrap();
+    let mut b = h.buf(fd, OUT, V4L2_MEMORY_MMAP, 0);
+    b.set_bytesused(0, 16);
+    b.b.timestamp = timeval { tv_sec: 7, tv_usec: 1 };
+    h.ioctl(fd, VIDIOC_PREPARE_BUF, b.arg()).unwrap();
+    let q = h.querybuf(fd, OUT, 0).unwrap();
+    assert_ne!(q.b.flags & V4L2_BUF_FLAG_PREPARED, 0);
+    assert_eq!((q.b.timestamp.tv_sec, q.b.timestamp.tv_usec), (0, 0), "PREPARE_BUF does not take the timestamp");
+    b.b.timestamp = timeval { tv_sec: 9, tv_usec: 5 };
+    h.qbuf(fd, &mut b).unwrap();
+    let q = h.querybuf(fd, OUT, 0).unwrap();
+    assert_eq!((q.b.timestamp.tv_sec, q.b.timestamp.tv_usec), (9, 5), "QBUF does");
+    assert_eq!(q.bytesused(0), 16, "the prepared planes are kept");
+}
+
+#[test]
+fn capture_colorimetry_follows_output() {
+    let h = manual();
+    let fd = h.open_nb();
+    let mut out = h.g_fmt(fd, OUT);
+    // SAFETY: plain-old-data union member of a single-planar node's format.
+    unsafe {
+        out.fmt.pix.colorspace = V4L2_COLORSPACE_REC709;
+        out.fmt.pix.xfer_func = V4L2_XFER_FUNC_SRGB;
+        out.fmt.pix.ycbcr_enc = V4L2_YCBCR_ENC_601;
+        out.fmt.pix.quantization = V4L2_QUANTIZATION_FULL_RANGE;
+    }
+    h.ioctl(fd, VIDIOC_S_FMT, &mut out).unwrap();
+    let cap = h.g_fmt(fd, CAP);
+    // SAFETY: as above.
+    let (o, c) = unsafe { (out.fmt.pix, cap.fmt.pix) };
+    assert_eq!((o.colorspace, o.xfer_func, o.ycbcr_enc, o.quantization), (V4L2_COLORSPACE_REC709, V4L2_XFER_FUNC_SRGB, V4L2_YCBCR_ENC_601, V4L2_QUANTIZATION_FULL_RANGE));
+    assert_eq!((c.colorspace, c.xfer_func, c.ycbcr_enc, c.quantization), (o.colorspace, o.xfer_func, o.ycbcr_enc, o.quantization));
+    // Out-of-range values are replaced by the driver's, never stored.
+    let mut bad = h.g_fmt(fd, OUT);
+    // SAFETY: as above.
+    unsafe { bad.fmt.pix.colorspace = 0xdead };
+    h.ioctl(fd, VIDIOC_TRY_FMT, &mut bad).unwrap();
+    // SAFETY: as above.
+    assert!(unsafe { bad.fmt.pix.colorspace } <= V4L2_COLORSPACE_DCI_P3);
+}

@@ -57,6 +57,20 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         }
     }
 
+    /// `EFAULT` for a USERPTR plane the board says the application cannot reach.
+    fn check_user_memory(&self, req: &QueueRequest) -> Result<()> {
+        if req.memory != Memory::UserPtr {
+            return Ok(());
+        }
+        let planes = &req.planes[..req.num_planes.min(req.planes.len())];
+        let bad = planes.iter().any(|p| p.userptr != 0 && !self.os.user_memory_accessible(p.userptr, p.length as usize));
+        if bad {
+            Err(Errno::EFAULT)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Runs `f` with the driver context of `file` locked.
     fn with_context<R>(&self, file: FileId, f: impl FnOnce(&mut D::Context) -> Result<R>) -> Result<R> {
         let slot = self.slot(file)?;
@@ -67,10 +81,18 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     fn tried_format(&self, file: FileId, dir: Direction, mut fmt: PixFormat) -> Result<PixFormat> {
         let formats = self.with_state(file, |state, _| state.formats)?;
         let api = self.info.api;
+        let requested = Colorimetry::of(&fmt);
         self.with_context(file, |ctx| self.driver.try_fmt(ctx, &formats, dir, &mut fmt))?;
         if usize::from(fmt.num_planes) == 0 || usize::from(fmt.num_planes) > api.max_planes() {
             // A driver offered a format this buffer API cannot carry.
             return Err(Errno::EINVAL);
+        }
+        // A codec does not change colours: the application describes the OUTPUT data and
+        // CAPTURE reports the same (a decoder's source change may later say otherwise).
+        match dir {
+            Direction::Output if requested.is_valid() => requested.apply(&mut fmt),
+            Direction::Output => {}
+            Direction::Capture => Colorimetry::of(&formats.output).apply(&mut fmt),
         }
         Ok(fmt)
     }
@@ -235,6 +257,9 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
             if state.queue(other).count() > 0 {
                 *formats.get_mut(other) = *state.formats.get(other);
             }
+            if dir == Direction::Output {
+                Colorimetry::of(&formats.output).apply(&mut formats.capture);
+            }
             state.formats = formats;
             if dir == Direction::Capture {
                 state.compose = None;
@@ -292,6 +317,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     fn prepare_buf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
+        self.check_user_memory(&req)?;
         self.with_state(file, |state, _| {
             let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
             state.queue(dir).prepare(&req, &sizes[..planes])
@@ -299,6 +325,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     fn qbuf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
+        self.check_user_memory(&req)?;
         let status = self.with_state(file, |state, cs| {
             let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
             let status = state.queue(dir).queue(&req, &sizes[..planes])?;
@@ -638,5 +665,35 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         // S_PRIORITY is itself a state change: a file below the highest priority may not.
         self.check_priority(file)?;
         self.with_state(file, |state, _| state.priority = priority)
+    }
+}
+
+/// The colour description of a format.
+#[derive(Clone, Copy)]
+struct Colorimetry {
+    colorspace: u32,
+    xfer_func: u32,
+    ycbcr_enc: u32,
+    quantization: u32,
+}
+
+impl Colorimetry {
+    fn of(fmt: &PixFormat) -> Self {
+        Self { colorspace: fmt.colorspace, xfer_func: fmt.xfer_func, ycbcr_enc: fmt.ycbcr_enc, quantization: fmt.quantization }
+    }
+
+    /// Whether every field names a value `videodev2.h` defines.
+    fn is_valid(&self) -> bool {
+        self.colorspace <= abi::V4L2_COLORSPACE_DCI_P3
+            && self.xfer_func <= abi::V4L2_XFER_FUNC_SMPTE2084
+            && self.ycbcr_enc <= abi::V4L2_YCBCR_ENC_SMPTE240M
+            && self.quantization <= abi::V4L2_QUANTIZATION_LIM_RANGE
+    }
+
+    fn apply(&self, fmt: &mut PixFormat) {
+        fmt.colorspace = self.colorspace;
+        fmt.xfer_func = self.xfer_func;
+        fmt.ycbcr_enc = self.ycbcr_enc;
+        fmt.quantization = self.quantization;
     }
 }
