@@ -406,6 +406,10 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                             reconfig_pending = true; // after the LAST buffer
                         } else {
                             capture_fmt = setup_capture(&mut dev, opts, cap_fourcc, &mut summary, &mut rect)?;
+                            if stop_sent {
+                                // A STOP given while CAPTURE was not streaming is a no-op.
+                                dev.stop(decoder)?;
+                            }
                         }
                     }
                     abi::V4L2_EVENT_EOS => {
@@ -429,6 +433,23 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                 }
                 Ok(None) | Err(_) => break,
             }
+        }
+        // A decoder announces the stream (SOURCE_CHANGE) before it returns the buffer that
+        // completed its headers: all input back, no event and no CAPTURE queue means the
+        // input held nothing decodable.
+        if decoder && stop_sent && !dev.capture.streaming && dev.output.buffers.iter().all(|b| !b.queued) {
+            let mut changed = false;
+            while let Some(ev) = dev.dqevent() {
+                if ev.type_ == abi::V4L2_EVENT_SOURCE_CHANGE {
+                    summary.source_changes += 1;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+            capture_fmt = setup_capture(&mut dev, opts, cap_fourcc, &mut summary, &mut rect)?;
+            dev.stop(decoder)?;
         }
         // CAPTURE buffers.
         while dev.capture.streaming {
@@ -466,6 +487,18 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                 summary.timestamps.push(b.timestamp_us);
             }
             if b.flags & abi::V4L2_BUF_FLAG_LAST != 0 {
+                // A LAST buffer ends the drain, or precedes a resolution change whose
+                // event may not have been read yet.
+                while let Some(ev) = dev.dqevent() {
+                    match ev.type_ {
+                        abi::V4L2_EVENT_SOURCE_CHANGE => {
+                            summary.source_changes += 1;
+                            reconfig_pending = true;
+                        }
+                        abi::V4L2_EVENT_EOS => summary.eos = true,
+                        _ => {}
+                    }
+                }
                 if reconfig_pending {
                     reconfig_pending = false;
                     capture_fmt = setup_capture(&mut dev, opts, cap_fourcc, &mut summary, &mut rect)?;
@@ -481,7 +514,16 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
             progress_line(chunks[..next_chunk].last().map_or(0, |c| c.1), opts.input.len(), summary.frames, start);
         }
         if last_activity.elapsed() > opts.stall_timeout {
-            return Err(ToolError::Device(format!("the device stopped responding for {:?}", opts.stall_timeout)));
+            return Err(ToolError::Device(format!(
+                "the device stopped responding for {:?} ({} of {} chunks queued, STOP {}, {} frames, {} source changes, CAPTURE {})",
+                opts.stall_timeout,
+                next_chunk,
+                chunks.len(),
+                if stop_sent { "sent" } else { "not sent" },
+                summary.frames,
+                summary.source_changes,
+                if dev.capture.streaming { "streaming" } else { "not set up" }
+            )));
         }
     }
     summary.elapsed = start.elapsed();

@@ -134,7 +134,7 @@ fn real_main(args: &[String]) -> Result<(), ToolError> {
         Some(p) => Sink::File(PathBuf::from(p)),
     };
     opts.progress = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) && opts.input.len() > 1 << 20;
-    opts.stall_timeout = Duration::from_secs(30);
+    opts.stall_timeout = Duration::from_secs(5);
     if demo {
         eprintln!("m2m-codec demo: decoding {} bytes through {device}...", opts.input.len());
     }

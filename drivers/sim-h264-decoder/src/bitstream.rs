@@ -82,6 +82,12 @@ impl Accumulator {
         self.ready.front()
     }
 
+    /// The first SPS seen in the units not yet taken, complete or not: headers are known
+    /// as soon as the SPS NAL ends, before its access unit is complete.
+    pub fn known_sps(&self) -> Option<SpsInfo> {
+        self.ready.iter().find_map(|u| u.sps).or(self.pending_sps)
+    }
+
     /// Removes and returns the next complete unit.
     pub fn pop(&mut self) -> Option<AccessUnit> {
         self.ready.pop_front()

@@ -406,7 +406,16 @@ impl SimH264Decoder {
                     flagged |= core::mem::take(&mut ctx.error_pending);
                 }
                 flagged |= core::mem::take(&mut ctx.error_pending);
+                // Header parsing: announce the stream as soon as its SPS is known, before
+                // the buffer goes back, so an application that sees every OUTPUT buffer
+                // returned without an event knows that nothing decodable was found.
+                let headers = if ctx.announced.is_none() && !status.capture_streaming { ctx.acc.known_sps() } else { None };
                 let done = if flagged { Completion::error() } else { Completion::default() };
+                if let Some(sps) = headers {
+                    self.announce(ctx, &h, fourcc, sps)?;
+                    h.put_buf(out, done)?;
+                    return Err(Stop::Idle);
+                }
                 h.put_buf(out, done)?;
                 continue;
             }
