@@ -626,3 +626,26 @@ fn capture_colorimetry_follows_output() {
     // SAFETY: as above.
     assert!(unsafe { bad.fmt.pix.colorspace } <= V4L2_COLORSPACE_DCI_P3);
 }
+
+#[test]
+fn ioctls_a_codec_kind_lacks_answer_enotty_whatever_the_argument() {
+    let dec = manual();
+    let fd = dec.open_nb();
+    for ty in [V4L2_BUF_TYPE_VIDEO_OUTPUT, 0xff] {
+        let mut parm = v4l2_streamparm::zeroed();
+        parm.type_ = ty;
+        assert_eq!(dec.ioctl(fd, VIDIOC_G_PARM, &mut parm).err(), Some(Errno::ENOTTY), "no G_PARM on a decoder");
+        assert_eq!(dec.ioctl(fd, VIDIOC_S_PARM, &mut parm).err(), Some(Errno::ENOTTY), "no S_PARM on a decoder");
+    }
+    let mut enc_cmd = v4l2_encoder_cmd::zeroed();
+    assert_eq!(dec.ioctl(fd, VIDIOC_ENCODER_CMD, &mut enc_cmd).err(), Some(Errno::ENOTTY));
+    assert_eq!(dec.ioctl_raw(fd, VIDIOC_G_PARM, std::ptr::null_mut()).err(), Some(Errno::EFAULT), "NULL is checked first");
+
+    let enc = Harness::with(Opts { kind: v4l2m2m::CodecKind::Encoder, worker: false, ..Opts::default() });
+    let fd = enc.open_nb();
+    let mut dec_cmd = v4l2_decoder_cmd::zeroed();
+    assert_eq!(enc.ioctl(fd, VIDIOC_TRY_DECODER_CMD, &mut dec_cmd).err(), Some(Errno::ENOTTY));
+    let mut parm = v4l2_streamparm::zeroed();
+    parm.type_ = 0xff;
+    assert_eq!(enc.ioctl(fd, VIDIOC_G_PARM, &mut parm).err(), Some(Errno::EINVAL), "an encoder has G_PARM: bad type is EINVAL");
+}

@@ -173,6 +173,17 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         Ok((nonblocking, self.slot(file)?.wake.load(Ordering::Acquire)))
     }
 
+    fn supports(&self, request: u32) -> bool {
+        let kind = self.info.kind;
+        match request {
+            // Streaming parameters (frame rate) exist on stateful encoders only.
+            abi::VIDIOC_G_PARM | abi::VIDIOC_S_PARM => kind == CodecKind::Encoder,
+            abi::VIDIOC_ENCODER_CMD | abi::VIDIOC_TRY_ENCODER_CMD => kind == CodecKind::Encoder,
+            abi::VIDIOC_DECODER_CMD | abi::VIDIOC_TRY_DECODER_CMD => kind == CodecKind::Decoder,
+            _ => true,
+        }
+    }
+
     fn wait_for_change(&self, file: FileId, seen: u32) {
         if let Ok(slot) = self.slot(file) {
             self.os.wait(&slot.wake, seen);

@@ -21,6 +21,9 @@ use crate::sync::SleepMutexGuard;
 use super::requests::{CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp};
 use super::FileId;
 
+/// OUTPUT buffer flags an application sets and gets back: the frame type and timecode.
+const APP_BUFFER_FLAGS: u32 = V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_KEYFRAME | V4L2_BUF_FLAG_PFRAME | V4L2_BUF_FLAG_BFRAME;
+
 /// The V4L2 API version reported by QUERYCAP: the Linux UAPI this implementation follows.
 const API_VERSION: u32 = (6 << 16) | (1 << 8);
 
@@ -40,6 +43,9 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
 ) -> Result<i32> {
     if ioc_dir(request) != IOC_NONE && arg.is_null() {
         return Err(Errno::EFAULT);
+    }
+    if !dev.supports(request) {
+        return Err(Errno::ENOTTY);
     }
     let api = dev.api();
     // SAFETY (for every `read`/`write` below): `arg` is non-NULL and valid for the size
@@ -580,7 +586,7 @@ unsafe fn decode_queue_request(api: BufferApi, buf: &v4l2_buffer, planes: Option
         num_planes: 1,
         planes: [QueuePlane::default(); MAX_PLANES],
         timestamp: timestamp_of(&buf.timestamp),
-        flags: buf.flags & V4L2_BUF_FLAG_TIMECODE,
+        flags: buf.flags & APP_BUFFER_FLAGS,
     };
     match (api, planes) {
         (BufferApi::MultiPlanar, Some((base, len))) => {

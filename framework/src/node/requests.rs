@@ -90,6 +90,12 @@ pub trait DeviceIoctls {
     fn wait_state(&self, file: FileId) -> Result<(bool, u32)>;
     /// Sleeps until the file's wait word differs from `seen` (may return early).
     fn wait_for_change(&self, file: FileId, seen: u32);
+    /// Whether the device implements ioctl `request` at all. An unsupported ioctl answers
+    /// `ENOTTY` before its argument is looked at, as Linux's table of valid ioctls does.
+    fn supports(&self, request: u32) -> bool {
+        let _ = request;
+        true
+    }
     /// VIDIOC_QUERYCAP.
     fn querycap(&self, file: FileId) -> Result<Capability> {
         Err(Errno::ENOTTY)
