@@ -60,7 +60,9 @@ pub enum Sink {
     File(std::path::PathBuf),
     /// Kept in [`Summary::data`].
     Memory,
-    /// Only counted and checksummed.
+    /// Only checksummed ([`Summary::checksum`]).
+    Checksum,
+    /// Only counted (no copy at all: benchmarks).
     Discard,
 }
 
@@ -100,7 +102,7 @@ impl Options {
             capture_fourcc: None,
             size: None,
             input,
-            sink: Sink::Discard,
+            sink: Sink::Checksum,
             chunking: Chunking::Frame,
             output_buffers: 4,
             capture_buffers: 4,
@@ -478,7 +480,9 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                         unsafe { core::slice::from_raw_parts(p.ptr, (n as usize).min(p.len)) }
                     })
                     .collect();
-                if decoder {
+                if opts.sink == Sink::Discard {
+                    // Counted only.
+                } else if decoder {
                     write_visible(&mut writer, &capture_fmt, rect, &planes, &mut scratch)?;
                 } else {
                     writer.write(planes[0])?;

@@ -130,7 +130,7 @@ fn real_main(args: &[String]) -> Result<(), ToolError> {
     opts.output_buffers = out_bufs;
     opts.capture_buffers = cap_bufs;
     opts.sink = match output.as_deref() {
-        None | Some("-") => Sink::Discard,
+        None | Some("-") => Sink::Checksum,
         Some(p) => Sink::File(PathBuf::from(p)),
     };
     opts.progress = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) && opts.input.len() > 1 << 20;
