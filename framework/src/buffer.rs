@@ -18,6 +18,47 @@ use crate::format::{Direction, MAX_PLANES};
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Timestamp(pub u64);
 
+/// A SMPTE timecode an application attached to a buffer (`struct v4l2_timecode`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Timecode {
+    /// `V4L2_TC_TYPE_*`.
+    pub kind: u32,
+    /// `V4L2_TC_FLAG_*` and `V4L2_TC_USERBITS_*`.
+    pub flags: u32,
+    /// Frames.
+    pub frames: u8,
+    /// Seconds.
+    pub seconds: u8,
+    /// Minutes.
+    pub minutes: u8,
+    /// Hours.
+    pub hours: u8,
+    /// User bits.
+    pub userbits: [u8; 4],
+}
+
+/// What travels with a frame from its OUTPUT buffer to the CAPTURE buffer made from it,
+/// besides the timestamp: the application's flags (timecode present, timestamp source,
+/// frame type) and the timecode, as Linux's `v4l2_m2m_buf_copy_metadata` copies them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct FrameMeta {
+    /// `V4L2_BUF_FLAG_TIMECODE`, `_TSTAMP_SRC_*`, `_KEYFRAME`/`_PFRAME`/`_BFRAME` as queued.
+    pub flags: u32,
+    /// The timecode (meaningful with `V4L2_BUF_FLAG_TIMECODE`).
+    pub timecode: Timecode,
+}
+
+impl FrameMeta {
+    /// No flags, no timecode.
+    pub const NONE: FrameMeta =
+        FrameMeta { flags: 0, timecode: Timecode { kind: 0, flags: 0, frames: 0, seconds: 0, minutes: 0, hours: 0, userbits: [0; 4] } };
+
+    /// The frame-type flags (`V4L2_BUF_FLAG_KEYFRAME`, `_PFRAME`, `_BFRAME`).
+    pub const FRAME_TYPES: u32 = DoneFlags::KEYFRAME.bits() | DoneFlags::PFRAME.bits() | DoneFlags::BFRAME.bits();
+}
+
 bitflags! {
     /// Flags a driver sets on a completed buffer.
     #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]

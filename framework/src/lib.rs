@@ -41,7 +41,7 @@ pub mod os;
 pub mod queue;
 pub mod sync;
 
-pub use buffer::{ActiveBuffer, Completion, DoneFlags, Timestamp};
+pub use buffer::{ActiveBuffer, Completion, DoneFlags, FrameMeta, Timecode, Timestamp};
 pub use ctrl::{ControlKind, ControlSpec};
 pub use error::{Errno, Result};
 pub use event::Event;

@@ -11,7 +11,7 @@
 //! ends) before STREAMOFF completes. The queue lives inside the file's critical-section
 //! protected state; nothing here blocks.
 
-use crate::buffer::{ActiveBuffer, Completion, DoneFlags, PlaneMemory, Timestamp};
+use crate::buffer::{ActiveBuffer, Completion, DoneFlags, FrameMeta, PlaneMemory, Timestamp};
 use crate::error::{Errno, Result};
 use crate::fifo::Fifo;
 use crate::format::{Direction, PixFormat, MAX_PLANES};
@@ -73,8 +73,8 @@ pub struct QueueRequest {
     pub planes: [QueuePlane; MAX_PLANES],
     /// Timestamp (OUTPUT).
     pub timestamp: Timestamp,
-    /// Application flags worth keeping (`V4L2_BUF_FLAG_TIMECODE`, ...).
-    pub flags: u32,
+    /// Application flags and timecode worth keeping (OUTPUT).
+    pub meta: FrameMeta,
 }
 
 /// The state of one buffer, as QUERYBUF and DQBUF report it.
@@ -94,8 +94,9 @@ pub struct BufferStatus {
     pub planes: [PlaneStatus; MAX_PLANES],
     /// Result flags from the driver ([`DoneFlags`] bits).
     pub done_flags: DoneFlags,
-    /// Application flags kept from QBUF.
-    pub app_flags: u32,
+    /// Application flags and timecode kept from QBUF (OUTPUT) or copied from the OUTPUT
+    /// buffer the frame came from (CAPTURE).
+    pub meta: FrameMeta,
     /// At least one plane is mapped.
     pub mapped: bool,
     /// Timestamp.
@@ -140,7 +141,7 @@ struct Buffer {
     planes: [Plane; MAX_PLANES],
     timestamp: Timestamp,
     done_flags: DoneFlags,
-    app_flags: u32,
+    meta: FrameMeta,
     sequence: u32,
     /// Bumped every time the driver takes the buffer (see `ActiveBuffer::activation`).
     activation: u32,
@@ -153,7 +154,7 @@ impl Buffer {
         planes: [Plane::EMPTY; MAX_PLANES],
         timestamp: Timestamp(0),
         done_flags: DoneFlags::empty(),
-        app_flags: 0,
+        meta: FrameMeta::NONE,
         sequence: 0,
         activation: 0,
     };
@@ -389,7 +390,7 @@ impl<const N: usize> FrameQueue<N> {
             num_planes: self.num_planes,
             planes,
             done_flags: buffer.done_flags,
-            app_flags: buffer.app_flags,
+            meta: buffer.meta,
             mapped: buffer.mapped(),
             timestamp: buffer.timestamp,
             sequence: buffer.sequence,
@@ -457,9 +458,9 @@ impl<const N: usize> FrameQueue<N> {
         let output = self.dir == Direction::Output;
         let buffer = &mut self.buffers[index];
         // The timestamp travels with QBUF only (never PREPARE_BUF).
+        buffer.meta = if output { req.meta } else { FrameMeta::default() };
         if output {
             buffer.timestamp = req.timestamp;
-            buffer.app_flags = req.flags;
         }
         buffer.prepared = false;
         buffer.state = BufState::Queued;
@@ -502,7 +503,7 @@ impl<const N: usize> FrameQueue<N> {
             bytesused,
             data_offset,
             timestamp: buffer.timestamp,
-            flags: buffer.app_flags,
+            flags: buffer.meta.flags,
             sequence: self.sequence,
             activation,
         })
@@ -512,7 +513,10 @@ impl<const N: usize> FrameQueue<N> {
     /// number. `EINVAL` if that buffer is not active in activation `activation` (a token
     /// used twice cannot exist, but one that outlived its job — reclaimed, then the buffer
     /// queued and taken again — or one from before a reallocation could).
-    pub fn complete(&mut self, index: usize, activation: u32, done: &Completion) -> Result<()> {
+    ///
+    /// A CAPTURE buffer takes `source`, the metadata of the OUTPUT buffer its frame came
+    /// from; frame-type flags the driver set win over the source's.
+    pub fn complete(&mut self, index: usize, activation: u32, done: &Completion, source: FrameMeta) -> Result<()> {
         if index >= self.count
             || self.buffers[index].state != BufState::Active
             || self.buffers[index].activation != activation
@@ -520,11 +524,11 @@ impl<const N: usize> FrameQueue<N> {
             return Err(Errno::EINVAL);
         }
         self.active -= 1;
-        self.finish(index, done);
+        self.finish(index, done, source);
         Ok(())
     }
 
-    fn finish(&mut self, index: usize, done: &Completion) {
+    fn finish(&mut self, index: usize, done: &Completion, source: FrameMeta) {
         let count = self.num_planes;
         let output = self.dir == Direction::Output;
         let sequence = self.sequence;
@@ -535,6 +539,10 @@ impl<const N: usize> FrameQueue<N> {
         buffer.sequence = sequence;
         if !output {
             buffer.timestamp = done.timestamp;
+            buffer.meta = source;
+            if done.flags.bits() & FrameMeta::FRAME_TYPES != 0 {
+                buffer.meta.flags &= !FrameMeta::FRAME_TYPES;
+            }
             for (plane, &used) in buffer.planes.iter_mut().zip(&done.bytesused).take(count) {
                 plane.bytesused = used.min(plane.length);
             }
@@ -550,8 +558,13 @@ impl<const N: usize> FrameQueue<N> {
             return false;
         };
         let done = Completion { bytesused: [0; MAX_PLANES], timestamp, flags };
-        self.finish(usize::from(index), &done);
+        self.finish(usize::from(index), &done, FrameMeta::NONE);
         true
+    }
+
+    /// The timestamp and metadata buffer `index` was queued with.
+    pub fn frame_meta(&self, index: usize) -> Option<(Timestamp, FrameMeta)> {
+        self.buffers[..self.count].get(index).map(|b| (b.timestamp, b.meta))
     }
 
     /// Whether the oldest queued buffer is `index` (used by tests and diagnostics).
@@ -566,7 +579,7 @@ impl<const N: usize> FrameQueue<N> {
         for index in 0..self.count {
             if self.buffers[index].state == BufState::Active {
                 self.active -= 1;
-                self.finish(index, &Completion::error());
+                self.finish(index, &Completion::error(), FrameMeta::NONE);
                 reclaimed += 1;
             }
         }

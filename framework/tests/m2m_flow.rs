@@ -881,3 +881,31 @@ fn a_buffer_token_that_outlived_its_job_is_refused() {
     let c = h.dqbuf(fd, CAP).unwrap();
     assert_eq!((c.ts_us(), c.bytesused(0), c.flags() & V4L2_BUF_FLAG_ERROR), (2, 3, 0));
 }
+
+#[test]
+fn capture_buffers_inherit_timecode_and_timestamp_source_from_their_output_buffer() {
+    let h = Harness::new();
+    let fd = h.open();
+    h.setup(fd, 2, 2);
+    let data = frame(1, 0, 64);
+    // Write the payload through the helper, then queue by hand with the metadata.
+    let q = h.querybuf(fd, OUT, 0).unwrap();
+    let map = h.node.mmap(fd, u64::from(q.mem_offset(0)), q.plane_length(0) as usize).unwrap();
+    // SAFETY: the mapping covers the dequeued OUTPUT buffer owned by the test.
+    unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), map.ptr, data.len()) };
+    h.node.munmap(map.region);
+    let mut b = h.buf(fd, OUT, V4L2_MEMORY_MMAP, 0);
+    b.set_bytesused(0, data.len() as u32);
+    b.b.timestamp = timeval { tv_sec: 3, tv_usec: 250 };
+    b.b.flags = V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_TSTAMP_SRC_SOE;
+    b.b.timecode = v4l2_timecode { type_: V4L2_TC_TYPE_30FPS, flags: 0, frames: 7, seconds: 6, minutes: 5, hours: 4, userbits: *b"v4l2" };
+    h.qbuf(fd, &mut b).unwrap();
+    let c = h.dqbuf_within(fd, CAP, 5).expect("DQBUF capture");
+    assert_eq!((c.b.timestamp.tv_sec, c.b.timestamp.tv_usec), (3, 250));
+    assert_ne!(c.flags() & V4L2_BUF_FLAG_TIMECODE, 0, "timecode flag copied");
+    assert_eq!(c.flags() & V4L2_BUF_FLAG_TSTAMP_SRC_MASK, V4L2_BUF_FLAG_TSTAMP_SRC_SOE, "timestamp source copied");
+    let tc = c.b.timecode;
+    assert_eq!((tc.type_, tc.frames, tc.seconds, tc.minutes, tc.hours, tc.userbits), (V4L2_TC_TYPE_30FPS, 7, 6, 5, 4, *b"v4l2"));
+    let o = h.dqbuf_within(fd, OUT, 5).expect("DQBUF output");
+    assert_eq!(o.flags() & (V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_TSTAMP_SRC_MASK), V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_TSTAMP_SRC_SOE, "OUTPUT keeps what the application set");
+}

@@ -36,8 +36,8 @@ use v4l2m2m::{BufferApi, CodecDevice, CodecKind, DeviceInfo, Registry, VideoNode
 pub use arena::{MemfdArena, ARENA_ALIGN, ARENA_REGIONS};
 pub use glue::HostGlue;
 
-/// Open files per device node.
-pub const FILES: usize = 32;
+/// Open files per device node (V4L2 tools open a node 100 times at once).
+pub const FILES: usize = 128;
 /// Buffers per queue.
 pub const BUFFERS: usize = 32;
 /// Pending events per subscription.

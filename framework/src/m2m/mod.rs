@@ -13,7 +13,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use critical_section::{CriticalSection, Mutex};
 
-use crate::buffer::{ActiveBuffer, Completion, DoneFlags, Timestamp};
+use crate::buffer::{ActiveBuffer, Completion, DoneFlags, FrameMeta, Timestamp};
 use crate::ctrl::{ControlSet, ControlValues};
 use crate::error::{Errno, Result};
 use crate::fifo::Fifo;
@@ -47,6 +47,36 @@ enum Drain {
     Stopped,
 }
 
+/// OUTPUT frames recently taken by the driver, remembered by timestamp so that the
+/// CAPTURE buffer made from one gets its flags and timecode, whatever order a codec
+/// emits frames in.
+struct SourceFrames {
+    recent: [Option<(Timestamp, FrameMeta)>; Self::CAPACITY],
+    next: usize,
+}
+
+impl SourceFrames {
+    /// More than any codec holds back (H.264's reorder depth is at most 16 frames).
+    const CAPACITY: usize = 32;
+
+    const fn new() -> Self {
+        Self { recent: [None; Self::CAPACITY], next: 0 }
+    }
+
+    fn record(&mut self, timestamp: Timestamp, meta: FrameMeta) {
+        self.recent[self.next] = Some((timestamp, meta));
+        self.next = (self.next + 1) % Self::CAPACITY;
+    }
+
+    /// The metadata of the most recent OUTPUT frame with `timestamp`.
+    fn find(&self, timestamp: Timestamp) -> FrameMeta {
+        (1..=Self::CAPACITY)
+            .map(|back| (self.next + Self::CAPACITY - back) % Self::CAPACITY)
+            .find_map(|i| self.recent[i].filter(|(t, _)| *t == timestamp))
+            .map_or(FrameMeta::NONE, |(_, meta)| meta)
+    }
+}
+
 /// Per-file state guarded by a critical section (shared with completion paths).
 struct FileState<const B: usize, const E: usize> {
     open: bool,
@@ -58,6 +88,7 @@ struct FileState<const B: usize, const E: usize> {
     controls: Option<ControlValues>,
     events: EventQueue<E>,
     drain: Drain,
+    sources: SourceFrames,
     /// The next queued CAPTURE buffer ends the stream before a resolution change.
     source_change_last: bool,
     capture_setup_pending: bool,
@@ -78,6 +109,7 @@ impl<const B: usize, const E: usize> FileState<B, E> {
             controls: None,
             events: EventQueue::new(),
             drain: Drain::Idle,
+            sources: SourceFrames::new(),
             source_change_last: false,
             capture_setup_pending: false,
             job_queued: false,
@@ -550,6 +582,9 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
             }
             let buf = state.queue(dir).take(self.arena, slot, generation)?;
             if dir == Direction::Output {
+                if let Some((timestamp, meta)) = state.queue(dir).frame_meta(usize::from(buf.index)) {
+                    state.sources.record(timestamp, meta);
+                }
                 if let Drain::Stopping { outputs_left } = state.drain {
                     let left = outputs_left.saturating_sub(1);
                     state.drain = if left == 0 { Drain::Draining } else { Drain::Stopping { outputs_left: left } };
@@ -565,7 +600,11 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         let file = FileId { slot: buf.slot, generation: buf.generation };
         let now = self.os_now();
         self.with_state(file, |state, _| {
-            state.queue(buf.dir).complete(usize::from(buf.index), buf.activation, &done)?;
+            let source = match buf.dir {
+                Direction::Capture => state.sources.find(done.timestamp),
+                Direction::Output => FrameMeta::NONE,
+            };
+            state.queue(buf.dir).complete(usize::from(buf.index), buf.activation, &done, source)?;
             if buf.dir == Direction::Capture && done.flags.contains(DoneFlags::LAST) {
                 Self::last_buffer_done(state, now);
             }

@@ -9,7 +9,7 @@ use core::ffi::c_void;
 use core::ptr;
 
 use crate::abi::*;
-use crate::buffer::Timestamp;
+use crate::buffer::{FrameMeta, Timecode, Timestamp};
 use crate::ctrl::{ControlKind, ControlSpec};
 use crate::error::{Errno, Result};
 use crate::event::Event;
@@ -21,8 +21,10 @@ use crate::sync::SleepMutexGuard;
 use super::requests::{CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp};
 use super::FileId;
 
-/// OUTPUT buffer flags an application sets and gets back: the frame type and timecode.
-const APP_BUFFER_FLAGS: u32 = V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_KEYFRAME | V4L2_BUF_FLAG_PFRAME | V4L2_BUF_FLAG_BFRAME;
+/// OUTPUT buffer flags an application sets and gets back (and CAPTURE buffers inherit):
+/// timecode, timestamp source and frame type.
+const APP_BUFFER_FLAGS: u32 =
+    V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_TSTAMP_SRC_MASK | V4L2_BUF_FLAG_KEYFRAME | V4L2_BUF_FLAG_PFRAME | V4L2_BUF_FLAG_BFRAME;
 
 /// The V4L2 API version reported by QUERYCAP: the Linux UAPI this implementation follows.
 const API_VERSION: u32 = (6 << 16) | (1 << 8);
@@ -586,7 +588,18 @@ unsafe fn decode_queue_request(api: BufferApi, buf: &v4l2_buffer, planes: Option
         num_planes: 1,
         planes: [QueuePlane::default(); MAX_PLANES],
         timestamp: timestamp_of(&buf.timestamp),
-        flags: buf.flags & APP_BUFFER_FLAGS,
+        meta: FrameMeta {
+            flags: buf.flags & APP_BUFFER_FLAGS,
+            timecode: Timecode {
+                kind: buf.timecode.type_,
+                flags: buf.timecode.flags,
+                frames: buf.timecode.frames,
+                seconds: buf.timecode.seconds,
+                minutes: buf.timecode.minutes,
+                hours: buf.timecode.hours,
+                userbits: buf.timecode.userbits,
+            },
+        },
     };
     match (api, planes) {
         (BufferApi::MultiPlanar, Some((base, len))) => {
@@ -617,7 +630,7 @@ unsafe fn decode_queue_request(api: BufferApi, buf: &v4l2_buffer, planes: Option
 }
 
 fn buffer_flags(status: &BufferStatus) -> u32 {
-    let mut flags = V4L2_BUF_FLAG_TIMESTAMP_COPY | status.app_flags;
+    let mut flags = V4L2_BUF_FLAG_TIMESTAMP_COPY | status.meta.flags;
     match status.state {
         BufState::Queued | BufState::Active => flags |= V4L2_BUF_FLAG_QUEUED,
         BufState::Done => flags |= V4L2_BUF_FLAG_DONE | status.done_flags.bits(),
@@ -640,7 +653,20 @@ unsafe fn encode_buffer(api: BufferApi, buf: &mut v4l2_buffer, planes: Option<(*
     buf.flags = buffer_flags(status);
     buf.field = V4L2_FIELD_NONE;
     buf.timestamp = timeval_of(status.timestamp);
-    buf.timecode = v4l2_timecode::zeroed();
+    let tc = status.meta.timecode;
+    buf.timecode = if status.meta.flags & V4L2_BUF_FLAG_TIMECODE != 0 {
+        v4l2_timecode {
+            type_: tc.kind,
+            flags: tc.flags,
+            frames: tc.frames,
+            seconds: tc.seconds,
+            minutes: tc.minutes,
+            hours: tc.hours,
+            userbits: tc.userbits,
+        }
+    } else {
+        v4l2_timecode::zeroed()
+    };
     buf.sequence = status.sequence;
     buf.memory = match status.memory {
         Memory::Mmap => V4L2_MEMORY_MMAP,
