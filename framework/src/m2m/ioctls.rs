@@ -168,9 +168,12 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         self.info.api
     }
 
-    fn wait_state(&self, file: FileId) -> Result<(bool, u32)> {
-        let nonblocking = self.with_state(file, |state, _| state.nonblocking)?;
-        Ok((nonblocking, self.slot(file)?.wake.load(Ordering::Acquire)))
+    fn wait_word_value(&self, file: FileId) -> Result<u32> {
+        Ok(self.slot(file)?.wake.load(Ordering::Acquire))
+    }
+
+    fn is_nonblocking(&self, file: FileId) -> Result<bool> {
+        self.with_state(file, |state, _| state.nonblocking)
     }
 
     fn supports(&self, request: u32) -> bool {

@@ -399,9 +399,9 @@ fn wait_for<T: DeviceIoctls + ?Sized, R>(
     mut attempt: impl FnMut() -> Result<R>,
 ) -> Result<R> {
     loop {
-        let (nonblocking, seen) = dev.wait_state(file)?;
+        let seen = dev.wait_word_value(file)?;
         match attempt() {
-            Err(errno) if errno == again && !nonblocking => serial.unlocked(|| dev.wait_for_change(file, seen)),
+            Err(errno) if errno == again && !dev.is_nonblocking(file)? => serial.unlocked(|| dev.wait_for_change(file, seen)),
             other => return other,
         }
     }

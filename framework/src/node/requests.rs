@@ -85,9 +85,11 @@ pub enum ExtControlsOp {
 pub trait DeviceIoctls {
     /// The buffer API of the node (decides which buffer types are valid).
     fn api(&self) -> BufferApi;
-    /// Whether `file` is non-blocking, and the current value of its wait word (read
-    /// before trying a call that may have to wait).
-    fn wait_state(&self, file: FileId) -> Result<(bool, u32)>;
+    /// The current value of `file`'s wait word (read before trying a call that may have
+    /// to wait, so that a change in between is never missed).
+    fn wait_word_value(&self, file: FileId) -> Result<u32>;
+    /// Whether `file` is non-blocking.
+    fn is_nonblocking(&self, file: FileId) -> Result<bool>;
     /// Sleeps until the file's wait word differs from `seen` (may return early).
     fn wait_for_change(&self, file: FileId, seen: u32);
     /// Whether the device implements ioctl `request` at all. An unsupported ioctl answers
