@@ -562,6 +562,20 @@ impl<const N: usize> FrameQueue<N> {
         true
     }
 
+    /// Whether `len` bytes at application address `start` overlap the memory of a USERPTR
+    /// buffer of this queue that the device holds (queued or active).
+    pub fn userptr_in_flight_overlaps(&self, start: usize, len: usize) -> bool {
+        if self.memory != Some(Memory::UserPtr) || len == 0 {
+            return false;
+        }
+        let end = start.saturating_add(len);
+        self.buffers[..self.count]
+            .iter()
+            .filter(|b| matches!(b.state, BufState::Queued | BufState::Active))
+            .flat_map(|b| b.planes[..self.num_planes].iter())
+            .any(|p| p.length > 0 && start < p.userptr.saturating_add(p.length as usize) && p.userptr < end)
+    }
+
     /// The timestamp and metadata buffer `index` was queued with.
     pub fn frame_meta(&self, index: usize) -> Option<(Timestamp, FrameMeta)> {
         self.buffers[..self.count].get(index).map(|b| (b.timestamp, b.meta))

@@ -545,6 +545,25 @@ fn userptr_flow(h: &Harness) {
     assert_eq!(h.qbuf(fd, &mut b).err(), Some(Errno::EINVAL), "shorter than sizeimage");
     let mut b = h.buf(fd, OUT, V4L2_MEMORY_MMAP, 0);
     assert_eq!(h.qbuf(fd, &mut b).err(), Some(Errno::EINVAL), "MMAP on a USERPTR queue");
+    // Memory the device already holds cannot be queued again (the driver gets exclusive
+    // views of every plane): an OUTPUT buffer over a queued CAPTURE plane is refused.
+    let (held, held_len) = {
+        let mut b = h.buf(fd, CAP, V4L2_MEMORY_USERPTR, c.index());
+        for (p, &(ptr, len)) in cap_ptrs[c.index() as usize].iter().enumerate() {
+            b.set_userptr(p, ptr as *mut u8, len as u32);
+        }
+        h.qbuf(fd, &mut b).unwrap();
+        cap_ptrs[c.index() as usize][0]
+    };
+    assert!(held_len >= OUT_SIZE as usize);
+    let mut b = h.buf(fd, OUT, V4L2_MEMORY_USERPTR, 0);
+    b.set_userptr(0, held as *mut u8, OUT_SIZE);
+    b.set_bytesused(0, 6);
+    assert_eq!(h.qbuf(fd, &mut b).err(), Some(Errno::EINVAL), "overlaps a queued CAPTURE plane");
+    let mut b = h.buf(fd, OUT, V4L2_MEMORY_USERPTR, 0);
+    b.set_userptr(0, input.as_mut_ptr(), OUT_SIZE);
+    b.set_bytesused(0, 6);
+    assert_eq!(h.qbuf(fd, &mut b), Ok(0), "its own memory is fine");
     h.node.close(fd).unwrap();
 }
 

@@ -71,6 +71,28 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         }
     }
 
+    /// `EINVAL` when a USERPTR plane about to be queued overlaps memory of a buffer the
+    /// device already holds: the driver is given exclusive access to each plane, so two
+    /// planes in flight must never share bytes (for instance an OUTPUT and a CAPTURE
+    /// buffer queued at the same address).
+    fn check_userptr_overlap(state: &super::FileState<BUFFERS, EVENTS>, dir: Direction, req: &QueueRequest) -> Result<()> {
+        let queue = &state.queues[dir.index()];
+        let recorded = queue.status(req.index as usize).ok().filter(|s| s.prepared && s.memory == Memory::UserPtr);
+        let ranges: [(usize, usize); crate::format::MAX_PLANES] = match (req.memory, recorded) {
+            (Memory::UserPtr, Some(prepared)) => core::array::from_fn(|p| (prepared.planes[p].userptr, prepared.planes[p].length as usize)),
+            (Memory::UserPtr, None) => core::array::from_fn(|p| (req.planes[p].userptr, req.planes[p].length as usize)),
+            (Memory::Mmap, _) => return Ok(()),
+        };
+        let count = req.num_planes.min(ranges.len());
+        for (i, &(start, len)) in ranges[..count].iter().enumerate() {
+            let self_overlap = ranges[..i].iter().any(|&(s, l)| l > 0 && len > 0 && start < s.saturating_add(l) && s < start.saturating_add(len));
+            if self_overlap || state.queues.iter().any(|q| q.userptr_in_flight_overlaps(start, len)) {
+                return Err(Errno::EINVAL);
+            }
+        }
+        Ok(())
+    }
+
     /// Runs `f` with the driver context of `file` locked.
     fn with_context<R>(&self, file: FileId, f: impl FnOnce(&mut D::Context) -> Result<R>) -> Result<R> {
         let slot = self.slot(file)?;
@@ -342,6 +364,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         self.check_user_memory(&req)?;
         let status = self.with_state(file, |state, cs| {
             let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
+            Self::check_userptr_overlap(state, dir, &req)?;
             let status = state.queue(dir).queue(&req, &sizes[..planes])?;
             if dir == Direction::Capture {
                 self.complete_pending_last(state);
