@@ -55,6 +55,8 @@ gen main_1366x768     1366x768 24  main     "keyint=12"
 gen main_640x360_long 640x360  300 main     "$CUTS"
 gen base_320x180_slc  320x180  60  baseline "keyint=30:slices=4"
 gen main_854x480      854x480  45  main     "$CUTS"
+# Seek test (apps/codec/tests/seek.rs): an IDR frame every 30 frames, at 0, 30 and 60 only.
+gen seek_320x180      320x180  90  main     "keyint=30:min-keyint=30:scenecut=0"
 if [[ $BENCH -eq 1 ]]; then
     gen bench_1080p   1920x1080 300 main    "keyint=60" -preset medium
 fi
