@@ -13,6 +13,20 @@
 //!
 //! The board is a lazily started process-wide singleton: [`board()`].
 //!
+//! # A driver that panics
+//!
+//! A driver runs its jobs on the device's worker thread ([`spawn_worker`]). If it panics
+//! there, the worker catches the panic, prints
+//! `sim-board: the driver of <path> panicked in the device's worker: <message>` and a
+//! second line with the reason to stderr, and **aborts the process**
+//! ([`std::process::abort`], SIGABRT). It does not try to keep the device running: the
+//! panic may have left the device half-way through a job (the engine marked busy, the
+//! file's context lock held, buffers owned by the driver, a codec instance in an unknown
+//! state), so nothing the device does afterwards can be trusted, and without a worker
+//! every application waiting on the node (DQBUF, poll, STREAMOFF) would hang silently.
+//! A loud, immediate end is the only honest outcome, as on a firmware board whose panic
+//! handler stops the system (boards/qemu-mps2 prints the panic and exits QEMU).
+//!
 //! # Configuration (environment, read once at start-up)
 //!
 //! | variable | default | meaning |
@@ -168,17 +182,48 @@ impl Board {
     }
 }
 
-fn spawn_worker<D: v4l2m2m::CodecOps, const F: usize, const B: usize, const E: usize>(
+/// Starts the worker thread of `dev` (registered at `path`): it runs the framework's job
+/// loop (`run_jobs`, then a wait on `job_signal`) for the life of the process.
+///
+/// The board starts one for each of its devices; it is public so that tests can run a
+/// device of their own. A panic of the driver inside a job aborts the process after a
+/// message naming `path` (see [the crate documentation](crate#a-driver-that-panics)).
+pub fn spawn_worker<D: v4l2m2m::CodecOps, const F: usize, const B: usize, const E: usize>(
     path: &str,
     dev: &'static CodecDevice<D, F, B, E>,
     glue: &'static HostGlue,
 ) {
+    let owned = path.to_string();
     std::thread::Builder::new()
         .name(format!("sim-worker{}", path.rsplit('/').next().unwrap_or(path)))
         .spawn(move || loop {
             let seen = dev.job_signal().load(Ordering::Acquire);
-            dev.run_jobs();
+            // The device is not used again after a panic (the process aborts), so no
+            // broken invariant can be observed: asserting unwind safety is sound.
+            if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dev.run_jobs())) {
+                driver_panicked(&owned, payload.as_ref());
+            }
             v4l2m2m::OsGlue::wait(glue, dev.job_signal(), seen);
         })
         .expect("sim-board: worker thread");
+}
+
+/// Reports a driver panic caught in the worker of `path`, then aborts the process.
+fn driver_panicked(path: &str, payload: &(dyn std::any::Any + Send)) -> ! {
+    use std::io::Write;
+    let message = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)");
+    // Straight to the stderr handle, not through `eprintln!`: a test harness capturing
+    // output would lose the message when the process aborts, and a failed write must
+    // not stop the abort.
+    let _ = writeln!(
+        std::io::stderr(),
+        "sim-board: the driver of {path} panicked in the device's worker: {message}\n\
+         sim-board: aborting: the device's state cannot be trusted after a driver panic, and \
+         applications waiting on {path} would hang"
+    );
+    std::process::abort()
 }
