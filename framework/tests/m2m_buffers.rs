@@ -624,23 +624,20 @@ fn capture_colorimetry_follows_output() {
     let h = manual();
     let fd = h.open_nb();
     let mut out = h.g_fmt(fd, OUT);
-    // SAFETY: plain-old-data union member of a single-planar node's format.
-    unsafe {
-        out.fmt.pix.colorspace = V4L2_COLORSPACE_REC709;
-        out.fmt.pix.xfer_func = V4L2_XFER_FUNC_SRGB;
-        out.fmt.pix.ycbcr_enc = V4L2_YCBCR_ENC_601;
-        out.fmt.pix.quantization = V4L2_QUANTIZATION_FULL_RANGE;
-    }
+    // Writing a union member is safe; reading one is not.
+    out.fmt.pix.colorspace = V4L2_COLORSPACE_REC709;
+    out.fmt.pix.xfer_func = V4L2_XFER_FUNC_SRGB;
+    out.fmt.pix.ycbcr_enc = V4L2_YCBCR_ENC_601;
+    out.fmt.pix.quantization = V4L2_QUANTIZATION_FULL_RANGE;
     h.ioctl(fd, VIDIOC_S_FMT, &mut out).unwrap();
     let cap = h.g_fmt(fd, CAP);
-    // SAFETY: as above.
+    // SAFETY: plain-old-data union member of a single-planar node's format.
     let (o, c) = unsafe { (out.fmt.pix, cap.fmt.pix) };
     assert_eq!((o.colorspace, o.xfer_func, o.ycbcr_enc, o.quantization), (V4L2_COLORSPACE_REC709, V4L2_XFER_FUNC_SRGB, V4L2_YCBCR_ENC_601, V4L2_QUANTIZATION_FULL_RANGE));
     assert_eq!((c.colorspace, c.xfer_func, c.ycbcr_enc, c.quantization), (o.colorspace, o.xfer_func, o.ycbcr_enc, o.quantization));
     // Out-of-range values are replaced by the driver's, never stored.
     let mut bad = h.g_fmt(fd, OUT);
-    // SAFETY: as above.
-    unsafe { bad.fmt.pix.colorspace = 0xdead };
+    bad.fmt.pix.colorspace = 0xdead;
     h.ioctl(fd, VIDIOC_TRY_FMT, &mut bad).unwrap();
     // SAFETY: as above.
     assert!(unsafe { bad.fmt.pix.colorspace } <= V4L2_COLORSPACE_DCI_P3);

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use support::*;
 use v4l2m2m::abi::*;
-use v4l2m2m::{ArenaRegion, Direction, Errno, FileId, OpenFlags, VideoNode};
+use v4l2m2m::{ArenaRegion, Direction, Errno, FileId, OpenFlags, VideoNode as _};
 
 /// A small deterministic generator (xorshift64*), so every failure is reproducible.
 struct Rng(u64);
@@ -93,7 +93,7 @@ fn run(seed: u64, mplane: bool, steps: usize) {
                     Err(e) => assert!(matches!(e, Errno::EINVAL | Errno::EBUSY | Errno::ENOMEM), "{ctx}: REQBUFS {e}"),
                 }
             }
-            3 | 4 | 5 => {
+            3..=5 => {
                 // QBUF a random index (sometimes out of range, sometimes with bad sizes)
                 let q = &files[fi].queues[d];
                 let n = q.app_owns.len() as u32;

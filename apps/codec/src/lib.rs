@@ -236,9 +236,8 @@ fn write_visible(
     let nv12 = raw_layout(fmt.pixelformat).unwrap_or(false);
     let bpl = fmt.bytesperline[0] as usize;
     let height = fmt.height as usize;
-    // Component planes: (data, stride, x offset bytes, y offset rows, width bytes, rows).
     let (l, t, vw, vh) = (rect.left as usize, rect.top as usize, rect.width as usize, rect.height as usize);
-    let mut comps: Vec<(&[u8], usize, usize, usize, usize, usize)> = Vec::new();
+    let mut comps: Vec<Component<'_>> = Vec::new();
     let luma = bpl * height;
     if planes.len() == 1 {
         let p = planes[0];
@@ -273,8 +272,12 @@ fn write_visible(
     w.write(scratch)
 }
 
+/// One component plane to write: (data, stride, x offset bytes, y offset rows, width
+/// bytes, rows).
+type Component<'a> = (&'a [u8], usize, usize, usize, usize, usize);
+
 fn progress_line(done: usize, total: usize, frames: u64, start: Instant) {
-    let pct = if total == 0 { 100 } else { done * 100 / total };
+    let pct = (done * 100).checked_div(total).unwrap_or(100);
     let bar = pct / 4;
     let fps = frames as f64 / start.elapsed().as_secs_f64().max(1e-6);
     eprint!("\r[{}{}] {pct:3}% {frames} frames {fps:.1} fps ", "#".repeat(bar), " ".repeat(25 - bar));
@@ -353,7 +356,7 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
     dev.setup_buffers(true, opts.output_buffers)?;
     let out_plane_len = dev.output.buffers[0].planes[0].len;
     if let Some(&(s, e)) = chunks.iter().find(|&&(s, e)| e - s > out_plane_len) {
-        return Err(ToolError::Device(format!("an input chunk of {} bytes does not fit an OUTPUT buffer of {out_plane_len}", e - s - s * 0)));
+        return Err(ToolError::Device(format!("an input chunk of {} bytes does not fit an OUTPUT buffer of {out_plane_len}", e - s)));
     }
     dev.stream(true, true)?;
 
@@ -425,15 +428,10 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
             }
         }
         // OUTPUT buffers back.
-        loop {
-            match dev.dqbuf(true) {
-                Ok(Some(b)) => {
-                    last_activity = Instant::now();
-                    if b.flags & abi::V4L2_BUF_FLAG_ERROR != 0 {
-                        summary.output_errors += 1;
-                    }
-                }
-                Ok(None) | Err(_) => break,
+        while let Ok(Some(b)) = dev.dqbuf(true) {
+            last_activity = Instant::now();
+            if b.flags & abi::V4L2_BUF_FLAG_ERROR != 0 {
+                summary.output_errors += 1;
             }
         }
         // A decoder announces the stream (SOURCE_CHANGE) before it returns the buffer that

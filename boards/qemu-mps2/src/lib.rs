@@ -178,8 +178,8 @@ fn drive(file: FileId, frames: u32) -> Result<DemoReport, Errno> {
     let mut free_outputs = [true, true];
     loop {
         // Feed OUTPUT while there is room and input left.
-        for index in 0..2 {
-            if sent < frames && free_outputs[index] {
+        for (index, free) in free_outputs.iter_mut().enumerate() {
+            if sent < frames && *free {
                 let mut buf = buffer(out_t, index as u32);
                 ioctl(file, VIDIOC_QUERYBUF, &mut buf)?;
                 // SAFETY: as above.
@@ -193,7 +193,7 @@ fn drive(file: FileId, frames: u32) -> Result<DemoReport, Errno> {
                 buf.bytesused = FRAME_BYTES;
                 buf.timestamp.tv_sec = sent as _;
                 ioctl(file, VIDIOC_QBUF, &mut buf)?;
-                free_outputs[index] = false;
+                *free = false;
                 sent += 1;
                 if sent == frames {
                     let mut cmd = v4l2_encoder_cmd::zeroed();

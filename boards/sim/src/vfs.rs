@@ -68,13 +68,16 @@ struct Mapped {
     region: ArenaRegion,
 }
 
+/// A recorded region: the node that owns it and how many mappings use it.
+type RegionUse = (&'static dyn VideoNode, usize);
+
 #[derive(Default)]
 struct Vfs {
     files: Mutex<HashMap<RawFd, OpenFile>>,
     /// Mappings made by [`mmap`], by address.
     maps: Mutex<HashMap<usize, Mapped>>,
     /// Regions recorded by [`mmap_region`], with a count.
-    regions: Mutex<HashMap<(usize, usize), (&'static dyn VideoNode, usize)>>,
+    regions: Mutex<HashMap<(usize, usize), RegionUse>>,
 }
 
 // SAFETY: the table only holds `&'static dyn VideoNode` (whose trait requires `Sync`) and

@@ -127,8 +127,7 @@ impl RawDecoder {
     pub fn decode(&mut self, unit: &[u8], timestamp: u64) -> DecodeOutcome<'_> {
         let Ok(len) = i32::try_from(unit.len()) else { return DecodeOutcome::Error };
         let mut dst = [null_mut::<u8>(); 3];
-        let mut info = SBufferInfo::default();
-        info.uiInBsTimeStamp = timestamp;
+        let mut info = SBufferInfo { uiInBsTimeStamp: timestamp, ..SBufferInfo::default() };
         // SAFETY: `unit` is valid for `len` bytes; `dst` and `info` are valid out-pointers
         // of the types OpenH264's DecodeFrameNoDelay expects.
         let state = unsafe { self.inner.raw_api().decode_frame_no_delay(unit.as_ptr(), len, dst.as_mut_ptr(), &mut info) };

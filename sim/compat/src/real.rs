@@ -29,7 +29,8 @@ fn resolve(slot: &AtomicUsize, name: &'static [u8]) -> usize {
 macro_rules! real_fns {
     ($( $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty = $err:expr ;)*) => {
         $(
-            #[allow(non_upper_case_globals, clippy::missing_safety_doc)]
+            // `-> ()` is spelled out for void C functions (rewinddir).
+            #[allow(non_upper_case_globals, clippy::missing_safety_doc, clippy::unused_unit)]
             pub unsafe fn $name($($arg: $ty),*) -> $ret {
                 static SLOT: AtomicUsize = AtomicUsize::new(0);
                 const NAME: &[u8] = concat!(stringify!($name), "\0").as_bytes();
