@@ -12,24 +12,6 @@ use support::*;
 use v4l2m2m::abi::*;
 use v4l2m2m::{ArenaRegion, Direction, Errno, FileId, OpenFlags, VideoNode as _};
 
-/// A small deterministic generator (xorshift64*), so every failure is reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
-
 /// Who holds each buffer of one queue, as the application must see it.
 #[derive(Default)]
 struct QueueModel {
