@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use support::*;
 use v4l2m2m::abi::*;
-use v4l2m2m::{ArenaRegion, Direction, Errno, FileId, OpenFlags, VideoNode as _};
+use v4l2m2m::{ArenaRegion, Direction, Errno, FileId, OpenFlags};
 
 /// Who holds each buffer of one queue, as the application must see it.
 #[derive(Default)]
