@@ -106,12 +106,8 @@ fn blocking_dqbuf_waits_for_the_engine() {
     assert_eq!((used, usec), (5, 42));
 }
 
-#[test]
-fn blocking_dqbuf_is_released_by_streamoff_from_another_thread() {
-    let h = Harness::new();
-    let fd = h.open();
-    h.setup(fd, 2, 2);
-    let node: &'static dyn VideoNode = h.node;
+/// Starts a blocking DQBUF(CAPTURE) on another thread; its result arrives on the channel.
+fn spawn_blocking_capture_dqbuf(node: &'static dyn VideoNode, fd: v4l2m2m::FileId) -> std::sync::mpsc::Receiver<Result<i32, Errno>> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut b = Buf::new(V4L2_BUF_TYPE_VIDEO_CAPTURE, V4L2_MEMORY_MMAP, 0, false, 0);
@@ -119,6 +115,16 @@ fn blocking_dqbuf_is_released_by_streamoff_from_another_thread() {
         let r = unsafe { node.ioctl(fd, VIDIOC_DQBUF, b.arg() as *mut v4l2_buffer as *mut std::ffi::c_void) };
         let _ = tx.send(r);
     });
+    rx
+}
+
+#[test]
+fn blocking_dqbuf_is_released_by_streamoff_from_another_thread() {
+    let h = Harness::new();
+    let fd = h.open();
+    h.setup(fd, 2, 2);
+    let node: &'static dyn VideoNode = h.node;
+    let rx = spawn_blocking_capture_dqbuf(node, fd);
     // STREAMOFF must not be blocked by the sleeping DQBUF (its file lock is released).
     within(5, move || {
         let mut t = V4L2_BUF_TYPE_VIDEO_CAPTURE as i32;
@@ -136,13 +142,7 @@ fn blocking_dqbuf_is_released_by_close_from_another_thread() {
     let fd = h.open();
     h.setup(fd, 2, 2);
     let node: &'static dyn VideoNode = h.node;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut b = Buf::new(V4L2_BUF_TYPE_VIDEO_CAPTURE, V4L2_MEMORY_MMAP, 0, false, 0);
-        // SAFETY: a valid v4l2_buffer.
-        let r = unsafe { node.ioctl(fd, VIDIOC_DQBUF, b.arg() as *mut v4l2_buffer as *mut std::ffi::c_void) };
-        let _ = tx.send(r);
-    });
+    let rx = spawn_blocking_capture_dqbuf(node, fd);
     within(5, move || node.close(fd)).unwrap();
     let r = rx.recv_timeout(std::time::Duration::from_secs(5)).expect("blocking DQBUF hung after close");
     assert!(matches!(r, Err(Errno::EINVAL) | Err(Errno::EBADF)), "{r:?}");
