@@ -76,12 +76,14 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     /// planes in flight must never share bytes (for instance an OUTPUT and a CAPTURE
     /// buffer queued at the same address).
     fn check_userptr_overlap(state: &super::FileState<BUFFERS, EVENTS>, dir: Direction, req: &QueueRequest) -> Result<()> {
+        if req.memory != Memory::UserPtr {
+            return Ok(());
+        }
         let queue = &state.queues[dir.index()];
         let recorded = queue.status(req.index as usize).ok().filter(|s| s.prepared && s.memory == Memory::UserPtr);
-        let ranges: [(usize, usize); crate::format::MAX_PLANES] = match (req.memory, recorded) {
-            (Memory::UserPtr, Some(prepared)) => core::array::from_fn(|p| (prepared.planes[p].userptr, prepared.planes[p].length as usize)),
-            (Memory::UserPtr, None) => core::array::from_fn(|p| (req.planes[p].userptr, req.planes[p].length as usize)),
-            (Memory::Mmap, _) => return Ok(()),
+        let ranges: [(usize, usize); crate::format::MAX_PLANES] = match recorded {
+            Some(prepared) => core::array::from_fn(|p| (prepared.planes[p].userptr, prepared.planes[p].length as usize)),
+            None => core::array::from_fn(|p| (req.planes[p].userptr, req.planes[p].length as usize)),
         };
         let count = req.num_planes.min(ranges.len());
         for (i, &(start, len)) in ranges[..count].iter().enumerate() {
