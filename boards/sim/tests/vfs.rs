@@ -24,3 +24,29 @@ fn open_querycap_poll_close() {
         assert_eq!(vfs::close(fd), Err(v4l2m2m::Errno::EBADF));
     }
 }
+
+/// Deferred initialisation: opening, setting formats and allocating buffers create no
+/// OpenH264 instance; STREAMON(OUTPUT) does.
+#[test]
+fn the_decoder_instance_is_created_at_output_streamon_not_at_open() {
+    use std::sync::atomic::Ordering;
+    let board = sim_board::board();
+    let (_, dev) = *board.decoders().iter().find(|(p, _)| *p == "/dev/video3").expect("single-planar decoder");
+    let instances = || dev.driver().stats().instances.load(Ordering::SeqCst);
+    let before = instances();
+    let fd = vfs::open("/dev/video3", vfs::O_RDWR | vfs::O_NONBLOCK).expect("open");
+    for buf_type in [abi::V4L2_BUF_TYPE_VIDEO_OUTPUT, abi::V4L2_BUF_TYPE_VIDEO_CAPTURE] {
+        let mut req = abi::v4l2_requestbuffers::zeroed();
+        req.type_ = buf_type;
+        req.memory = abi::V4L2_MEMORY_MMAP;
+        req.count = 2;
+        // SAFETY: `req` is a valid v4l2_requestbuffers for REQBUFS.
+        unsafe { vfs::ioctl(fd, abi::VIDIOC_REQBUFS, (&mut req as *mut abi::v4l2_requestbuffers).cast()) }.expect("reqbufs");
+    }
+    assert_eq!(instances(), before, "nothing heavy at open, S_FMT or REQBUFS");
+    let mut on = abi::V4L2_BUF_TYPE_VIDEO_OUTPUT as i32;
+    // SAFETY: `on` is the int STREAMON takes.
+    unsafe { vfs::ioctl(fd, abi::VIDIOC_STREAMON, (&mut on as *mut i32).cast()) }.expect("streamon");
+    assert_eq!(instances(), before + 1, "the decoder is created at STREAMON(OUTPUT)");
+    vfs::close(fd).expect("close");
+}
