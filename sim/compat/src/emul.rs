@@ -152,7 +152,9 @@ pub enum SysAttr {
 /// (`/dev/media<i>`, one per video node, as `v4l2_m2m_register_media_controller()` makes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dev {
+    /// Video node `i` of the node map (`81:minor`).
     Video(usize),
+    /// The media device of video node `i` (`/dev/media<i>`).
     Media(usize),
 }
 
@@ -287,14 +289,23 @@ pub fn makedev(major: u32, minor: u32) -> u64 {
 /// group `video`, mode 0660, on devtmpfs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NodeStat {
+    /// File type and permission bits (`st_mode`).
     pub mode: u32,
+    /// Device number of the node itself (`st_rdev`).
     pub rdev: u64,
+    /// Device number of the file system holding the node (`st_dev`; devtmpfs).
     pub dev: u64,
+    /// Inode number (`st_ino`).
     pub ino: u64,
+    /// Owner user id (`st_uid`).
     pub uid: u32,
+    /// Owner group id (`st_gid`).
     pub gid: u32,
+    /// Hard link count (`st_nlink`).
     pub nlink: u64,
+    /// Preferred I/O block size (`st_blksize`).
     pub blksize: i64,
+    /// Access, modification and change time, in seconds since the epoch.
     pub time: i64,
 }
 

@@ -207,6 +207,7 @@ unsafe fn open_sysfs(st: &'static State, dev: Dev, attr: SysAttr, flags: c_int) 
     sysfs_fd(st, dev, attr, flags & libc::O_CLOEXEC != 0)
 }
 
+/// `open(2)`: opens an emulated video node, media device or /sys attribute; anything else goes to libc.
 #[no_mangle]
 pub unsafe extern "C" fn open(path: *const c_char, flags: c_int, mode: mode_t) -> c_int {
     match try_open(libc::AT_FDCWD, path, flags) {
@@ -215,6 +216,7 @@ pub unsafe extern "C" fn open(path: *const c_char, flags: c_int, mode: mode_t) -
     }
 }
 
+/// `open64`: as [`open`].
 #[no_mangle]
 pub unsafe extern "C" fn open64(path: *const c_char, flags: c_int, mode: mode_t) -> c_int {
     match try_open(libc::AT_FDCWD, path, flags) {
@@ -223,6 +225,7 @@ pub unsafe extern "C" fn open64(path: *const c_char, flags: c_int, mode: mode_t)
     }
 }
 
+/// `openat(2)`: as [`open`], with a relative `path` resolved against `dirfd`.
 #[no_mangle]
 pub unsafe extern "C" fn openat(dirfd: c_int, path: *const c_char, flags: c_int, mode: mode_t) -> c_int {
     match try_open(dirfd, path, flags) {
@@ -231,6 +234,7 @@ pub unsafe extern "C" fn openat(dirfd: c_int, path: *const c_char, flags: c_int,
     }
 }
 
+/// `openat64`: as [`openat`].
 #[no_mangle]
 pub unsafe extern "C" fn openat64(dirfd: c_int, path: *const c_char, flags: c_int, mode: mode_t) -> c_int {
     match try_open(dirfd, path, flags) {
@@ -239,6 +243,7 @@ pub unsafe extern "C" fn openat64(dirfd: c_int, path: *const c_char, flags: c_in
     }
 }
 
+/// glibc's fortified `open` without a mode (`_FORTIFY_SOURCE`): as [`open`].
 #[no_mangle]
 pub unsafe extern "C" fn __open_2(path: *const c_char, flags: c_int) -> c_int {
     match try_open(libc::AT_FDCWD, path, flags) {
@@ -247,6 +252,7 @@ pub unsafe extern "C" fn __open_2(path: *const c_char, flags: c_int) -> c_int {
     }
 }
 
+/// glibc's fortified `open64` without a mode: as [`open`].
 #[no_mangle]
 pub unsafe extern "C" fn __open64_2(path: *const c_char, flags: c_int) -> c_int {
     match try_open(libc::AT_FDCWD, path, flags) {
@@ -255,6 +261,7 @@ pub unsafe extern "C" fn __open64_2(path: *const c_char, flags: c_int) -> c_int 
     }
 }
 
+/// glibc's fortified `openat` without a mode: as [`openat`].
 #[no_mangle]
 pub unsafe extern "C" fn __openat_2(dirfd: c_int, path: *const c_char, flags: c_int) -> c_int {
     match try_open(dirfd, path, flags) {
@@ -263,6 +270,7 @@ pub unsafe extern "C" fn __openat_2(dirfd: c_int, path: *const c_char, flags: c_
     }
 }
 
+/// glibc's fortified `openat64` without a mode: as [`openat`].
 #[no_mangle]
 pub unsafe extern "C" fn __openat64_2(dirfd: c_int, path: *const c_char, flags: c_int) -> c_int {
     match try_open(dirfd, path, flags) {
@@ -294,6 +302,7 @@ unsafe fn try_fopen(path: *const c_char, mode: *const c_char) -> Option<*mut lib
     }
 }
 
+/// `fopen(3)`: an emulated path is opened as by [`open`] (flags from `mode`) and wrapped with `fdopen`.
 #[no_mangle]
 pub unsafe extern "C" fn fopen(path: *const c_char, mode: *const c_char) -> *mut libc::FILE {
     match try_fopen(path, mode) {
@@ -302,6 +311,7 @@ pub unsafe extern "C" fn fopen(path: *const c_char, mode: *const c_char) -> *mut
     }
 }
 
+/// `fopen64`: as [`fopen`].
 #[no_mangle]
 pub unsafe extern "C" fn fopen64(path: *const c_char, mode: *const c_char) -> *mut libc::FILE {
     match try_fopen(path, mode) {
@@ -313,6 +323,8 @@ pub unsafe extern "C" fn fopen64(path: *const c_char, mode: *const c_char) -> *m
 // ------------------------------------------------------------------------------------
 // close, dup
 
+/// `close(2)`: releases an emulated open once its last fd (including `dup`s) is closed, and drops the fd's
+/// epoll registrations.
 #[no_mangle]
 pub unsafe extern "C" fn close(fd: c_int) -> c_int {
     if state::inside() || !state::ANY_FD.load(Ordering::Acquire) {
@@ -363,6 +375,7 @@ pub unsafe extern "C" fn close(fd: c_int) -> c_int {
     }
 }
 
+/// `dup(2)`: the new fd of an emulated open refers to the same open.
 #[no_mangle]
 pub unsafe extern "C" fn dup(fd: c_int) -> c_int {
     let Some((st, open)) = open_of(fd) else {
@@ -403,11 +416,14 @@ unsafe fn dup_onto(fd: c_int, fd2: c_int, flags: c_int, plain: bool) -> c_int {
     r
 }
 
+/// `dup2(2)`: the new fd of an emulated open refers to the same open; an emulated open at `fd2`
+/// is released first, as [`close`] would.
 #[no_mangle]
 pub unsafe extern "C" fn dup2(fd: c_int, fd2: c_int) -> c_int {
     dup_onto(fd, fd2, 0, true)
 }
 
+/// `dup3(2)`: as [`dup2`], with `flags` (`O_CLOEXEC`).
 #[no_mangle]
 pub unsafe extern "C" fn dup3(fd: c_int, fd2: c_int, flags: c_int) -> c_int {
     dup_onto(fd, fd2, flags, false)
@@ -449,11 +465,14 @@ unsafe fn do_fcntl(fd: c_int, cmd: c_int, arg: c_ulong, is64: bool) -> c_int {
     }
 }
 
+/// `fcntl(2)`: for an emulated fd, `F_GETFL`/`F_SETFL` use the open's status flags (a change of
+/// `O_NONBLOCK` reaches the backend) and `F_DUPFD`/`F_DUPFD_CLOEXEC` duplicate the open.
 #[no_mangle]
 pub unsafe extern "C" fn fcntl(fd: c_int, cmd: c_int, arg: c_ulong) -> c_int {
     do_fcntl(fd, cmd, arg, false)
 }
 
+/// `fcntl64`: as [`fcntl`].
 #[no_mangle]
 pub unsafe extern "C" fn fcntl64(fd: c_int, cmd: c_int, arg: c_ulong) -> c_int {
     do_fcntl(fd, cmd, arg, true)
@@ -462,6 +481,8 @@ pub unsafe extern "C" fn fcntl64(fd: c_int, cmd: c_int, arg: c_ulong) -> c_int {
 // ------------------------------------------------------------------------------------
 // ioctl, read, write
 
+/// `ioctl(2)`: on an emulated video node, forwarded to the backend; on an emulated media device,
+/// served from its topology. `FIONBIO` sets `O_NONBLOCK` as [`fcntl`] does.
 #[no_mangle]
 pub unsafe extern "C" fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) -> c_int {
     let Some((st, open)) = open_of(fd) else {
@@ -511,6 +532,7 @@ pub unsafe extern "C" fn read(fd: c_int, buf: *mut c_void, count: size_t) -> ssi
     real::read(fd, buf, count)
 }
 
+/// `write(2)`: as [`read`], EINVAL on an emulated node except for an 8-byte eventfd transfer.
 #[no_mangle]
 pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: size_t) -> ssize_t {
     if open_of(fd).is_some_and(|(_, o)| count != 8 || o.media) {
@@ -553,16 +575,20 @@ unsafe fn do_mmap(addr: *mut c_void, len: size_t, prot: c_int, flags: c_int, fd:
     p
 }
 
+/// `mmap(2)`: a shared mapping of a V4L2 buffer of an emulated node maps the buffer's region of
+/// the backend's arena.
 #[no_mangle]
 pub unsafe extern "C" fn mmap(addr: *mut c_void, len: size_t, prot: c_int, flags: c_int, fd: c_int, off: off_t) -> *mut c_void {
     do_mmap(addr, len, prot, flags, fd, off, false)
 }
 
+/// `mmap64`: as [`mmap`].
 #[no_mangle]
 pub unsafe extern "C" fn mmap64(addr: *mut c_void, len: size_t, prot: c_int, flags: c_int, fd: c_int, off: off_t) -> *mut c_void {
     do_mmap(addr, len, prot, flags, fd, off, true)
 }
 
+/// `munmap(2)`: also tells the backend about every buffer mapping that starts in the range.
 #[no_mangle]
 pub unsafe extern "C" fn munmap(addr: *mut c_void, len: size_t) -> c_int {
     let st = match state::started() {
@@ -695,6 +721,8 @@ unsafe fn emu_poll(fds: *mut pollfd, nfds: nfds_t, deadline: Option<Instant>, si
     }
 }
 
+/// `poll(2)`: a set with an emulated fd is waited on by the layer, which reports each emulated
+/// open's V4L2 readiness; other sets go to libc.
 #[no_mangle]
 pub unsafe extern "C" fn poll(fds: *mut pollfd, nfds: nfds_t, timeout: c_int) -> c_int {
     match emu_poll(fds, nfds, deadline_of(timeout), core::ptr::null()) {
@@ -703,6 +731,7 @@ pub unsafe extern "C" fn poll(fds: *mut pollfd, nfds: nfds_t, timeout: c_int) ->
     }
 }
 
+/// `ppoll(2)`: as [`poll`], with a `timespec` timeout and a signal mask.
 #[no_mangle]
 pub unsafe extern "C" fn ppoll(fds: *mut pollfd, nfds: nfds_t, ts: *const libc::timespec, sigmask: *const libc::sigset_t) -> c_int {
     match emu_poll(fds, nfds, deadline_of_ts(ts), sigmask) {
@@ -711,11 +740,13 @@ pub unsafe extern "C" fn ppoll(fds: *mut pollfd, nfds: nfds_t, ts: *const libc::
     }
 }
 
+/// glibc's fortified `poll`: as [`poll`].
 #[no_mangle]
 pub unsafe extern "C" fn __poll_chk(fds: *mut pollfd, nfds: nfds_t, timeout: c_int, _fdslen: size_t) -> c_int {
     poll(fds, nfds, timeout)
 }
 
+/// glibc's fortified `ppoll`: as [`ppoll`].
 #[no_mangle]
 pub unsafe extern "C" fn __ppoll_chk(
     fds: *mut pollfd,
@@ -796,6 +827,8 @@ unsafe fn emu_select(
     Some(count)
 }
 
+/// `select(2)`: sets with an emulated fd are waited on by the layer, with the kernel's mapping of
+/// poll events to the read, write and exception sets; the time left is written back to `tv`.
 #[no_mangle]
 pub unsafe extern "C" fn select(
     nfds: c_int,
@@ -823,6 +856,7 @@ pub unsafe extern "C" fn select(
     }
 }
 
+/// `pselect(2)`: as [`select`], with a `timespec` timeout and a signal mask.
 #[no_mangle]
 pub unsafe extern "C" fn pselect(
     nfds: c_int,
@@ -843,6 +877,8 @@ pub unsafe extern "C" fn pselect(
 const EPOLL_TAG: u64 = 0x7634_6c32_0000_0000;
 const EPOLL_TAG_MASK: u64 = 0xffff_ffff_0000_0000;
 
+/// `epoll_ctl(2)`: the layer keeps the application's events and data for an emulated fd, and
+/// registers the fd with the kernel under a tag of its own.
 #[no_mangle]
 pub unsafe extern "C" fn epoll_ctl(epfd: c_int, op: c_int, fd: c_int, ev: *mut libc::epoll_event) -> c_int {
     let Some((st, _open)) = open_of(fd) else {
@@ -941,6 +977,8 @@ unsafe fn emu_epoll_wait(
     }
 }
 
+/// `epoll_wait(2)`: on an epoll instance holding an emulated fd, the layer reports the emulated
+/// opens' readiness together with the kernel's events for the other fds.
 #[no_mangle]
 pub unsafe extern "C" fn epoll_wait(epfd: c_int, evs: *mut libc::epoll_event, max: c_int, timeout: c_int) -> c_int {
     match emu_epoll_wait(epfd, evs, max, deadline_of(timeout), core::ptr::null()) {
@@ -949,6 +987,7 @@ pub unsafe extern "C" fn epoll_wait(epfd: c_int, evs: *mut libc::epoll_event, ma
     }
 }
 
+/// `epoll_pwait(2)`: as [`epoll_wait`], with a signal mask.
 #[no_mangle]
 pub unsafe extern "C" fn epoll_pwait(
     epfd: c_int,
@@ -1000,6 +1039,7 @@ macro_rules! stat_out {
     }};
 }
 
+/// `stat(2)`: an emulated video node or media device is described as a character device.
 #[no_mangle]
 pub unsafe extern "C" fn stat(path: *const c_char, buf: *mut libc::stat) -> c_int {
     if let Some(ns) = stat_path(libc::AT_FDCWD, path) {
@@ -1008,6 +1048,7 @@ pub unsafe extern "C" fn stat(path: *const c_char, buf: *mut libc::stat) -> c_in
     real::stat(path, buf)
 }
 
+/// `lstat(2)`: as [`stat`] (an emulated node is never a symbolic link).
 #[no_mangle]
 pub unsafe extern "C" fn lstat(path: *const c_char, buf: *mut libc::stat) -> c_int {
     if let Some(ns) = stat_path(libc::AT_FDCWD, path) {
@@ -1016,6 +1057,7 @@ pub unsafe extern "C" fn lstat(path: *const c_char, buf: *mut libc::stat) -> c_i
     real::lstat(path, buf)
 }
 
+/// `fstat(2)`: as [`stat`], for the fd of an emulated open.
 #[no_mangle]
 pub unsafe extern "C" fn fstat(fd: c_int, buf: *mut libc::stat) -> c_int {
     if let Some(ns) = stat_fd(fd) {
@@ -1024,6 +1066,7 @@ pub unsafe extern "C" fn fstat(fd: c_int, buf: *mut libc::stat) -> c_int {
     real::fstat(fd, buf)
 }
 
+/// `fstatat(2)`: as [`stat`], relative to `dirfd` (or the fd itself with `AT_EMPTY_PATH`).
 #[no_mangle]
 pub unsafe extern "C" fn fstatat(dirfd: c_int, path: *const c_char, buf: *mut libc::stat, flags: c_int) -> c_int {
     if let Some(ns) = stat_at(dirfd, path, flags) {
@@ -1032,6 +1075,7 @@ pub unsafe extern "C" fn fstatat(dirfd: c_int, path: *const c_char, buf: *mut li
     real::fstatat(dirfd, path, buf, flags)
 }
 
+/// `stat64`: as [`stat`].
 #[no_mangle]
 pub unsafe extern "C" fn stat64(path: *const c_char, buf: *mut libc::stat64) -> c_int {
     if let Some(ns) = stat_path(libc::AT_FDCWD, path) {
@@ -1040,6 +1084,7 @@ pub unsafe extern "C" fn stat64(path: *const c_char, buf: *mut libc::stat64) -> 
     real::stat64(path, buf)
 }
 
+/// `lstat64`: as [`lstat`].
 #[no_mangle]
 pub unsafe extern "C" fn lstat64(path: *const c_char, buf: *mut libc::stat64) -> c_int {
     if let Some(ns) = stat_path(libc::AT_FDCWD, path) {
@@ -1048,6 +1093,7 @@ pub unsafe extern "C" fn lstat64(path: *const c_char, buf: *mut libc::stat64) ->
     real::lstat64(path, buf)
 }
 
+/// `fstat64`: as [`fstat`].
 #[no_mangle]
 pub unsafe extern "C" fn fstat64(fd: c_int, buf: *mut libc::stat64) -> c_int {
     if let Some(ns) = stat_fd(fd) {
@@ -1056,6 +1102,7 @@ pub unsafe extern "C" fn fstat64(fd: c_int, buf: *mut libc::stat64) -> c_int {
     real::fstat64(fd, buf)
 }
 
+/// `fstatat64`: as [`fstatat`].
 #[no_mangle]
 pub unsafe extern "C" fn fstatat64(dirfd: c_int, path: *const c_char, buf: *mut libc::stat64, flags: c_int) -> c_int {
     if let Some(ns) = stat_at(dirfd, path, flags) {
@@ -1066,46 +1113,55 @@ pub unsafe extern "C" fn fstatat64(dirfd: c_int, path: *const c_char, buf: *mut 
 
 // glibc before 2.33 exported stat through these (`_STAT_VER` 1 on x86_64 is the layout of
 // `struct stat`): programs built against it still call them.
+/// Pre-2.33 glibc entry point of `stat`: as [`stat`] (the version argument is ignored).
 #[no_mangle]
 pub unsafe extern "C" fn __xstat(_ver: c_int, path: *const c_char, buf: *mut libc::stat) -> c_int {
     stat(path, buf)
 }
 
+/// Pre-2.33 glibc entry point of `lstat`: as [`lstat`].
 #[no_mangle]
 pub unsafe extern "C" fn __lxstat(_ver: c_int, path: *const c_char, buf: *mut libc::stat) -> c_int {
     lstat(path, buf)
 }
 
+/// Pre-2.33 glibc entry point of `fstat`: as [`fstat`].
 #[no_mangle]
 pub unsafe extern "C" fn __fxstat(_ver: c_int, fd: c_int, buf: *mut libc::stat) -> c_int {
     fstat(fd, buf)
 }
 
+/// Pre-2.33 glibc entry point of `fstatat`: as [`fstatat`].
 #[no_mangle]
 pub unsafe extern "C" fn __fxstatat(_ver: c_int, dirfd: c_int, path: *const c_char, buf: *mut libc::stat, flags: c_int) -> c_int {
     fstatat(dirfd, path, buf, flags)
 }
 
+/// Pre-2.33 glibc entry point of `stat64`: as [`stat64`].
 #[no_mangle]
 pub unsafe extern "C" fn __xstat64(_ver: c_int, path: *const c_char, buf: *mut libc::stat64) -> c_int {
     stat64(path, buf)
 }
 
+/// Pre-2.33 glibc entry point of `lstat64`: as [`lstat64`].
 #[no_mangle]
 pub unsafe extern "C" fn __lxstat64(_ver: c_int, path: *const c_char, buf: *mut libc::stat64) -> c_int {
     lstat64(path, buf)
 }
 
+/// Pre-2.33 glibc entry point of `fstat64`: as [`fstat64`].
 #[no_mangle]
 pub unsafe extern "C" fn __fxstat64(_ver: c_int, fd: c_int, buf: *mut libc::stat64) -> c_int {
     fstat64(fd, buf)
 }
 
+/// Pre-2.33 glibc entry point of `fstatat64`: as [`fstatat64`].
 #[no_mangle]
 pub unsafe extern "C" fn __fxstatat64(_ver: c_int, dirfd: c_int, path: *const c_char, buf: *mut libc::stat64, flags: c_int) -> c_int {
     fstatat64(dirfd, path, buf, flags)
 }
 
+/// `statx(2)`: as [`fstatat`], filling a `struct statx`.
 #[no_mangle]
 pub unsafe extern "C" fn statx(dirfd: c_int, path: *const c_char, flags: c_int, mask: c_uint, buf: *mut libc::statx) -> c_int {
     if let Some(ns) = stat_at(dirfd, path, flags) {
@@ -1140,26 +1196,32 @@ unsafe fn access_emul(dirfd: c_int, path: *const c_char, mode: c_int) -> Option<
     Some(0)
 }
 
+/// `access(2)`: emulated nodes are readable and writable, /sys attributes read-only, emulated
+/// /sys directories readable and searchable; nothing emulated is executable.
 #[no_mangle]
 pub unsafe extern "C" fn access(path: *const c_char, mode: c_int) -> c_int {
     access_emul(libc::AT_FDCWD, path, mode).unwrap_or_else(|| real::access(path, mode))
 }
 
+/// `euidaccess(3)`: as [`access`].
 #[no_mangle]
 pub unsafe extern "C" fn euidaccess(path: *const c_char, mode: c_int) -> c_int {
     access_emul(libc::AT_FDCWD, path, mode).unwrap_or_else(|| real::euidaccess(path, mode))
 }
 
+/// `eaccess(3)`: as [`access`].
 #[no_mangle]
 pub unsafe extern "C" fn eaccess(path: *const c_char, mode: c_int) -> c_int {
     euidaccess(path, mode)
 }
 
+/// `faccessat(2)`: as [`access`], relative to `dirfd`.
 #[no_mangle]
 pub unsafe extern "C" fn faccessat(dirfd: c_int, path: *const c_char, mode: c_int, flags: c_int) -> c_int {
     access_emul(dirfd, path, mode).unwrap_or_else(|| real::faccessat(dirfd, path, mode, flags))
 }
 
+/// `readlink(2)`: EINVAL for an emulated node (a device, not a symbolic link).
 #[no_mangle]
 pub unsafe extern "C" fn readlink(path: *const c_char, buf: *mut c_char, size: size_t) -> ssize_t {
     if node_at(libc::AT_FDCWD, path).is_some() {
@@ -1169,6 +1231,7 @@ pub unsafe extern "C" fn readlink(path: *const c_char, buf: *mut c_char, size: s
     real::readlink(path, buf, size)
 }
 
+/// `readlinkat(2)`: as [`readlink`], relative to `dirfd`.
 #[no_mangle]
 pub unsafe extern "C" fn readlinkat(dirfd: c_int, path: *const c_char, buf: *mut c_char, size: size_t) -> ssize_t {
     if node_at(dirfd, path).is_some() {
@@ -1177,6 +1240,7 @@ pub unsafe extern "C" fn readlinkat(dirfd: c_int, path: *const c_char, buf: *mut
     real::readlinkat(dirfd, path, buf, size)
 }
 
+/// `realpath(3)`: an emulated node resolves to its own application path.
 #[no_mangle]
 pub unsafe extern "C" fn realpath(path: *const c_char, resolved: *mut c_char) -> *mut c_char {
     if let Some((st, dev)) = node_at(libc::AT_FDCWD, path) {
@@ -1199,6 +1263,8 @@ pub unsafe extern "C" fn realpath(path: *const c_char, resolved: *mut c_char) ->
 // ------------------------------------------------------------------------------------
 // directory scans: the emulated nodes appear in listings of their directory (/dev)
 
+/// `opendir(3)`: a scan of /dev (or of a configured node's directory) also lists the emulated
+/// nodes; emulated /sys directories are listed entirely by the layer.
 #[no_mangle]
 pub unsafe extern "C" fn opendir(path: *const c_char) -> *mut libc::DIR {
     if let Some(d) = emu_sysfs_opendir(path) {
@@ -1316,6 +1382,7 @@ unsafe fn emu_readdir(dir: *mut libc::DIR) -> Option<*mut libc::dirent64> {
     Some(ent as *mut libc::dirent64)
 }
 
+/// `readdir64(3)`: returns the emulated entries of a scan opened by [`opendir`] besides the real ones.
 #[no_mangle]
 pub unsafe extern "C" fn readdir64(dir: *mut libc::DIR) -> *mut libc::dirent64 {
     match emu_readdir(dir) {
@@ -1324,6 +1391,7 @@ pub unsafe extern "C" fn readdir64(dir: *mut libc::DIR) -> *mut libc::dirent64 {
     }
 }
 
+/// `readdir(3)`: as [`readdir64`].
 #[no_mangle]
 pub unsafe extern "C" fn readdir(dir: *mut libc::DIR) -> *mut libc::dirent {
     // `struct dirent` and `struct dirent64` have the same layout on 64-bit Linux.
@@ -1334,6 +1402,7 @@ pub unsafe extern "C" fn readdir(dir: *mut libc::DIR) -> *mut libc::dirent {
     }
 }
 
+/// `rewinddir(3)`: also restarts the scan's emulated entries.
 #[no_mangle]
 pub unsafe extern "C" fn rewinddir(dir: *mut libc::DIR) {
     if let Some(st) = state::started() {
@@ -1344,6 +1413,7 @@ pub unsafe extern "C" fn rewinddir(dir: *mut libc::DIR) {
     real::rewinddir(dir)
 }
 
+/// `closedir(3)`: also forgets the scan's emulated entries.
 #[no_mangle]
 pub unsafe extern "C" fn closedir(dir: *mut libc::DIR) -> c_int {
     if let Some(st) = state::started() {

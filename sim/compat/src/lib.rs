@@ -11,6 +11,8 @@
 //! - `interpose`: the `#[no_mangle]` libc entry points;
 //! - `real`: the real libc functions (`dlsym(RTLD_NEXT)`).
 
+#![deny(missing_docs)]
+
 pub mod backend;
 pub mod emul;
 pub mod interpose;

@@ -31,32 +31,59 @@ pub const MEDIA_MAJOR: u32 = 237;
 // ------------------------------------------------------------------------------------
 // <linux/media.h> (Linux 6.1 uapi), checked against the system header by tests/media_abi.rs
 
+/// Entity function: a V4L2 video device node (I/O entity).
 pub const MEDIA_ENT_F_IO_V4L: u32 = 0x0001_0001;
+/// Entity function: a video scaler, used here for raw-to-raw transforms.
 pub const MEDIA_ENT_F_PROC_VIDEO_SCALER: u32 = 0x4005;
+/// Entity function: a video encoder.
 pub const MEDIA_ENT_F_PROC_VIDEO_ENCODER: u32 = 0x4007;
+/// Entity function: a video decoder.
 pub const MEDIA_ENT_F_PROC_VIDEO_DECODER: u32 = 0x4008;
+/// Start of the range of legacy entity type values (`MEDIA_ENT_T_*`).
 pub const MEDIA_ENT_F_OLD_BASE: u32 = 0x0001_0000;
+/// Entity function: a tuner; with [`MEDIA_ENT_F_OLD_BASE`], bounds the range of legacy entity
+/// types that MEDIA_IOC_ENUM_ENTITIES reports unchanged.
 pub const MEDIA_ENT_F_TUNER: u32 = 0x0002_0005;
+/// Legacy entity type reported by MEDIA_IOC_ENUM_ENTITIES for a device-node function it has no
+/// legacy type for.
 pub const MEDIA_ENT_T_DEVNODE_UNKNOWN: u32 = 0x0001_ffff;
+/// Flag in an entity id passed to MEDIA_IOC_ENUM_ENTITIES: return the next entity with a larger
+/// id instead of this one.
 pub const MEDIA_ENT_ID_FLAG_NEXT: u32 = 1 << 31;
+/// Pad flag: data flows into the entity through this pad.
 pub const MEDIA_PAD_FL_SINK: u32 = 1 << 0;
+/// Pad flag: data flows out of the entity through this pad.
 pub const MEDIA_PAD_FL_SOURCE: u32 = 1 << 1;
+/// Link flag: the link is active.
 pub const MEDIA_LNK_FL_ENABLED: u32 = 1 << 0;
+/// Link flag: MEDIA_IOC_SETUP_LINK cannot change the link's state.
 pub const MEDIA_LNK_FL_IMMUTABLE: u32 = 1 << 1;
+/// Link type (in the type bits of the flags): a data link between two pads.
 pub const MEDIA_LNK_FL_DATA_LINK: u32 = 0;
+/// Link type (in the type bits of the flags): a link from an interface to an entity.
 pub const MEDIA_LNK_FL_INTERFACE_LINK: u32 = 1 << 28;
+/// Interface type: a V4L2 video device node.
 pub const MEDIA_INTF_T_V4L_VIDEO: u32 = 0x200;
 
+/// `struct media_device_info`, the answer to MEDIA_IOC_DEVICE_INFO.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct media_device_info {
+    /// Name of the driver behind the media device (NUL-terminated).
     pub driver: [u8; 16],
+    /// Device model name (NUL-terminated).
     pub model: [u8; 32],
+    /// Serial number, empty when unknown (NUL-terminated).
     pub serial: [u8; 40],
+    /// Location of the device on its bus (NUL-terminated).
     pub bus_info: [u8; 32],
+    /// Media controller API version.
     pub media_version: u32,
+    /// Hardware revision, in a driver-specific format.
     pub hw_revision: u32,
+    /// Driver version.
     pub driver_version: u32,
+    /// Reserved, zeroed.
     pub reserved: [u32; 31],
 }
 
@@ -65,52 +92,84 @@ pub struct media_device_info {
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct media_entity_desc {
+    /// Entity id, unique within the media device.
     pub id: u32,
+    /// Entity name (NUL-terminated).
     pub name: [u8; 32],
+    /// Entity type: its function, or a legacy type for functions outside the legacy ranges.
     pub type_: u32,
+    /// Entity revision (unused, 0 here).
     pub revision: u32,
+    /// Entity flags (`MEDIA_ENT_FL_*`).
     pub flags: u32,
+    /// Group id (obsolete, 0 here).
     pub group_id: u32,
+    /// Number of pads of the entity.
     pub pads: u16,
+    /// Number of outbound data links of the entity.
     pub links: u16,
+    /// Reserved, zeroed.
     pub reserved: [u32; 4],
+    /// The type-specific union (`dev.major`, `dev.minor` for device nodes), as raw words.
     pub raw: [u32; 46],
 }
 
+/// `struct media_pad_desc`: a pad as MEDIA_IOC_ENUM_LINKS and MEDIA_IOC_SETUP_LINK name it.
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct media_pad_desc {
+    /// Id of the entity the pad belongs to.
     pub entity: u32,
+    /// Index of the pad within its entity.
     pub index: u16,
+    /// Pad flags (`MEDIA_PAD_FL_*`).
     pub flags: u32,
+    /// Reserved, zeroed.
     pub reserved: [u32; 2],
 }
 
+/// `struct media_link_desc`: a data link as MEDIA_IOC_ENUM_LINKS lists it and
+/// MEDIA_IOC_SETUP_LINK takes it.
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct media_link_desc {
+    /// The pad the link starts at.
     pub source: media_pad_desc,
+    /// The pad the link ends at.
     pub sink: media_pad_desc,
+    /// Link flags (`MEDIA_LNK_FL_*`).
     pub flags: u32,
+    /// Reserved, zeroed.
     pub reserved: [u32; 2],
 }
 
+/// `struct media_links_enum`, the argument of MEDIA_IOC_ENUM_LINKS.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct media_links_enum {
+    /// Id of the entity whose pads and links are enumerated.
     pub entity: u32,
+    /// Application array receiving the entity's pads (one per pad), or null.
     pub pads: *mut media_pad_desc,
+    /// Application array receiving the entity's outbound data links, or null.
     pub links: *mut media_link_desc,
+    /// Reserved, zeroed.
     pub reserved: [u32; 4],
 }
 
+/// `struct media_v2_entity`: an entity in MEDIA_IOC_G_TOPOLOGY.
 #[repr(C, packed)]
 #[derive(Clone, Copy)]
 pub struct media_v2_entity {
+    /// Entity id.
     pub id: u32,
+    /// Entity name (NUL-terminated).
     pub name: [u8; 64],
+    /// Entity function (`MEDIA_ENT_F_*`).
     pub function: u32,
+    /// Entity flags (`MEDIA_ENT_FL_*`).
     pub flags: u32,
+    /// Reserved, zeroed.
     pub reserved: [u32; 5],
 }
 
@@ -119,48 +178,80 @@ pub struct media_v2_entity {
 #[repr(C, packed)]
 #[derive(Clone, Copy)]
 pub struct media_v2_interface {
+    /// Interface id.
     pub id: u32,
+    /// Interface type (`MEDIA_INTF_T_*`).
     pub intf_type: u32,
+    /// Interface flags (none defined, 0).
     pub flags: u32,
+    /// Reserved, zeroed.
     pub reserved: [u32; 9],
+    /// The type-specific union (`devnode.major`, `devnode.minor`), as raw words.
     pub raw: [u32; 16],
 }
 
+/// `struct media_v2_pad`: a pad in MEDIA_IOC_G_TOPOLOGY.
 #[repr(C, packed)]
 #[derive(Clone, Copy)]
 pub struct media_v2_pad {
+    /// Pad id.
     pub id: u32,
+    /// Id of the entity the pad belongs to.
     pub entity_id: u32,
+    /// Pad flags (`MEDIA_PAD_FL_*`).
     pub flags: u32,
+    /// Index of the pad within its entity.
     pub index: u32,
+    /// Reserved, zeroed.
     pub reserved: [u32; 4],
 }
 
+/// `struct media_v2_link`: a link in MEDIA_IOC_G_TOPOLOGY.
 #[repr(C, packed)]
 #[derive(Clone, Copy)]
 pub struct media_v2_link {
+    /// Link id.
     pub id: u32,
+    /// Source pad id (data link) or interface id (interface link).
     pub source_id: u32,
+    /// Sink pad id (data link) or entity id (interface link).
     pub sink_id: u32,
+    /// Link flags, including the link type (`MEDIA_LNK_FL_*`).
     pub flags: u32,
+    /// Reserved, zeroed.
     pub reserved: [u32; 6],
 }
 
+/// `struct media_v2_topology`, the argument of MEDIA_IOC_G_TOPOLOGY: the object counts, and
+/// application arrays (as addresses, 0 for none) that receive the objects.
 #[repr(C, packed)]
 #[derive(Clone, Copy)]
 pub struct media_v2_topology {
+    /// Version of the graph; changes whenever the topology does.
     pub topology_version: u64,
+    /// Number of entities (set by the ioctl; caller's array capacity on input).
     pub num_entities: u32,
+    /// Reserved, zeroed.
     pub reserved1: u32,
+    /// Address of the application's `media_v2_entity` array, or 0.
     pub ptr_entities: u64,
+    /// Number of interfaces (set by the ioctl; caller's array capacity on input).
     pub num_interfaces: u32,
+    /// Reserved, zeroed.
     pub reserved2: u32,
+    /// Address of the application's `media_v2_interface` array, or 0.
     pub ptr_interfaces: u64,
+    /// Number of pads (set by the ioctl; caller's array capacity on input).
     pub num_pads: u32,
+    /// Reserved, zeroed.
     pub reserved3: u32,
+    /// Address of the application's `media_v2_pad` array, or 0.
     pub ptr_pads: u64,
+    /// Number of links (set by the ioctl; caller's array capacity on input).
     pub num_links: u32,
+    /// Reserved, zeroed.
     pub reserved4: u32,
+    /// Address of the application's `media_v2_link` array, or 0.
     pub ptr_links: u64,
 }
 
@@ -168,10 +259,15 @@ const fn iowr(nr: u32, size: usize) -> u32 {
     (3 << 30) | ((size as u32) << 16) | ((b'|' as u32) << 8) | nr
 }
 
+/// `_IOWR('|', 0x00, struct media_device_info)`: device information.
 pub const MEDIA_IOC_DEVICE_INFO: u32 = iowr(0x00, size_of::<media_device_info>());
+/// `_IOWR('|', 0x01, struct media_entity_desc)`: one entity, by id.
 pub const MEDIA_IOC_ENUM_ENTITIES: u32 = iowr(0x01, size_of::<media_entity_desc>());
+/// `_IOWR('|', 0x02, struct media_links_enum)`: an entity's pads and outbound links.
 pub const MEDIA_IOC_ENUM_LINKS: u32 = iowr(0x02, size_of::<media_links_enum>());
+/// `_IOWR('|', 0x03, struct media_link_desc)`: enable or disable a link.
 pub const MEDIA_IOC_SETUP_LINK: u32 = iowr(0x03, size_of::<media_link_desc>());
+/// `_IOWR('|', 0x04, struct media_v2_topology)`: the whole graph.
 pub const MEDIA_IOC_G_TOPOLOGY: u32 = iowr(0x04, size_of::<media_v2_topology>());
 /// `_IOR('|', 0x05, int)`.
 pub const MEDIA_IOC_REQUEST_ALLOC: u32 = (2 << 30) | (4 << 16) | ((b'|' as u32) << 8) | 0x05;
@@ -191,6 +287,7 @@ pub enum Transform {
 }
 
 impl Transform {
+    /// The `MEDIA_ENT_F_PROC_VIDEO_*` function of the processing entity.
     pub fn function(self) -> u32 {
         match self {
             Transform::Decoder => MEDIA_ENT_F_PROC_VIDEO_DECODER,
@@ -204,47 +301,67 @@ impl Transform {
 /// VIDIOC_QUERYCAP.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Info {
+    /// Driver name (`driver`).
     pub driver: String,
+    /// Model name (`model`).
     pub model: String,
+    /// Bus location (`bus_info`).
     pub bus_info: String,
     /// `media_version` and `driver_version` (the kernel reports LINUX_VERSION_CODE in both).
     pub version: u32,
 }
 
+/// A pad of an [`Entity`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pad {
+    /// Graph object id of the pad.
     pub id: u32,
+    /// Index of the pad within its entity.
     pub index: u16,
+    /// `MEDIA_PAD_FL_*` flags.
     pub flags: u32,
 }
 
+/// An entity of the graph, with its pads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entity {
+    /// Graph object id of the entity.
     pub id: u32,
+    /// Entity name.
     pub name: String,
+    /// Entity function (`MEDIA_ENT_F_*`).
     pub function: u32,
+    /// Entity flags (`MEDIA_ENT_FL_*`).
     pub flags: u32,
     /// `dev.major:dev.minor` of MEDIA_IOC_ENUM_ENTITIES (the I/O entities carry the video node's).
     pub dev: (u32, u32),
+    /// The entity's pads, in index order.
     pub pads: Vec<Pad>,
 }
 
+/// An interface of the graph (a device node).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Interface {
+    /// Graph object id of the interface.
     pub id: u32,
+    /// Interface type (`MEDIA_INTF_T_*`).
     pub intf_type: u32,
+    /// Major number of the device node.
     pub major: u32,
+    /// Minor number of the device node.
     pub minor: u32,
 }
 
 /// A data link (pad to pad) or an interface link (interface to entity).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
+    /// Graph object id of the link.
     pub id: u32,
     /// Pad id (data link) or interface id (interface link).
     pub source_id: u32,
     /// Pad id (data link) or entity id (interface link).
     pub sink_id: u32,
+    /// `MEDIA_LNK_FL_*` flags, including the link type.
     pub flags: u32,
 }
 
@@ -257,10 +374,15 @@ impl Link {
 /// One media device.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Topology {
+    /// What MEDIA_IOC_DEVICE_INFO reports.
     pub info: Info,
+    /// Topology version (MEDIA_IOC_G_TOPOLOGY's `topology_version`).
     pub version: u64,
+    /// The entities, in creation order.
     pub entities: Vec<Entity>,
+    /// The interfaces, in creation order.
     pub interfaces: Vec<Interface>,
+    /// The links shown to applications (data and interface links; no back links).
     pub links: Vec<Link>,
 }
 
@@ -600,10 +722,15 @@ const V4L2_CAP_DEVICE_CAPS: u32 = 0x8000_0000;
 
 /// What a video node reports, read from raw QUERYCAP bytes.
 pub struct Caps {
+    /// `driver` field.
     pub driver: String,
+    /// `card` field.
     pub card: String,
+    /// `bus_info` field.
     pub bus_info: String,
+    /// `version` field.
     pub version: u32,
+    /// `device_caps` if the driver sets V4L2_CAP_DEVICE_CAPS, else `capabilities`.
     pub device_caps: u32,
 }
 

@@ -23,6 +23,7 @@ pub struct EventfdGlue {
 }
 
 impl EventfdGlue {
+    /// A glue with no opens registered (usable in a `static`).
     pub const fn new() -> Self {
         Self { fds: Mutex::new(Vec::new()), epoch: std::sync::OnceLock::new() }
     }
@@ -72,14 +73,19 @@ impl OsGlue for EventfdGlue {
 
 /// Framework nodes served as a [`Backend`].
 pub struct NodesBackend {
-    pub nodes: Vec<(String, &'static dyn VideoNode)>,
-    pub glue: &'static EventfdGlue,
-    pub arena_fd: c_int,
+    /// The nodes, each with its board path.
+    pub(crate) nodes: Vec<(String, &'static dyn VideoNode)>,
+    /// The glue the nodes were registered with.
+    pub(crate) glue: &'static EventfdGlue,
+    /// The memfd holding the nodes' buffer arena.
+    pub(crate) arena_fd: c_int,
     files: Mutex<HashMap<c_int, (usize, FileId)>>,
     maps: Mutex<HashMap<(usize, usize), (usize, usize)>>,
 }
 
 impl NodesBackend {
+    /// Serves `nodes` (board path, node), whose glue is `glue` and whose buffers live in the
+    /// memfd `arena_fd`.
     pub fn new(nodes: Vec<(String, &'static dyn VideoNode)>, glue: &'static EventfdGlue, arena_fd: c_int) -> Self {
         Self { nodes, glue, arena_fd, files: Mutex::new(HashMap::new()), maps: Mutex::new(HashMap::new()) }
     }

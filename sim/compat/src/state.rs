@@ -22,6 +22,8 @@ thread_local! {
 pub struct Inside(bool);
 
 impl Inside {
+    /// Marks the current thread as inside until the returned guard is dropped (then restores
+    /// the previous mark, so guards nest).
     pub fn enter() -> Inside {
         Inside(INSIDE.with(|c| c.replace(true)))
     }
@@ -52,6 +54,7 @@ pub struct Open {
     pub media: bool,
 }
 
+/// What an fd in the layer's fd table stands for.
 #[derive(Clone)]
 pub enum FdEntry {
     /// An fd standing for an emulated open.
@@ -63,46 +66,67 @@ pub enum FdEntry {
 
 /// A mapping of a V4L2 buffer.
 pub struct Mapping {
-    pub len: usize,
-    pub map: BufferMap,
+    /// Length of the mapping, in bytes.
+    pub(crate) len: usize,
+    /// The backend's answer to the mmap (arena region to release on munmap).
+    pub(crate) map: BufferMap,
 }
 
 /// One emulated fd registered in an epoll instance.
 #[derive(Clone, Copy)]
 pub struct EpollReg {
-    pub fd: c_int,
-    pub events: u32,
-    pub data: u64,
+    /// The emulated fd.
+    pub(crate) fd: c_int,
+    /// The events the application asked for.
+    pub(crate) events: u32,
+    /// The application's `epoll_event.data`, returned with the fd's events.
+    pub(crate) data: u64,
 }
 
 /// One entry a directory scan shows that the real directory does not hold.
 #[derive(Clone, Debug)]
 pub struct DirExtra {
-    pub name: String,
-    pub ino: u64,
-    pub dtype: u8,
+    /// Entry name (`d_name`).
+    pub(crate) name: String,
+    /// Inode number (`d_ino`).
+    pub(crate) ino: u64,
+    /// Entry type (`d_type`, a `DT_*` value).
+    pub(crate) dtype: u8,
 }
 
 /// Extra entries appended to a directory listing.
 pub struct DirScan {
-    pub extra: Vec<DirExtra>,
-    pub next: usize,
-    pub entry: Box<libc::dirent64>,
+    /// The entries to add.
+    pub(crate) extra: Vec<DirExtra>,
+    /// Index in `extra` of the next entry to return.
+    pub(crate) next: usize,
+    /// The `dirent64` that readdir returns an added entry in.
+    pub(crate) entry: Box<libc::dirent64>,
     /// The directory is wholly emulated (a /sys directory): the real handle behind the
     /// `DIR *` is never read.
-    pub only_extra: bool,
+    pub(crate) only_extra: bool,
 }
 
+/// The layer's process-wide state, created when the board is first needed (see [`state`]).
 pub struct State {
-    pub backend: &'static dyn Backend,
-    pub nodes: Vec<NodeMap>,
-    pub cards: Mutex<HashMap<usize, String>>,
-    pub topologies: Mutex<HashMap<usize, Arc<Topology>>>,
-    pub fds: Mutex<HashMap<c_int, FdEntry>>,
-    pub maps: Mutex<HashMap<usize, Mapping>>,
-    pub epolls: Mutex<HashMap<c_int, Vec<EpollReg>>>,
-    pub dirs: Mutex<HashMap<usize, DirScan>>,
-    pub start_time: i64,
+    /// The board's VFS.
+    pub(crate) backend: &'static dyn Backend,
+    /// The emulated video nodes (application path, board path, minor).
+    pub(crate) nodes: Vec<NodeMap>,
+    /// Card names by node index, cached (see [`State::card`]).
+    pub(crate) cards: Mutex<HashMap<usize, String>>,
+    /// Media device topologies by node index, cached (see [`State::topology`]).
+    pub(crate) topologies: Mutex<HashMap<usize, Arc<Topology>>>,
+    /// The emulated fds and the backend fds kept hidden.
+    pub(crate) fds: Mutex<HashMap<c_int, FdEntry>>,
+    /// Buffer mappings by start address.
+    pub(crate) maps: Mutex<HashMap<usize, Mapping>>,
+    /// Emulated fds registered in each epoll instance (by epoll fd).
+    pub(crate) epolls: Mutex<HashMap<c_int, Vec<EpollReg>>>,
+    /// Directory scans with added entries, by `DIR *` address.
+    pub(crate) dirs: Mutex<HashMap<usize, DirScan>>,
+    /// Wall-clock time (seconds) the state was created: the nodes' stat times.
+    pub(crate) start_time: i64,
 }
 
 static BACKEND: OnceLock<&'static dyn Backend> = OnceLock::new();
