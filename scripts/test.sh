@@ -49,6 +49,7 @@ step "workspace tests" cargo test --workspace --exclude codec-tool
 step "framework with the log feature" cargo build -p v4l2-m2m --features log
 step "no_std firmware consumer on the host" cargo run -q -p qemu-mps2-board
 step "documentation (no warnings, no missing docs)" docs
+step "formatting (rustfmt.toml)" cargo fmt --all --check
 step "clippy (no warnings)" cargo clippy --workspace --all-targets -- -D warnings
 step "Cortex-M4 firmware under QEMU" bash scripts/cortex-m.sh
 step "framework tests under AddressSanitizer" sanitized_framework_tests

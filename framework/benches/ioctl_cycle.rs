@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use v4l2m2m::abi::*;
 use v4l2m2m::{
-    BufferApi, CodecDevice, CodecKind, CodecOps, Completion, DeviceInfo, Direction, Errno, FileId, FormatDesc, Formats, Job,
-    JobStatus, MemoryArena, OpenFlags, OsGlue, PixFormat, PlaneFormat, VideoNode,
+    BufferApi, CodecDevice, CodecKind, CodecOps, Completion, DeviceInfo, Direction, Errno, FileId, FormatDesc, Formats,
+    Job, JobStatus, MemoryArena, OpenFlags, OsGlue, PixFormat, PlaneFormat, VideoNode,
 };
 
 struct NullCodec;
@@ -36,7 +36,9 @@ impl CodecOps for NullCodec {
         Formats { output: format(), capture: format() }
     }
     fn enum_fmt(&self, _: Direction, index: u32) -> v4l2m2m::Result<FormatDesc> {
-        (index == 0).then_some(FormatDesc { pixelformat: V4L2_PIX_FMT_GREY, flags: 0, description: "grey" }).ok_or(Errno::EINVAL)
+        (index == 0)
+            .then_some(FormatDesc { pixelformat: V4L2_PIX_FMT_GREY, flags: 0, description: "grey" })
+            .ok_or(Errno::EINVAL)
     }
     fn try_fmt(&self, _: &(), _: &Formats, _: Direction, fmt: &mut PixFormat) -> v4l2m2m::Result<()> {
         *fmt = format();
@@ -73,7 +75,8 @@ fn main() {
     let cycles: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(200_000);
     let pool: &'static mut [u8] = Box::leak(vec![0u8; 1 << 20].into_boxed_slice());
     // SAFETY: the leaked pool lives for the program and is used only by this arena.
-    let arena: &'static MemoryArena<16> = Box::leak(Box::new(unsafe { MemoryArena::new(pool.as_mut_ptr(), pool.len(), 0, 64) }));
+    let arena: &'static MemoryArena<16> =
+        Box::leak(Box::new(unsafe { MemoryArena::new(pool.as_mut_ptr(), pool.len(), 0, 64) }));
     let info = DeviceInfo {
         driver: "null",
         card: "null codec",
@@ -84,7 +87,8 @@ fn main() {
         min_output_buffers: 1,
         min_capture_buffers: 1,
     };
-    let dev: &'static CodecDevice<NullCodec, 4, 8, 4> = Box::leak(Box::new(CodecDevice::new(NullCodec, info, &GLUE, arena)));
+    let dev: &'static CodecDevice<NullCodec, 4, 8, 4> =
+        Box::leak(Box::new(CodecDevice::new(NullCodec, info, &GLUE, arena)));
     let file = dev.open(OpenFlags::NONBLOCK).expect("open");
     for buf_type in [V4L2_BUF_TYPE_VIDEO_OUTPUT, V4L2_BUF_TYPE_VIDEO_CAPTURE] {
         let mut req = v4l2_requestbuffers::zeroed();

@@ -52,8 +52,10 @@ pub struct FrameMeta {
 
 impl FrameMeta {
     /// No flags, no timecode.
-    pub const NONE: FrameMeta =
-        FrameMeta { flags: 0, timecode: Timecode { kind: 0, flags: 0, frames: 0, seconds: 0, minutes: 0, hours: 0, userbits: [0; 4] } };
+    pub const NONE: FrameMeta = FrameMeta {
+        flags: 0,
+        timecode: Timecode { kind: 0, flags: 0, frames: 0, seconds: 0, minutes: 0, hours: 0, userbits: [0; 4] },
+    };
 
     /// The frame-type flags (`V4L2_BUF_FLAG_KEYFRAME`, `_PFRAME`, `_BFRAME`).
     pub const FRAME_TYPES: u32 = DoneFlags::KEYFRAME.bits() | DoneFlags::PFRAME.bits() | DoneFlags::BFRAME.bits();

@@ -76,18 +76,45 @@ impl ControlSpec {
 
     /// A boolean control.
     pub const fn boolean(id: u32, name: &'static str, default: bool) -> Self {
-        Self { id, name, kind: ControlKind::Boolean, min: 0, max: 1, step: 1, default: default as i64, flags: 0, menu: &[] }
+        Self {
+            id,
+            name,
+            kind: ControlKind::Boolean,
+            min: 0,
+            max: 1,
+            step: 1,
+            default: default as i64,
+            flags: 0,
+            menu: &[],
+        }
     }
 
     /// A menu control whose valid values are the indices of non-empty `menu` entries
     /// between `min` and `max`.
-    pub const fn menu(id: u32, name: &'static str, min: i64, max: i64, default: i64, menu: &'static [&'static str]) -> Self {
+    pub const fn menu(
+        id: u32,
+        name: &'static str,
+        min: i64,
+        max: i64,
+        default: i64,
+        menu: &'static [&'static str],
+    ) -> Self {
         Self { id, name, kind: ControlKind::Menu, min, max, step: 1, default, flags: 0, menu }
     }
 
     /// A button control.
     pub const fn button(id: u32, name: &'static str) -> Self {
-        Self { id, name, kind: ControlKind::Button, min: 0, max: 0, step: 0, default: 0, flags: abi::V4L2_CTRL_FLAG_WRITE_ONLY, menu: &[] }
+        Self {
+            id,
+            name,
+            kind: ControlKind::Button,
+            min: 0,
+            max: 0,
+            step: 0,
+            default: 0,
+            flags: abi::V4L2_CTRL_FLAG_WRITE_ONLY,
+            menu: &[],
+        }
     }
 
     /// The same control with `flags` added.
@@ -211,7 +238,11 @@ impl ControlSet {
     }
 
     fn valued(&self) -> impl Iterator<Item = (ControlSlot, ControlSpec)> + '_ {
-        Self::STANDARD.into_iter().chain(self.driver_controls().iter().copied()).enumerate().map(|(i, s)| (ControlSlot(i), s))
+        Self::STANDARD
+            .into_iter()
+            .chain(self.driver_controls().iter().copied())
+            .enumerate()
+            .map(|(i, s)| (ControlSlot(i), s))
     }
 
     fn has_class(&self, class: u32) -> bool {
@@ -269,8 +300,10 @@ impl ControlValues {
 mod tests {
     use super::*;
 
-    const BITRATE: ControlSpec = ControlSpec::integer(abi::V4L2_CID_MPEG_VIDEO_BITRATE, "Bitrate", 1000, 10_000, 1000, 2000);
-    const MODES: ControlSpec = ControlSpec::menu(abi::V4L2_CID_MPEG_VIDEO_BITRATE_MODE, "Mode", 0, 2, 0, &["VBR", "", "CQ"]);
+    const BITRATE: ControlSpec =
+        ControlSpec::integer(abi::V4L2_CID_MPEG_VIDEO_BITRATE, "Bitrate", 1000, 10_000, 1000, 2000);
+    const MODES: ControlSpec =
+        ControlSpec::menu(abi::V4L2_CID_MPEG_VIDEO_BITRATE_MODE, "Mode", 0, 2, 0, &["VBR", "", "CQ"]);
     static DRIVER: [ControlSpec; 2] = [BITRATE, MODES];
 
     #[test]

@@ -119,11 +119,19 @@ struct Subscription<const DEPTH: usize> {
 impl<const DEPTH: usize> Subscription<DEPTH> {
     /// Control events keep one slot (newest value, merged change flags); others keep DEPTH.
     fn capacity(&self) -> usize {
-        if self.event_type == abi::V4L2_EVENT_CTRL { 1 } else { DEPTH.max(1) }
+        if self.event_type == abi::V4L2_EVENT_CTRL {
+            1
+        } else {
+            DEPTH.max(1)
+        }
     }
 
     fn oldest(&self) -> Option<&Pending> {
-        if self.len == 0 { None } else { self.ring[self.first].as_ref() }
+        if self.len == 0 {
+            None
+        } else {
+            self.ring[self.first].as_ref()
+        }
     }
 
     fn pop(&mut self) -> Option<Pending> {

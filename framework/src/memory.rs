@@ -97,7 +97,9 @@ impl<const REGIONS: usize> BufferArena for MemoryArena<REGIONS> {
             let candidates = core::iter::once(0).chain(used.iter().flatten().map(|r| r.offset + self.rounded(r.len)));
             let offset = candidates
                 .filter(|&start| start + want <= self.size)
-                .filter(|&start| used.iter().flatten().all(|r| start + want <= r.offset || start >= r.offset + self.rounded(r.len)))
+                .filter(|&start| {
+                    used.iter().flatten().all(|r| start + want <= r.offset || start >= r.offset + self.rounded(r.len))
+                })
                 .min()?;
             let region = ArenaRegion { offset, len };
             used[free_slot] = Some(region);

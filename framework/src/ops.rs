@@ -15,7 +15,7 @@
 
 use crate::ctrl::ControlSpec;
 use crate::error::{Errno, Result};
-use crate::format::{BufferApi, Direction, Formats, Fraction, FormatDesc, FourCc, FrameSize, PixFormat, Rect};
+use crate::format::{BufferApi, Direction, FormatDesc, Formats, FourCc, Fraction, FrameSize, PixFormat, Rect};
 use crate::m2m::Job;
 
 /// What kind of memory-to-memory device a node is. It decides the capabilities reported,

@@ -487,8 +487,12 @@ impl<const N: usize> FrameQueue<N> {
         let mut data_offset = [0; MAX_PLANES];
         for (i, plane) in buffer.planes.iter().enumerate().take(count) {
             planes[i] = match plane.region {
-                Some(region) => PlaneMemory { cpu: arena.cpu_ptr(region), bus: arena.bus_addr(region), len: plane.length as usize },
-                None => PlaneMemory { cpu: plane.userptr as *mut u8, bus: plane.userptr as u64, len: plane.length as usize },
+                Some(region) => {
+                    PlaneMemory { cpu: arena.cpu_ptr(region), bus: arena.bus_addr(region), len: plane.length as usize }
+                }
+                None => {
+                    PlaneMemory { cpu: plane.userptr as *mut u8, bus: plane.userptr as u64, len: plane.length as usize }
+                }
             };
             bytesused[i] = plane.bytesused;
             data_offset[i] = plane.data_offset;

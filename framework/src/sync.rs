@@ -33,11 +33,7 @@ impl<T> SleepMutex<T> {
 
     /// Locks, sleeping through `os` while another thread holds the lock.
     pub fn lock<'a>(&'a self, os: &'a dyn OsGlue) -> SleepMutexGuard<'a, T> {
-        if self
-            .state
-            .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
+        if self.state.compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed).is_err() {
             // Mark the lock contended so the holder wakes us, then sleep until we take it.
             while self.state.swap(CONTENDED, Ordering::Acquire) != UNLOCKED {
                 os.wait(&self.state, CONTENDED);

@@ -56,11 +56,7 @@ fn size_of_ret<T, F>(_: fn(&T) -> F) -> usize {
 
 /// Kernel name of a Rust field path: keyword-avoiding trailing underscores removed.
 fn c_path(rust_path: &[&str]) -> String {
-    rust_path
-        .iter()
-        .map(|p| p.trim_end_matches('_'))
-        .collect::<Vec<_>>()
-        .join(".")
+    rust_path.iter().map(|p| p.trim_end_matches('_')).collect::<Vec<_>>().join(".")
 }
 
 struct TypeEntry<'a> {
@@ -76,71 +72,50 @@ struct TypeEntry<'a> {
 type CPathExpr = Box<dyn Fn(&str) -> String>;
 
 fn add_type(checks: &mut Vec<Check>, listed: &mut Listed, e: TypeEntry<'_>) {
-    let (c_size, c_align, off_of, size_of_member): (String, String, CPathExpr, CPathExpr) =
-        match &e.ctype {
-            CType::Named(t) => {
-                let t1 = t.clone();
-                let t2 = t.clone();
-                (
-                    format!("sizeof({t})"),
-                    format!("_Alignof({t})"),
-                    Box::new(move |p| format!("offsetof({t1}, {p})")),
-                    Box::new(move |p| format!("sizeof((({t2} *)0)->{p})")),
-                )
-            }
-            CType::MemberOf { parent, path } => {
-                let t = format!("__typeof__({})", CType::lvalue(parent, path));
-                let t1 = t.clone();
-                let t2 = t.clone();
-                (
-                    format!("sizeof({t})"),
-                    format!("_Alignof({t})"),
-                    Box::new(move |p| format!("offsetof({t1}, {p})")),
-                    Box::new(move |p| format!("sizeof((({t2} *)0)->{p})")),
-                )
-            }
-            CType::AnonIn { parent } => {
-                // The union is as large as its largest member, rounded up to the largest
-                // member alignment (the members' *type* alignment, also in packed parents).
-                let members: Vec<&String> = e
-                    .fields
-                    .iter()
-                    .filter(|f| f.0.len() == 1)
-                    .map(|f| &f.1)
-                    .collect();
-                assert!(!members.is_empty(), "{}: no members listed", e.name);
-                let sizes: Vec<String> = members
-                    .iter()
-                    .map(|m| format!("sizeof{}", CType::lvalue(parent, m)))
-                    .collect();
-                let aligns: Vec<String> = members
-                    .iter()
-                    .map(|m| format!("_Alignof(__typeof__{})", CType::lvalue(parent, m)))
-                    .collect();
-                let max = |v: &[String]| format!("MAXOF({})", v.join(", "));
-                let (smax, amax) = (max(&sizes), max(&aligns));
-                let first = members[0].clone();
-                let (p1, p2) = (parent.clone(), parent.clone());
-                (
-                    format!("ROUNDUP({smax}, {amax})"),
-                    amax,
-                    Box::new(move |p| {
-                        format!("(offsetof(struct {p1}, {p}) - offsetof(struct {p1}, {first}))")
-                    }),
-                    Box::new(move |p| format!("sizeof{}", CType::lvalue(&p2, p))),
-                )
-            }
-        };
-    checks.push(Check {
-        key: format!("sizeof({})", e.name),
-        rust: e.size as i128,
-        c: c_size,
-    });
-    checks.push(Check {
-        key: format!("alignof({})", e.name),
-        rust: e.align as i128,
-        c: c_align,
-    });
+    let (c_size, c_align, off_of, size_of_member): (String, String, CPathExpr, CPathExpr) = match &e.ctype {
+        CType::Named(t) => {
+            let t1 = t.clone();
+            let t2 = t.clone();
+            (
+                format!("sizeof({t})"),
+                format!("_Alignof({t})"),
+                Box::new(move |p| format!("offsetof({t1}, {p})")),
+                Box::new(move |p| format!("sizeof((({t2} *)0)->{p})")),
+            )
+        }
+        CType::MemberOf { parent, path } => {
+            let t = format!("__typeof__({})", CType::lvalue(parent, path));
+            let t1 = t.clone();
+            let t2 = t.clone();
+            (
+                format!("sizeof({t})"),
+                format!("_Alignof({t})"),
+                Box::new(move |p| format!("offsetof({t1}, {p})")),
+                Box::new(move |p| format!("sizeof((({t2} *)0)->{p})")),
+            )
+        }
+        CType::AnonIn { parent } => {
+            // The union is as large as its largest member, rounded up to the largest
+            // member alignment (the members' *type* alignment, also in packed parents).
+            let members: Vec<&String> = e.fields.iter().filter(|f| f.0.len() == 1).map(|f| &f.1).collect();
+            assert!(!members.is_empty(), "{}: no members listed", e.name);
+            let sizes: Vec<String> = members.iter().map(|m| format!("sizeof{}", CType::lvalue(parent, m))).collect();
+            let aligns: Vec<String> =
+                members.iter().map(|m| format!("_Alignof(__typeof__{})", CType::lvalue(parent, m))).collect();
+            let max = |v: &[String]| format!("MAXOF({})", v.join(", "));
+            let (smax, amax) = (max(&sizes), max(&aligns));
+            let first = members[0].clone();
+            let (p1, p2) = (parent.clone(), parent.clone());
+            (
+                format!("ROUNDUP({smax}, {amax})"),
+                amax,
+                Box::new(move |p| format!("(offsetof(struct {p1}, {p}) - offsetof(struct {p1}, {first}))")),
+                Box::new(move |p| format!("sizeof{}", CType::lvalue(&p2, p))),
+            )
+        }
+    };
+    checks.push(Check { key: format!("sizeof({})", e.name), rust: e.size as i128, c: c_size });
+    checks.push(Check { key: format!("alignof({})", e.name), rust: e.align as i128, c: c_align });
     let direct = listed.types.entry(e.name.to_string()).or_default();
     for (rpath, cpath, off, size) in &e.fields {
         let mut label = format!("{}.{}", e.name, rpath.join("."));
@@ -150,17 +125,9 @@ fn add_type(checks: &mut Vec<Check>, listed: &mut Listed, e: TypeEntry<'_>) {
         if rpath.len() == 1 {
             direct.insert(rpath[0].to_string());
         }
-        checks.push(Check {
-            key: format!("offsetof({label})"),
-            rust: *off as i128,
-            c: off_of(cpath),
-        });
+        checks.push(Check { key: format!("offsetof({label})"), rust: *off as i128, c: off_of(cpath) });
         if let Some(size) = size {
-            checks.push(Check {
-                key: format!("sizeof({label})"),
-                rust: *size as i128,
-                c: size_of_member(cpath),
-            });
+            checks.push(Check { key: format!("sizeof({label})"), rust: *size as i128, c: size_of_member(cpath) });
         }
     }
 }
@@ -666,38 +633,19 @@ fn build_table() -> (Vec<Check>, Listed) {
             ("V4L2_TYPE_IS_OUTPUT", V4L2_TYPE_IS_OUTPUT(t)),
             ("V4L2_TYPE_IS_CAPTURE", V4L2_TYPE_IS_CAPTURE(t)),
         ] {
-            checks.push(Check {
-                key: format!("{name}({t:#x})"),
-                rust: rust as i128,
-                c: format!("!!{name}({t:#x}U)"),
-            });
+            checks.push(Check { key: format!("{name}({t:#x})"), rust: rust as i128, c: format!("!!{name}({t:#x}U)") });
         }
     }
-    for id in [
-        0u32,
-        V4L2_CID_BASE,
-        V4L2_CID_MPEG_VIDEO_BITRATE,
-        0x0099_1000,
-        0x0a98_0fff,
-        0xffff_ffff,
-    ] {
+    for id in [0u32, V4L2_CID_BASE, V4L2_CID_MPEG_VIDEO_BITRATE, 0x0099_1000, 0x0a98_0fff, 0xffff_ffff] {
         for (name, rust) in [
             ("V4L2_CTRL_ID2CLASS", V4L2_CTRL_ID2CLASS(id) as i128),
             ("V4L2_CTRL_ID2WHICH", V4L2_CTRL_ID2WHICH(id) as i128),
             ("V4L2_CTRL_DRIVER_PRIV", V4L2_CTRL_DRIVER_PRIV(id) as i128),
         ] {
-            checks.push(Check {
-                key: format!("{name}({id:#x})"),
-                rust,
-                c: format!("{name}({id:#x}U)"),
-            });
+            checks.push(Check { key: format!("{name}({id:#x})"), rust, c: format!("{name}({id:#x}U)") });
         }
     }
-    for (a, b, c, d) in [
-        (b'N', b'V', b'1', b'2'),
-        (0xff, 0x00, 0x7f, 0x80),
-        (b'a', b'B', b'0', b' '),
-    ] {
+    for (a, b, c, d) in [(b'N', b'V', b'1', b'2'), (0xff, 0x00, 0x7f, 0x80), (b'a', b'B', b'0', b' ')] {
         checks.push(Check {
             key: format!("v4l2_fourcc({a},{b},{c},{d})"),
             rust: v4l2_fourcc(a, b, c, d) as i128,
@@ -746,15 +694,11 @@ fn scan_sources(dir: &Path) -> Listed {
                 }
             }
             if let Some(rest) = t.strip_prefix("pub type ") {
-                out.types.insert(
-                    rest.split([' ', '=']).next().unwrap().to_string(),
-                    BTreeSet::new(),
-                );
+                out.types.insert(rest.split([' ', '=']).next().unwrap().to_string(), BTreeSet::new());
             }
             if let Some(rest) = t.strip_prefix("pub const ") {
                 if !rest.starts_with("fn ") {
-                    out.consts
-                        .insert(rest.split(':').next().unwrap().trim().to_string());
+                    out.consts.insert(rest.split(':').next().unwrap().trim().to_string());
                 }
             }
         }
@@ -790,9 +734,7 @@ fn abi_matches_system_videodev2_h() {
     let (checks, listed) = build_table();
 
     // 1. The table covers everything the module declares.
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("src")
-        .join("abi");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join("abi");
     let declared = scan_sources(&src);
     let mut gaps = Vec::new();
     for (ty, fields) in &declared.types {
@@ -803,30 +745,18 @@ fn abi_matches_system_videodev2_h() {
                     gaps.push(format!("field {ty}.{f} is not in the layout table"));
                 }
                 for f in have.difference(fields) {
-                    gaps.push(format!(
-                        "table lists {ty}.{f}, which the source does not declare"
-                    ));
+                    gaps.push(format!("table lists {ty}.{f}, which the source does not declare"));
                 }
             }
         }
     }
-    for ty in listed
-        .types
-        .keys()
-        .filter(|t| !declared.types.contains_key(*t))
-    {
-        gaps.push(format!(
-            "table lists type {ty}, which the source does not declare"
-        ));
+    for ty in listed.types.keys().filter(|t| !declared.types.contains_key(*t)) {
+        gaps.push(format!("table lists type {ty}, which the source does not declare"));
     }
     for c in declared.consts.difference(&listed.consts) {
         gaps.push(format!("constant {c} is not in the layout table"));
     }
-    assert!(
-        gaps.is_empty(),
-        "layout table incomplete:\n  {}",
-        gaps.join("\n  ")
-    );
+    assert!(gaps.is_empty(), "layout table incomplete:\n  {}", gaps.join("\n  "));
 
     // 2. Generate, compile and run the C side.
     let mut c_src = String::from(C_PRELUDE);
@@ -838,8 +768,7 @@ fn abi_matches_system_videodev2_h() {
     }
     c_src.push_str("    return 0;\n}\n");
 
-    let dir =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("abi_layout-{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("abi_layout-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let c_file = dir.join("abi_layout.c");
     let exe = dir.join("abi_layout");
@@ -857,9 +786,7 @@ fn abi_matches_system_videodev2_h() {
         cc.status,
         String::from_utf8_lossy(&cc.stderr)
     );
-    let run = Command::new(&exe)
-        .output()
-        .expect("cannot run the compiled C program");
+    let run = Command::new(&exe).output().expect("cannot run the compiled C program");
     assert!(run.status.success(), "C program failed: {}", run.status);
     let stdout = String::from_utf8(run.stdout).unwrap();
     let c_values: BTreeMap<&str, i128> = stdout
@@ -875,10 +802,9 @@ fn abi_matches_system_videodev2_h() {
     for ch in &checks {
         match c_values.get(ch.key.as_str()) {
             None => mismatches.push(format!("{}: no value from C", ch.key)),
-            Some(&c) if c != ch.rust => mismatches.push(format!(
-                "{}: Rust {} (0x{:x}), C {} (0x{:x})",
-                ch.key, ch.rust, ch.rust, c, c
-            )),
+            Some(&c) if c != ch.rust => {
+                mismatches.push(format!("{}: Rust {} (0x{:x}), C {} (0x{:x})", ch.key, ch.rust, ch.rust, c, c))
+            }
             Some(_) => {}
         }
     }

@@ -633,8 +633,14 @@ fn capture_colorimetry_follows_output() {
     let cap = h.g_fmt(fd, CAP);
     // SAFETY: plain-old-data union member of a single-planar node's format.
     let (o, c) = unsafe { (out.fmt.pix, cap.fmt.pix) };
-    assert_eq!((o.colorspace, o.xfer_func, o.ycbcr_enc, o.quantization), (V4L2_COLORSPACE_REC709, V4L2_XFER_FUNC_SRGB, V4L2_YCBCR_ENC_601, V4L2_QUANTIZATION_FULL_RANGE));
-    assert_eq!((c.colorspace, c.xfer_func, c.ycbcr_enc, c.quantization), (o.colorspace, o.xfer_func, o.ycbcr_enc, o.quantization));
+    assert_eq!(
+        (o.colorspace, o.xfer_func, o.ycbcr_enc, o.quantization),
+        (V4L2_COLORSPACE_REC709, V4L2_XFER_FUNC_SRGB, V4L2_YCBCR_ENC_601, V4L2_QUANTIZATION_FULL_RANGE)
+    );
+    assert_eq!(
+        (c.colorspace, c.xfer_func, c.ycbcr_enc, c.quantization),
+        (o.colorspace, o.xfer_func, o.ycbcr_enc, o.quantization)
+    );
     // Out-of-range values are replaced by the driver's, never stored.
     let mut bad = h.g_fmt(fd, OUT);
     bad.fmt.pix.colorspace = 0xdead;
@@ -655,7 +661,11 @@ fn ioctls_a_codec_kind_lacks_answer_enotty_whatever_the_argument() {
     }
     let mut enc_cmd = v4l2_encoder_cmd::zeroed();
     assert_eq!(dec.ioctl(fd, VIDIOC_ENCODER_CMD, &mut enc_cmd).err(), Some(Errno::ENOTTY));
-    assert_eq!(dec.ioctl_raw(fd, VIDIOC_G_PARM, std::ptr::null_mut()).err(), Some(Errno::EFAULT), "NULL is checked first");
+    assert_eq!(
+        dec.ioctl_raw(fd, VIDIOC_G_PARM, std::ptr::null_mut()).err(),
+        Some(Errno::EFAULT),
+        "NULL is checked first"
+    );
 
     let enc = Harness::with(Opts { kind: v4l2m2m::CodecKind::Encoder, worker: false, ..Opts::default() });
     let fd = enc.open_nb();
@@ -663,5 +673,9 @@ fn ioctls_a_codec_kind_lacks_answer_enotty_whatever_the_argument() {
     assert_eq!(enc.ioctl(fd, VIDIOC_TRY_DECODER_CMD, &mut dec_cmd).err(), Some(Errno::ENOTTY));
     let mut parm = v4l2_streamparm::zeroed();
     parm.type_ = 0xff;
-    assert_eq!(enc.ioctl(fd, VIDIOC_G_PARM, &mut parm).err(), Some(Errno::EINVAL), "an encoder has G_PARM: bad type is EINVAL");
+    assert_eq!(
+        enc.ioctl(fd, VIDIOC_G_PARM, &mut parm).err(),
+        Some(Errno::EINVAL),
+        "an encoder has G_PARM: bad type is EINVAL"
+    );
 }

@@ -52,13 +52,22 @@ fn queryctrl_enumerates_every_control_in_id_order() {
     let h = manual();
     let fd = h.open_nb();
     let mut expected: Vec<u32> = CONTROLS.iter().map(|c| c.id).collect();
-    expected.extend([V4L2_CID_USER_CLASS, V4L2_CID_MIN_BUFFERS_FOR_CAPTURE, V4L2_CID_MIN_BUFFERS_FOR_OUTPUT, V4L2_CID_CODEC_CLASS]);
+    expected.extend([
+        V4L2_CID_USER_CLASS,
+        V4L2_CID_MIN_BUFFERS_FOR_CAPTURE,
+        V4L2_CID_MIN_BUFFERS_FOR_OUTPUT,
+        V4L2_CID_CODEC_CLASS,
+    ]);
     expected.sort();
     for request in [VIDIOC_QUERYCTRL, VIDIOC_QUERY_EXT_CTRL] {
         let mut seen = Vec::new();
         let mut id = V4L2_CTRL_FLAG_NEXT_CTRL;
         loop {
-            let r = if request == VIDIOC_QUERYCTRL { queryctrl(&h, fd, id).map(|q| q.id) } else { query_ext(&h, fd, id).map(|q| q.id) };
+            let r = if request == VIDIOC_QUERYCTRL {
+                queryctrl(&h, fd, id).map(|q| q.id)
+            } else {
+                query_ext(&h, fd, id).map(|q| q.id)
+            };
             match r {
                 Ok(found) => {
                     seen.push(found);
@@ -72,7 +81,10 @@ fn queryctrl_enumerates_every_control_in_id_order() {
         }
         assert_eq!(seen, expected);
     }
-    assert_eq!(queryctrl(&h, fd, V4L2_CTRL_FLAG_NEXT_CTRL | V4L2_CTRL_FLAG_NEXT_COMPOUND).map(|q| q.id), Ok(expected[0]));
+    assert_eq!(
+        queryctrl(&h, fd, V4L2_CTRL_FLAG_NEXT_CTRL | V4L2_CTRL_FLAG_NEXT_COMPOUND).map(|q| q.id),
+        Ok(expected[0])
+    );
     assert_eq!(queryctrl(&h, fd, V4L2_CTRL_FLAG_NEXT_COMPOUND).err(), Some(Errno::EINVAL), "no compound controls");
     assert_eq!(queryctrl(&h, fd, 0).err(), Some(Errno::EINVAL));
     assert_eq!(queryctrl(&h, fd, V4L2_CID_MPEG_VIDEO_BITRATE).err(), Some(Errno::EINVAL));
@@ -84,7 +96,10 @@ fn queryctrl_describes_each_kind() {
     let h = manual();
     let fd = h.open_nb();
     let q = queryctrl(&h, fd, GOP).unwrap();
-    assert_eq!((q.type_, q.minimum, q.maximum, q.step, q.default_value, q.flags), (V4L2_CTRL_TYPE_INTEGER, 0, 10, 3, 3, 0));
+    assert_eq!(
+        (q.type_, q.minimum, q.maximum, q.step, q.default_value, q.flags),
+        (V4L2_CTRL_TYPE_INTEGER, 0, 10, 3, 3, 0)
+    );
     assert_eq!(cstr(&q.name), "GOP Size");
     let q = queryctrl(&h, fd, MODE).unwrap();
     assert_eq!((q.type_, q.minimum, q.maximum, q.step), (V4L2_CTRL_TYPE_MENU, 0, 2, 1));
@@ -95,7 +110,10 @@ fn queryctrl_describes_each_kind() {
     assert_ne!(q.flags & V4L2_CTRL_FLAG_WRITE_ONLY, 0);
     let q = queryctrl(&h, fd, V4L2_CID_CODEC_CLASS).unwrap();
     assert_eq!(q.type_, V4L2_CTRL_TYPE_CTRL_CLASS);
-    assert_eq!(q.flags & (V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_WRITE_ONLY), V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_WRITE_ONLY);
+    assert_eq!(
+        q.flags & (V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_WRITE_ONLY),
+        V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_WRITE_ONLY
+    );
     let q = queryctrl(&h, fd, V4L2_CID_MIN_BUFFERS_FOR_CAPTURE).unwrap();
     assert_eq!(q.type_, V4L2_CTRL_TYPE_INTEGER);
     assert_ne!(q.flags & V4L2_CTRL_FLAG_READ_ONLY, 0);
@@ -138,7 +156,20 @@ fn g_and_s_ctrl_validate_round_and_clamp() {
     assert_eq!(h.g_ctrl(fd, V4L2_CID_CODEC_CLASS).err(), Some(Errno::EACCES));
     assert_eq!(h.g_ctrl(fd, 0x00981234).err(), Some(Errno::EINVAL));
     // Integer rounding to the step and clamping, as Linux's ROUND_TO_RANGE.
-    for (asked, got) in [(4, 3), (5, 6), (6, 6), (7, 6), (8, 9), (10, 9), (100, 9), (i32::MAX, 9), (-5, 0), (i32::MIN, 0), (1, 0), (2, 3)] {
+    for (asked, got) in [
+        (4, 3),
+        (5, 6),
+        (6, 6),
+        (7, 6),
+        (8, 9),
+        (10, 9),
+        (100, 9),
+        (i32::MAX, 9),
+        (-5, 0),
+        (i32::MIN, 0),
+        (1, 0),
+        (2, 3),
+    ] {
         assert_eq!(h.s_ctrl(fd, GOP, asked), Ok(got), "GOP {asked}");
         assert_eq!(h.g_ctrl(fd, GOP), Ok(got));
     }
@@ -286,7 +317,11 @@ fn subscriptions_are_checked() {
     h.subscribe(fd, V4L2_EVENT_EOS, 0, 0).unwrap();
     let e = Harness::encoder();
     let efd = e.open_nb();
-    assert_eq!(e.subscribe(efd, V4L2_EVENT_SOURCE_CHANGE, 0, 0).err(), Some(Errno::EINVAL), "encoders have no source change");
+    assert_eq!(
+        e.subscribe(efd, V4L2_EVENT_SOURCE_CHANGE, 0, 0).err(),
+        Some(Errno::EINVAL),
+        "encoders have no source change"
+    );
     e.subscribe(efd, V4L2_EVENT_EOS, 0, 0).unwrap();
     // Nothing subscribed (or nothing pending): ENOENT on a non-blocking file.
     let fresh = h.open_nb();
@@ -350,7 +385,10 @@ fn control_events_send_initial_and_follow_changes() {
     let c = unsafe { e.u.ctrl };
     assert_eq!(c.changes, V4L2_EVENT_CTRL_CH_VALUE | V4L2_EVENT_CTRL_CH_FLAGS);
     // SAFETY: plain-old-data union member.
-    assert_eq!((c.type_, unsafe { c.value.value }, c.minimum, c.maximum, c.step, c.default_value), (V4L2_CTRL_TYPE_INTEGER, 3, 0, 10, 3, 3));
+    assert_eq!(
+        (c.type_, unsafe { c.value.value }, c.minimum, c.maximum, c.step, c.default_value),
+        (V4L2_CTRL_TYPE_INTEGER, 3, 0, 10, 3, 3)
+    );
     // Subscribing again sends nothing.
     h.subscribe(fd, V4L2_EVENT_CTRL, GOP, V4L2_EVENT_SUB_FL_SEND_INITIAL).unwrap();
     assert_eq!(h.dqevent(fd).err(), Some(Errno::ENOENT));
@@ -369,7 +407,10 @@ fn control_events_send_initial_and_follow_changes() {
     h.s_ctrl(fd, GOP, 9).unwrap();
     let e = dq(&h, fd);
     // SAFETY: plain-old-data union member.
-    assert_eq!((e.id, unsafe { e.u.ctrl.value.value }, unsafe { e.u.ctrl.changes }), (GOP, 9, V4L2_EVENT_CTRL_CH_VALUE));
+    assert_eq!(
+        (e.id, unsafe { e.u.ctrl.value.value }, unsafe { e.u.ctrl.changes }),
+        (GOP, 9, V4L2_EVENT_CTRL_CH_VALUE)
+    );
     h.s_ctrl(fd, GOP, 9).unwrap();
     assert_eq!(h.dqevent(fd).err(), Some(Errno::ENOENT), "no change, no event");
     // Driver-side changes are always reported; one slot per control, newest value kept.

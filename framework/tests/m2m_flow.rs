@@ -107,7 +107,10 @@ fn blocking_dqbuf_waits_for_the_engine() {
 }
 
 /// Starts a blocking DQBUF(CAPTURE) on another thread; its result arrives on the channel.
-fn spawn_blocking_capture_dqbuf(node: &'static dyn VideoNode, fd: v4l2m2m::FileId) -> std::sync::mpsc::Receiver<Result<i32, Errno>> {
+fn spawn_blocking_capture_dqbuf(
+    node: &'static dyn VideoNode,
+    fd: v4l2m2m::FileId,
+) -> std::sync::mpsc::Receiver<Result<i32, Errno>> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut b = Buf::new(V4L2_BUF_TYPE_VIDEO_CAPTURE, V4L2_MEMORY_MMAP, 0, false, 0);
@@ -440,7 +443,11 @@ fn multi_context_interleaving_each_gets_its_own_data() {
                 let c = h.dqbuf_within(fd, CAP, 5).unwrap();
                 assert_eq!(c.ts_us(), ts);
                 assert_eq!(c.b.sequence, n);
-                assert_eq!(h.read_plane(fd, CAP, c.index(), 0, c.bytesused(0)), transformed(&data), "ctx {tag} frame {n}");
+                assert_eq!(
+                    h.read_plane(fd, CAP, c.index(), 0, c.bytesused(0)),
+                    transformed(&data),
+                    "ctx {tag} frame {n}"
+                );
                 h.queue_capture(fd, c.index()).unwrap();
             }
             h.node.close(fd).unwrap();
@@ -898,14 +905,29 @@ fn capture_buffers_inherit_timecode_and_timestamp_source_from_their_output_buffe
     b.set_bytesused(0, data.len() as u32);
     b.b.timestamp = timeval { tv_sec: 3, tv_usec: 250 };
     b.b.flags = V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_TSTAMP_SRC_SOE;
-    b.b.timecode = v4l2_timecode { type_: V4L2_TC_TYPE_30FPS, flags: 0, frames: 7, seconds: 6, minutes: 5, hours: 4, userbits: *b"v4l2" };
+    b.b.timecode = v4l2_timecode {
+        type_: V4L2_TC_TYPE_30FPS,
+        flags: 0,
+        frames: 7,
+        seconds: 6,
+        minutes: 5,
+        hours: 4,
+        userbits: *b"v4l2",
+    };
     h.qbuf(fd, &mut b).unwrap();
     let c = h.dqbuf_within(fd, CAP, 5).expect("DQBUF capture");
     assert_eq!((c.b.timestamp.tv_sec, c.b.timestamp.tv_usec), (3, 250));
     assert_ne!(c.flags() & V4L2_BUF_FLAG_TIMECODE, 0, "timecode flag copied");
     assert_eq!(c.flags() & V4L2_BUF_FLAG_TSTAMP_SRC_MASK, V4L2_BUF_FLAG_TSTAMP_SRC_SOE, "timestamp source copied");
     let tc = c.b.timecode;
-    assert_eq!((tc.type_, tc.frames, tc.seconds, tc.minutes, tc.hours, tc.userbits), (V4L2_TC_TYPE_30FPS, 7, 6, 5, 4, *b"v4l2"));
+    assert_eq!(
+        (tc.type_, tc.frames, tc.seconds, tc.minutes, tc.hours, tc.userbits),
+        (V4L2_TC_TYPE_30FPS, 7, 6, 5, 4, *b"v4l2")
+    );
     let o = h.dqbuf_within(fd, OUT, 5).expect("DQBUF output");
-    assert_eq!(o.flags() & (V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_TSTAMP_SRC_MASK), V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_TSTAMP_SRC_SOE, "OUTPUT keeps what the application set");
+    assert_eq!(
+        o.flags() & (V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_TSTAMP_SRC_MASK),
+        V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_TSTAMP_SRC_SOE,
+        "OUTPUT keeps what the application set"
+    );
 }

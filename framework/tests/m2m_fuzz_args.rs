@@ -14,15 +14,50 @@ use v4l2m2m::{Direction, Errno, OpenFlags};
 
 /// The requests the framework implements, plus some it does not.
 const REQUESTS: &[u32] = &[
-    VIDIOC_QUERYCAP, VIDIOC_ENUM_FMT, VIDIOC_G_FMT, VIDIOC_S_FMT, VIDIOC_TRY_FMT, VIDIOC_REQBUFS,
-    VIDIOC_CREATE_BUFS, VIDIOC_QUERYBUF, VIDIOC_PREPARE_BUF, VIDIOC_QBUF, VIDIOC_DQBUF, VIDIOC_STREAMON,
-    VIDIOC_STREAMOFF, VIDIOC_G_PARM, VIDIOC_S_PARM, VIDIOC_G_SELECTION, VIDIOC_S_SELECTION,
-    VIDIOC_ENUM_FRAMESIZES, VIDIOC_ENUM_FRAMEINTERVALS, VIDIOC_QUERYCTRL, VIDIOC_QUERY_EXT_CTRL,
-    VIDIOC_QUERYMENU, VIDIOC_G_CTRL, VIDIOC_S_CTRL, VIDIOC_G_EXT_CTRLS, VIDIOC_S_EXT_CTRLS,
-    VIDIOC_TRY_EXT_CTRLS, VIDIOC_SUBSCRIBE_EVENT, VIDIOC_UNSUBSCRIBE_EVENT, VIDIOC_DQEVENT,
-    VIDIOC_ENCODER_CMD, VIDIOC_TRY_ENCODER_CMD, VIDIOC_DECODER_CMD, VIDIOC_TRY_DECODER_CMD,
-    VIDIOC_G_PRIORITY, VIDIOC_S_PRIORITY, VIDIOC_EXPBUF, VIDIOC_G_INPUT, VIDIOC_ENUMINPUT,
-    VIDIOC_CROPCAP, VIDIOC_G_CROP, VIDIOC_LOG_STATUS, VIDIOC_G_STD, VIDIOC_G_TUNER,
+    VIDIOC_QUERYCAP,
+    VIDIOC_ENUM_FMT,
+    VIDIOC_G_FMT,
+    VIDIOC_S_FMT,
+    VIDIOC_TRY_FMT,
+    VIDIOC_REQBUFS,
+    VIDIOC_CREATE_BUFS,
+    VIDIOC_QUERYBUF,
+    VIDIOC_PREPARE_BUF,
+    VIDIOC_QBUF,
+    VIDIOC_DQBUF,
+    VIDIOC_STREAMON,
+    VIDIOC_STREAMOFF,
+    VIDIOC_G_PARM,
+    VIDIOC_S_PARM,
+    VIDIOC_G_SELECTION,
+    VIDIOC_S_SELECTION,
+    VIDIOC_ENUM_FRAMESIZES,
+    VIDIOC_ENUM_FRAMEINTERVALS,
+    VIDIOC_QUERYCTRL,
+    VIDIOC_QUERY_EXT_CTRL,
+    VIDIOC_QUERYMENU,
+    VIDIOC_G_CTRL,
+    VIDIOC_S_CTRL,
+    VIDIOC_G_EXT_CTRLS,
+    VIDIOC_S_EXT_CTRLS,
+    VIDIOC_TRY_EXT_CTRLS,
+    VIDIOC_SUBSCRIBE_EVENT,
+    VIDIOC_UNSUBSCRIBE_EVENT,
+    VIDIOC_DQEVENT,
+    VIDIOC_ENCODER_CMD,
+    VIDIOC_TRY_ENCODER_CMD,
+    VIDIOC_DECODER_CMD,
+    VIDIOC_TRY_DECODER_CMD,
+    VIDIOC_G_PRIORITY,
+    VIDIOC_S_PRIORITY,
+    VIDIOC_EXPBUF,
+    VIDIOC_G_INPUT,
+    VIDIOC_ENUMINPUT,
+    VIDIOC_CROPCAP,
+    VIDIOC_G_CROP,
+    VIDIOC_LOG_STATUS,
+    VIDIOC_G_STD,
+    VIDIOC_G_TUNER,
 ];
 
 fn fuzz(h: &Harness, seed: u64, rounds: usize) {
@@ -67,7 +102,9 @@ fn fuzz(h: &Harness, seed: u64, rounds: usize) {
             }
             VIDIOC_G_EXT_CTRLS | VIDIOC_S_EXT_CTRLS | VIDIOC_TRY_EXT_CTRLS => {
                 // SAFETY: plain-old-data elements viewed as bytes.
-                rng.fill(unsafe { std::slice::from_raw_parts_mut(controls.as_mut_ptr() as *mut u8, controls.len() * 20) });
+                rng.fill(unsafe {
+                    std::slice::from_raw_parts_mut(controls.as_mut_ptr() as *mut u8, controls.len() * 20)
+                });
                 let c = arg.as_mut_ptr() as *mut v4l2_ext_controls;
                 // SAFETY: `arg` holds at least a v4l2_ext_controls.
                 unsafe {

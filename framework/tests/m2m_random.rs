@@ -64,7 +64,8 @@ fn run(seed: u64, mplane: bool, steps: usize) {
                 *counts.entry("close").or_default() += 1;
             }
             2 => {
-                let memory = rng.pick(&[V4L2_MEMORY_MMAP, V4L2_MEMORY_MMAP, V4L2_MEMORY_USERPTR, V4L2_MEMORY_DMABUF, 77]);
+                let memory =
+                    rng.pick(&[V4L2_MEMORY_MMAP, V4L2_MEMORY_MMAP, V4L2_MEMORY_USERPTR, V4L2_MEMORY_DMABUF, 77]);
                 let count = rng.pick(&[0, 2, 4, 4, 8, 33, u32::MAX]);
                 match h.reqbufs_mem(fd, dir, memory, count) {
                     Ok(r) => {
@@ -79,15 +80,24 @@ fn run(seed: u64, mplane: bool, steps: usize) {
                 // QBUF a random index (sometimes out of range, sometimes with bad sizes)
                 let q = &files[fi].queues[d];
                 let n = q.app_owns.len() as u32;
-                let index = if rng.below(8) == 0 { rng.below(64) as u32 } else { rng.below(u64::from(n.max(1))) as u32 };
-                let memory = if rng.below(10) == 0 { V4L2_MEMORY_MMAP ^ V4L2_MEMORY_USERPTR ^ q.memory.max(1) } else { q.memory.max(1) };
+                let index =
+                    if rng.below(8) == 0 { rng.below(64) as u32 } else { rng.below(u64::from(n.max(1))) as u32 };
+                let memory = if rng.below(10) == 0 {
+                    V4L2_MEMORY_MMAP ^ V4L2_MEMORY_USERPTR ^ q.memory.max(1)
+                } else {
+                    q.memory.max(1)
+                };
                 let mut b = h.buf(fd, dir, memory, index);
                 let planes = if h.mp() { h.num_planes(fd, dir) } else { 1 };
                 for p in 0..planes {
                     b.set_bytesused(p, rng.pick(&[0, 1, 100, 100, 4096, u32::MAX]));
                     if memory == V4L2_MEMORY_USERPTR {
                         let slot = ((fi * 2 + d) * BUFFERS + index as usize % BUFFERS) * 2 + p.min(1);
-                        let ptr = if rng.below(10) == 0 { std::ptr::null_mut() } else { (user + slot * USER_SLOT) as *mut u8 };
+                        let ptr = if rng.below(10) == 0 {
+                            std::ptr::null_mut()
+                        } else {
+                            (user + slot * USER_SLOT) as *mut u8
+                        };
                         b.set_userptr(p, ptr, rng.pick(&[USER_SLOT as u32, 16]));
                     }
                 }
@@ -167,7 +177,10 @@ fn run(seed: u64, mplane: bool, steps: usize) {
     assert_eq!(h.dev.open_files(), 0);
     assert_eq!(h.arena.allocated(), 0, "seed {seed}: buffer memory left allocated after every close and munmap");
     for op in ["qbuf", "dqbuf", "streamon", "close"] {
-        assert!(counts.get(op).copied().unwrap_or(0) > 0, "seed {seed}: the sequence never reached a successful {op}: {counts:?}");
+        assert!(
+            counts.get(op).copied().unwrap_or(0) > 0,
+            "seed {seed}: the sequence never reached a successful {op}: {counts:?}"
+        );
     }
 }
 

@@ -12,7 +12,8 @@ use openh264::decoder::{DecodeOptions, Decoder, DecoderConfig, Flush};
 use openh264::OpenH264API;
 
 fn main() {
-    let dir = std::env::var("STREAMS_DIR").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/decoder/streams").into());
+    let dir = std::env::var("STREAMS_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/decoder/streams").into());
     let path = std::env::var("BENCH_STREAM").unwrap_or_else(|_| format!("{dir}/bench_1080p.h264"));
     let input = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e} (run scripts/gen-streams.sh --bench)"));
     let units = codec_tool::h264::access_units(&input);

@@ -93,7 +93,11 @@ impl Device {
     }
 
     fn queue(&mut self, output: bool) -> &mut Queue {
-        if output { &mut self.output } else { &mut self.capture }
+        if output {
+            &mut self.output
+        } else {
+            &mut self.capture
+        }
     }
 
     /// The pixel formats the device lists for a queue.
@@ -165,10 +169,14 @@ impl Device {
             b.type_ = q.type_;
             b.memory = abi::V4L2_MEMORY_MMAP;
             let mut planes = [abi::v4l2_plane::zeroed(); 4];
-            ioctl_buf(fd, abi::VIDIOC_QUERYBUF, &mut b, mplane.then_some(&mut planes[..])).map_err(|e| err("VIDIOC_QUERYBUF", e))?;
+            ioctl_buf(fd, abi::VIDIOC_QUERYBUF, &mut b, mplane.then_some(&mut planes[..]))
+                .map_err(|e| err("VIDIOC_QUERYBUF", e))?;
             let layout: Vec<(usize, u64)> = if mplane {
                 // SAFETY (union read): QUERYBUF on an MMAP buffer fills `mem_offset`.
-                planes[..b.length as usize].iter().map(|p| (p.length as usize, u64::from(unsafe { p.m.mem_offset }))).collect()
+                planes[..b.length as usize]
+                    .iter()
+                    .map(|p| (p.length as usize, u64::from(unsafe { p.m.mem_offset })))
+                    .collect()
             } else {
                 // SAFETY (union read): QUERYBUF on an MMAP buffer fills `offset`.
                 vec![(b.length as usize, u64::from(unsafe { b.m.offset }))]
@@ -222,7 +230,8 @@ impl Device {
         if !mplane {
             b.bytesused = bytesused.first().copied().unwrap_or(0);
         }
-        ioctl_buf(fd, abi::VIDIOC_QBUF, &mut b, mplane.then_some(&mut planes[..n])).map_err(|e| err("VIDIOC_QBUF", e))?;
+        ioctl_buf(fd, abi::VIDIOC_QBUF, &mut b, mplane.then_some(&mut planes[..n]))
+            .map_err(|e| err("VIDIOC_QBUF", e))?;
         q.buffers[index].queued = true;
         Ok(())
     }

@@ -37,7 +37,9 @@ pub enum ToolError {
 impl std::fmt::Display for ToolError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ToolError::Usage(m) | ToolError::Device(m) | ToolError::NothingDecoded(m) | ToolError::Io(m) => f.write_str(m),
+            ToolError::Usage(m) | ToolError::Device(m) | ToolError::NothingDecoded(m) | ToolError::Io(m) => {
+                f.write_str(m)
+            }
         }
     }
 }
@@ -167,7 +169,9 @@ pub fn parse_fourcc(s: &str) -> Result<u32, ToolError> {
     };
     let b = name.as_bytes();
     if b.len() != 4 {
-        return Err(ToolError::Usage(format!("unknown format '{s}': give a FourCC such as H264, YU12, NV12, YM12, NM12")));
+        return Err(ToolError::Usage(format!(
+            "unknown format '{s}': give a FourCC such as H264, YU12, NV12, YM12, NM12"
+        )));
     }
     Ok(abi::v4l2_fourcc(b[0], b[1], b[2], b[3]))
 }
@@ -198,7 +202,9 @@ impl Writer {
         }
         self.bytes += chunk.len() as u64;
         match (&self.sink, self.file.as_mut()) {
-            (Sink::File(p), Some(f)) => f.write_all(chunk).map_err(|e| ToolError::Io(format!("writing {}: {e}", p.display()))),
+            (Sink::File(p), Some(f)) => {
+                f.write_all(chunk).map_err(|e| ToolError::Io(format!("writing {}: {e}", p.display())))
+            }
             (Sink::Memory, _) => {
                 self.data.extend_from_slice(chunk);
                 Ok(())
@@ -324,7 +330,11 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
     }
     let out_fmt = dev.s_fmt(true, &want)?;
     if out_fourcc.is_some_and(|f| f != out_fmt.pixelformat) {
-        return Err(ToolError::Usage(format!("{} refused OUTPUT format {}", opts.device, fourcc_name(want.pixelformat))));
+        return Err(ToolError::Usage(format!(
+            "{} refused OUTPUT format {}",
+            opts.device,
+            fourcc_name(want.pixelformat)
+        )));
     }
     // CAPTURE format: the wanted FourCC now (for a decoder the size comes with SOURCE_CHANGE).
     let mut cap_want = dev.g_fmt(false)?;
@@ -342,7 +352,9 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
 
     // Input chunks.
     let chunks: Vec<(usize, usize)> = match (decoder, opts.chunking) {
-        (_, Chunking::Bytes(n)) => (0..opts.input.len()).step_by(n.max(1)).map(|s| (s, (s + n.max(1)).min(opts.input.len()))).collect(),
+        (_, Chunking::Bytes(n)) => {
+            (0..opts.input.len()).step_by(n.max(1)).map(|s| (s, (s + n.max(1)).min(opts.input.len()))).collect()
+        }
         (true, Chunking::Frame) => h264::access_units(&opts.input),
         (false, Chunking::Frame) => {
             let frame = out_fmt.sizeimage[..out_fmt.num_planes].iter().sum::<u32>().max(1) as usize;
@@ -356,7 +368,10 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
     dev.setup_buffers(true, opts.output_buffers)?;
     let out_plane_len = dev.output.buffers[0].planes[0].len;
     if let Some(&(s, e)) = chunks.iter().find(|&&(s, e)| e - s > out_plane_len) {
-        return Err(ToolError::Device(format!("an input chunk of {} bytes does not fit an OUTPUT buffer of {out_plane_len}", e - s)));
+        return Err(ToolError::Device(format!(
+            "an input chunk of {} bytes does not fit an OUTPUT buffer of {out_plane_len}",
+            e - s
+        )));
     }
     dev.stream(true, true)?;
 
@@ -397,7 +412,11 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
             stop_sent = true;
         }
 
-        let mut fds = [sim_board::vfs::PollFd { fd: dev.fd, events: sim_board::vfs::POLLIN | sim_board::vfs::POLLOUT | sim_board::vfs::POLLPRI, revents: 0 }];
+        let mut fds = [sim_board::vfs::PollFd {
+            fd: dev.fd,
+            events: sim_board::vfs::POLLIN | sim_board::vfs::POLLOUT | sim_board::vfs::POLLPRI,
+            revents: 0,
+        }];
         sim_board::vfs::poll(&mut fds, 200).map_err(|e| ToolError::Device(format!("poll: {e}")))?;
         let revents = fds[0].revents;
 

@@ -48,7 +48,12 @@ pub fn ioctl<T: IoctlArg>(fd: vfs::RawFd, request: u32, arg: &mut T) -> Result<i
 }
 
 /// QBUF/DQBUF/QUERYBUF on the multi-planar API: `buf.m.planes` points at `planes`.
-pub fn ioctl_buf(fd: vfs::RawFd, request: u32, buf: &mut abi::v4l2_buffer, planes: Option<&mut [abi::v4l2_plane]>) -> Result<i32, Errno> {
+pub fn ioctl_buf(
+    fd: vfs::RawFd,
+    request: u32,
+    buf: &mut abi::v4l2_buffer,
+    planes: Option<&mut [abi::v4l2_plane]>,
+) -> Result<i32, Errno> {
     if let Some(planes) = planes {
         buf.m.planes = planes.as_mut_ptr();
         buf.length = planes.len() as u32;

@@ -18,9 +18,9 @@ struct Stream {
 }
 
 fn dir() -> PathBuf {
-    std::env::var_os("STREAMS_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/decoder/streams")
-    })
+    std::env::var_os("STREAMS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/decoder/streams"))
 }
 
 fn manifest() -> Vec<Stream> {
@@ -31,7 +31,12 @@ fn manifest() -> Vec<Stream> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
-            Stream { name: f[0].into(), width: f[1].parse().unwrap(), height: f[2].parse().unwrap(), frames: f[3].parse().unwrap() }
+            Stream {
+                name: f[0].into(),
+                width: f[1].parse().unwrap(),
+                height: f[2].parse().unwrap(),
+                frames: f[3].parse().unwrap(),
+            }
         })
         .filter(|s| !s.name.starts_with("bench"))
         .collect();
@@ -43,7 +48,13 @@ fn read(name: &str, ext: &str) -> Vec<u8> {
     std::fs::read(dir().join(format!("{name}.{ext}"))).unwrap_or_else(|e| panic!("{name}.{ext}: {e}"))
 }
 
-fn decode(device: &str, input: Vec<u8>, fourcc: u32, chunking: Chunking, out_bufs: u32) -> Result<codec_tool::Summary, ToolError> {
+fn decode(
+    device: &str,
+    input: Vec<u8>,
+    fourcc: u32,
+    chunking: Chunking,
+    out_bufs: u32,
+) -> Result<codec_tool::Summary, ToolError> {
     let mut o = Options::new(device, input);
     o.capture_fourcc = Some(fourcc);
     o.sink = Sink::Memory;
@@ -98,7 +109,8 @@ fn chunked_input_equals_per_access_unit() {
         let frame = s.width * s.height * 3 / 2;
         let want = read(&s.name, "yuv");
         for chunk in [4096, 4093] {
-            let sum = decode("/dev/video1", input.clone(), abi::V4L2_PIX_FMT_YUV420M, Chunking::Bytes(chunk), 8).unwrap();
+            let sum =
+                decode("/dev/video1", input.clone(), abi::V4L2_PIX_FMT_YUV420M, Chunking::Bytes(chunk), 8).unwrap();
             assert_frames(&format!("{} {chunk}-byte chunks", s.name), &sum.data, &want, frame);
         }
     }
@@ -120,9 +132,10 @@ fn resolution_change_mid_stream() {
     let (a, b) = (&streams[0], streams.iter().find(|s| s.width != streams[0].width && s.width <= 854).unwrap());
     let mut input = read(&a.name, "h264");
     input.extend(read(&b.name, "h264"));
-    for (device, fourcc, chunking) in
-        [("/dev/video1", abi::V4L2_PIX_FMT_YUV420M, Chunking::Frame), ("/dev/video3", abi::V4L2_PIX_FMT_YUV420, Chunking::Bytes(4093))]
-    {
+    for (device, fourcc, chunking) in [
+        ("/dev/video1", abi::V4L2_PIX_FMT_YUV420M, Chunking::Frame),
+        ("/dev/video3", abi::V4L2_PIX_FMT_YUV420, Chunking::Bytes(4093)),
+    ] {
         let sum = decode(device, input.clone(), fourcc, chunking, 4).unwrap();
         assert_eq!(sum.source_changes, 2, "{device}: SOURCE_CHANGE at start and at the change");
         assert_eq!(sum.resolutions, vec![(a.width as u32, a.height as u32), (b.width as u32, b.height as u32)]);
@@ -183,15 +196,25 @@ fn corrupt_and_truncated_streams_finish() {
 }
 
 fn concurrent(n: usize) {
-    let streams: Vec<Arc<Stream>> = manifest().into_iter().filter(|s| s.width <= 854 && s.frames <= 90).map(Arc::new).collect();
+    let streams: Vec<Arc<Stream>> =
+        manifest().into_iter().filter(|s| s.width <= 854 && s.frames <= 90).map(Arc::new).collect();
     let threads: Vec<_> = (0..n)
         .map(|i| {
             let s = streams[i % streams.len()].clone();
             std::thread::spawn(move || {
-                let (device, fourcc) = if i % 2 == 0 { ("/dev/video1", abi::V4L2_PIX_FMT_YUV420M) } else { ("/dev/video1", abi::V4L2_PIX_FMT_YUV420) };
+                let (device, fourcc) = if i % 2 == 0 {
+                    ("/dev/video1", abi::V4L2_PIX_FMT_YUV420M)
+                } else {
+                    ("/dev/video1", abi::V4L2_PIX_FMT_YUV420)
+                };
                 let chunking = if i % 3 == 0 { Chunking::Bytes(4093) } else { Chunking::Frame };
                 let sum = decode(device, read(&s.name, "h264"), fourcc, chunking, 4).unwrap();
-                assert_frames(&format!("decoder {i} ({})", s.name), &sum.data, &read(&s.name, "yuv"), s.width * s.height * 3 / 2);
+                assert_frames(
+                    &format!("decoder {i} ({})", s.name),
+                    &sum.data,
+                    &read(&s.name, "yuv"),
+                    s.width * s.height * 3 / 2,
+                );
             })
         })
         .collect();

@@ -36,9 +36,9 @@ const HELD: usize = 2;
 const STALL: Duration = Duration::from_secs(20);
 
 fn dir() -> PathBuf {
-    std::env::var_os("STREAMS_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/decoder/streams")
-    })
+    std::env::var_os("STREAMS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/decoder/streams"))
 }
 
 fn read(ext: &str) -> Vec<u8> {
@@ -109,7 +109,8 @@ fn querybuf_flags(dev: &Device, output: bool, index: usize) -> u32 {
     b.memory = abi::V4L2_MEMORY_MMAP;
     let mut planes = [abi::v4l2_plane::zeroed(); 4];
     let n = q.buffers[index].planes.len();
-    sys::ioctl_buf(dev.fd, abi::VIDIOC_QUERYBUF, &mut b, dev.mplane.then_some(&mut planes[..n])).expect("VIDIOC_QUERYBUF");
+    sys::ioctl_buf(dev.fd, abi::VIDIOC_QUERYBUF, &mut b, dev.mplane.then_some(&mut planes[..n]))
+        .expect("VIDIOC_QUERYBUF");
     b.flags
 }
 
@@ -326,7 +327,11 @@ impl Session {
         self.out_returned_by_streamoff += still_queued;
         for i in 0..self.dev.output.buffers.len() {
             let flags = querybuf_flags(&self.dev, true, i);
-            assert_eq!(flags & (abi::V4L2_BUF_FLAG_QUEUED | abi::V4L2_BUF_FLAG_DONE), 0, "OUTPUT buffer {i} not returned by STREAMOFF: flags {flags:#x}");
+            assert_eq!(
+                flags & (abi::V4L2_BUF_FLAG_QUEUED | abi::V4L2_BUF_FLAG_DONE),
+                0,
+                "OUTPUT buffer {i} not returned by STREAMOFF: flags {flags:#x}"
+            );
         }
         // With OUTPUT stopped nothing can be decoded: whatever CAPTURE holds done now was
         // decoded before the seek.
@@ -343,7 +348,12 @@ impl Session {
 
     /// Checks that every buffer came back, then stops CAPTURE.
     fn finish(mut self) {
-        assert_eq!(self.out_qbuf, self.out_dqbuf + self.out_returned_by_streamoff, "OUTPUT buffers lost: {}", self.state());
+        assert_eq!(
+            self.out_qbuf,
+            self.out_dqbuf + self.out_returned_by_streamoff,
+            "OUTPUT buffers lost: {}",
+            self.state()
+        );
         assert!(self.dev.output.buffers.iter().all(|b| !b.queued));
         let cap_still_queued = self.dev.capture.buffers.iter().filter(|b| b.queued).count();
         assert_eq!(self.cap_qbuf, self.cap_dqbuf + cap_still_queued, "CAPTURE buffers lost: {}", self.state());
@@ -352,7 +362,11 @@ impl Session {
         for (output, n) in [(true, self.dev.output.buffers.len()), (false, self.dev.capture.buffers.len())] {
             for i in 0..n {
                 let flags = querybuf_flags(&self.dev, output, i);
-                assert_eq!(flags & (abi::V4L2_BUF_FLAG_QUEUED | abi::V4L2_BUF_FLAG_DONE), 0, "buffer {i} (OUTPUT {output}) not returned: {flags:#x}");
+                assert_eq!(
+                    flags & (abi::V4L2_BUF_FLAG_QUEUED | abi::V4L2_BUF_FLAG_DONE),
+                    0,
+                    "buffer {i} (OUTPUT {output}) not returned: {flags:#x}"
+                );
             }
         }
         assert_eq!(self.output_errors + self.capture_errors, 0, "buffers flagged as errors: {}", self.state());
@@ -377,7 +391,10 @@ fn check_before(frames: &[(u64, String, Vec<u8>)], at_least: usize) {
     assert!(frames.len() >= at_least, "{} frames before the seek, expected {at_least}", frames.len());
     for (i, (ts, _, frame)) in frames.iter().enumerate() {
         assert_eq!(*ts, i as u64, "frame {i} before the seek: timestamp");
-        assert!(frame[..] == reference[i * size..(i + 1) * size], "frame {i} before the seek differs from ffmpeg's decode");
+        assert!(
+            frame[..] == reference[i * size..(i + 1) * size],
+            "frame {i} before the seek differs from ffmpeg's decode"
+        );
     }
 }
 
@@ -388,12 +405,21 @@ fn check_after(s: &Session, p: usize) {
     let want = ffmpeg_frame_md5s(&input[units[p].0..], &format!("from{p}"));
     assert_eq!(want.len(), units.len() - p, "ffmpeg's decode from access unit {p}");
     for (i, (ts, _, _)) in s.frames.iter().enumerate() {
-        assert!(*ts >= SEEK_BASE, "frame {i} after the seek has timestamp {ts}: it comes from bitstream queued before the seek");
+        assert!(
+            *ts >= SEEK_BASE,
+            "frame {i} after the seek has timestamp {ts}: it comes from bitstream queued before the seek"
+        );
     }
     let got: Vec<u64> = s.frames.iter().map(|f| f.0 - SEEK_BASE).collect();
     assert_eq!(got, (p as u64..units.len() as u64).collect::<Vec<_>>(), "access units of the frames after the seek");
     for (i, ((_, md5, _), want)) in s.frames.iter().zip(&want).enumerate() {
-        assert_eq!(md5, want, "frame {} (access unit {}) after the seek differs from ffmpeg's decode from {p}", i, p + i);
+        assert_eq!(
+            md5,
+            want,
+            "frame {} (access unit {}) after the seek differs from ffmpeg's decode from {p}",
+            i,
+            p + i
+        );
     }
 }
 

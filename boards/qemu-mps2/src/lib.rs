@@ -14,8 +14,8 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use v4l2m2m::abi::*;
 use v4l2m2m::{
-    BufferApi, CodecDevice, CodecKind, CodecOps, Completion, DeviceInfo, Direction, Errno, FileId, FormatDesc, Formats, Job,
-    JobStatus, MemoryArena, OpenFlags, OsGlue, PixFormat, PlaneFormat, VideoNode,
+    BufferApi, CodecDevice, CodecKind, CodecOps, Completion, DeviceInfo, Direction, Errno, FileId, FormatDesc, Formats,
+    Job, JobStatus, MemoryArena, OpenFlags, OsGlue, PixFormat, PlaneFormat, VideoNode,
 };
 
 /// Bytes per buffer.
@@ -219,7 +219,8 @@ fn drive(file: FileId, frames: u32) -> Result<DemoReport, Errno> {
                 let map = DEVICE.mmap(file, u64::from(offset), FRAME_BYTES as usize)?;
                 // SAFETY: the buffer was just dequeued: the application owns it.
                 let data = unsafe { core::slice::from_raw_parts(map.ptr, cap.bytesused as usize) };
-                let expected = data.iter().enumerate().all(|(i, b)| *b == !((i as u32 + cap.timestamp.tv_sec as u32) as u8));
+                let expected =
+                    data.iter().enumerate().all(|(i, b)| *b == !((i as u32 + cap.timestamp.tv_sec as u32) as u8));
                 if expected {
                     report.frames += 1;
                 }

@@ -42,7 +42,13 @@ fn print(line: core::fmt::Arguments<'_>) {
 fn report() -> bool {
     match run_demo(FRAMES) {
         Ok(r) => {
-            print(format_args!("invert demo: {} of {} frames correct, checksum {:#010x}, drain {}", r.frames, FRAMES, r.checksum, if r.drained { "LAST+EPIPE" } else { "INCOMPLETE" }));
+            print(format_args!(
+                "invert demo: {} of {} frames correct, checksum {:#010x}, drain {}",
+                r.frames,
+                FRAMES,
+                r.checksum,
+                if r.drained { "LAST+EPIPE" } else { "INCOMPLETE" }
+            ));
             r.frames == FRAMES && r.drained
         }
         Err(errno) => {

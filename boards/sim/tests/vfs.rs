@@ -13,7 +13,8 @@ fn open_querycap_poll_close() {
         assert!(fd >= 0 && vfs::is_vfs_fd(fd));
         let mut cap = abi::v4l2_capability::zeroed();
         // SAFETY: `cap` is a valid v4l2_capability for QUERYCAP.
-        unsafe { vfs::ioctl(fd, abi::VIDIOC_QUERYCAP, (&mut cap as *mut abi::v4l2_capability).cast()) }.expect("querycap");
+        unsafe { vfs::ioctl(fd, abi::VIDIOC_QUERYCAP, (&mut cap as *mut abi::v4l2_capability).cast()) }
+            .expect("querycap");
         let want = if mplane { abi::V4L2_CAP_VIDEO_M2M_MPLANE } else { abi::V4L2_CAP_VIDEO_M2M };
         assert_ne!(cap.device_caps & want, 0, "{path}: caps {:#x}", cap.device_caps);
         // Nothing streaming: POLLERR at once.
@@ -41,7 +42,8 @@ fn the_decoder_instance_is_created_at_output_streamon_not_at_open() {
         req.memory = abi::V4L2_MEMORY_MMAP;
         req.count = 2;
         // SAFETY: `req` is a valid v4l2_requestbuffers for REQBUFS.
-        unsafe { vfs::ioctl(fd, abi::VIDIOC_REQBUFS, (&mut req as *mut abi::v4l2_requestbuffers).cast()) }.expect("reqbufs");
+        unsafe { vfs::ioctl(fd, abi::VIDIOC_REQBUFS, (&mut req as *mut abi::v4l2_requestbuffers).cast()) }
+            .expect("reqbufs");
     }
     assert_eq!(instances(), before, "nothing heavy at open, S_FMT or REQBUFS");
     let mut on = abi::V4L2_BUF_TYPE_VIDEO_OUTPUT as i32;

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use sim_board::{spawn_worker, HostGlue, MemfdArena};
 use v4l2m2m::{
-    abi, BufferApi, CodecDevice, CodecKind, CodecOps, DeviceInfo, Direction, Errno, FormatDesc, Formats, Job, JobStatus,
-    OpenFlags, PixFormat, PlaneFormat, QueueStatus, Result, VideoNode,
+    abi, BufferApi, CodecDevice, CodecKind, CodecOps, DeviceInfo, Direction, Errno, FormatDesc, Formats, Job,
+    JobStatus, OpenFlags, PixFormat, PlaneFormat, QueueStatus, Result, VideoNode,
 };
 
 const CHILD: &str = "SIM_BOARD_PANIC_CHILD";
@@ -42,15 +42,28 @@ impl CodecOps for PanicDriver {
     }
 
     fn default_formats(&self) -> Formats {
-        Formats { output: format(abi::V4L2_PIX_FMT_H264, 4096), capture: format(abi::V4L2_PIX_FMT_YUV420, 64 * 64 * 3 / 2) }
+        Formats {
+            output: format(abi::V4L2_PIX_FMT_H264, 4096),
+            capture: format(abi::V4L2_PIX_FMT_YUV420, 64 * 64 * 3 / 2),
+        }
     }
 
     fn enum_fmt(&self, dir: Direction, index: u32) -> Result<FormatDesc> {
         let d = match dir {
-            Direction::Output => FormatDesc { pixelformat: abi::V4L2_PIX_FMT_H264, flags: abi::V4L2_FMT_FLAG_COMPRESSED, description: "H.264" },
-            Direction::Capture => FormatDesc { pixelformat: abi::V4L2_PIX_FMT_YUV420, flags: 0, description: "YUV 4:2:0" },
+            Direction::Output => FormatDesc {
+                pixelformat: abi::V4L2_PIX_FMT_H264,
+                flags: abi::V4L2_FMT_FLAG_COMPRESSED,
+                description: "H.264",
+            },
+            Direction::Capture => {
+                FormatDesc { pixelformat: abi::V4L2_PIX_FMT_YUV420, flags: 0, description: "YUV 4:2:0" }
+            }
         };
-        if index == 0 { Ok(d) } else { Err(Errno::EINVAL) }
+        if index == 0 {
+            Ok(d)
+        } else {
+            Err(Errno::EINVAL)
+        }
     }
 
     fn try_fmt(&self, _ctx: &(), formats: &Formats, dir: Direction, fmt: &mut PixFormat) -> Result<()> {
@@ -126,7 +139,12 @@ fn driver_panic_in_worker_aborts_with_the_device_path() {
         .output()
         .expect("running the child");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.signal(), Some(libc::SIGABRT), "the child was not aborted ({}); stderr:\n{stderr}", out.status);
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGABRT),
+        "the child was not aborted ({}); stderr:\n{stderr}",
+        out.status
+    );
     assert!(
         stderr.contains(&format!("sim-board: the driver of {PATH} panicked in the device's worker: {PANIC}")),
         "no panic report on stderr:\n{stderr}"

@@ -171,7 +171,11 @@ impl Accumulator {
 
     fn payload_at(&self, sc: usize) -> usize {
         // Skip 00 00 01 or 00 00 00 01.
-        if self.buf[sc + 2] == 1 { sc + 3 } else { sc + 4 }
+        if self.buf[sc + 2] == 1 {
+            sc + 3
+        } else {
+            sc + 4
+        }
     }
 
     fn nal_header_at(&self, sc: usize) -> u8 {
@@ -209,7 +213,8 @@ impl Accumulator {
 
     /// Drops bytes before the current unit so the buffer does not grow without bound.
     fn compact(&mut self) {
-        let keep_from = self.au_start.unwrap_or(self.scanned.saturating_sub(3)).min(self.nal_start.unwrap_or(usize::MAX));
+        let keep_from =
+            self.au_start.unwrap_or(self.scanned.saturating_sub(3)).min(self.nal_start.unwrap_or(usize::MAX));
         if keep_from < 1 << 20 && keep_from < self.buf.len() / 2 {
             return;
         }
@@ -356,7 +361,8 @@ pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
         let h = coded_height.checked_sub(cy * (t + bo))?;
         crop = (cx * l, cy * t, w, h);
     }
-    if coded_width == 0 || coded_height == 0 || crop.2 == 0 || crop.3 == 0 || coded_width > 8192 || coded_height > 8192 {
+    if coded_width == 0 || coded_height == 0 || crop.2 == 0 || crop.3 == 0 || coded_width > 8192 || coded_height > 8192
+    {
         return None;
     }
     Some(SpsInfo { coded_width, coded_height, crop, max_num_ref_frames })

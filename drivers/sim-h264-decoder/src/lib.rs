@@ -259,7 +259,8 @@ impl CodecOps for SimH264Decoder {
     }
 
     fn enum_framesizes(&self, pixelformat: FourCc, index: u32) -> Result<FrameSize> {
-        let known = pixelformat == abi::V4L2_PIX_FMT_H264 || self.capture_formats().iter().any(|d| d.pixelformat == pixelformat);
+        let known = pixelformat == abi::V4L2_PIX_FMT_H264
+            || self.capture_formats().iter().any(|d| d.pixelformat == pixelformat);
         if !known || index > 0 {
             return Err(Errno::EINVAL);
         }
@@ -398,7 +399,12 @@ impl SimH264Decoder {
                     let status = h.status()?;
                     let Some(au) = ctx.acc.peek() else { break };
                     let changes = au.sps.is_some_and(|sps| !same_geometry(ctx.announced, sps));
-                    if changes || ctx.announced.is_none() || !status.capture_streaming || status.capture_queued == 0 || !ctx.stash.is_empty() {
+                    if changes
+                        || ctx.announced.is_none()
+                        || !status.capture_streaming
+                        || status.capture_queued == 0
+                        || !ctx.stash.is_empty()
+                    {
                         break;
                     }
                     let au = ctx.acc.pop().expect("peeked");
@@ -409,7 +415,8 @@ impl SimH264Decoder {
                 // Header parsing: announce the stream as soon as its SPS is known, before
                 // the buffer goes back, so an application that sees every OUTPUT buffer
                 // returned without an event knows that nothing decodable was found.
-                let headers = if ctx.announced.is_none() && !status.capture_streaming { ctx.acc.known_sps() } else { None };
+                let headers =
+                    if ctx.announced.is_none() && !status.capture_streaming { ctx.acc.known_sps() } else { None };
                 let done = if flagged { Completion::error() } else { Completion::default() };
                 if let Some(sps) = headers {
                     self.announce(ctx, &h, fourcc, sps)?;
@@ -443,7 +450,13 @@ impl SimH264Decoder {
     }
 
     /// Announces a new stream geometry to the application.
-    fn announce(&self, ctx: &mut DecoderContext, h: &ContextHandle, fourcc: FourCc, sps: SpsInfo) -> core::result::Result<(), Stop> {
+    fn announce(
+        &self,
+        ctx: &mut DecoderContext,
+        h: &ContextHandle,
+        fourcc: FourCc,
+        sps: SpsInfo,
+    ) -> core::result::Result<(), Stop> {
         h.source_change(raw_format(fourcc, sps.coded_width, sps.coded_height))?;
         h.set_compose(crop_rect(sps))?;
         let min = (MIN_CAPTURE_BUFFERS).max(1);
@@ -454,7 +467,12 @@ impl SimH264Decoder {
 
     /// Moves one frame held inside OpenH264 out (to a CAPTURE buffer or the stash).
     /// Returns whether a frame was moved.
-    fn flush_decoder(&self, ctx: &mut DecoderContext, h: &ContextHandle, fourcc: FourCc) -> core::result::Result<bool, Stop> {
+    fn flush_decoder(
+        &self,
+        ctx: &mut DecoderContext,
+        h: &ContextHandle,
+        fourcc: FourCc,
+    ) -> core::result::Result<bool, Stop> {
         let Some(decoder) = ctx.decoder.as_mut() else { return Ok(false) };
         if decoder.frames_in_buffer() == 0 {
             return Ok(false);
@@ -500,7 +518,13 @@ impl SimH264Decoder {
         Ok(())
     }
 
-    fn place(&self, ctx: &mut DecoderContext, h: &ContextHandle, fourcc: FourCc, frame: Frame) -> core::result::Result<(), Stop> {
+    fn place(
+        &self,
+        ctx: &mut DecoderContext,
+        h: &ContextHandle,
+        fourcc: FourCc,
+        frame: Frame,
+    ) -> core::result::Result<(), Stop> {
         match h.get_buf(Direction::Capture) {
             Some(mut cap) => {
                 let geom = ctx.announced.unwrap_or(frame.geometry());
@@ -515,7 +539,8 @@ impl SimH264Decoder {
 }
 
 fn same_geometry(announced: Option<SpsInfo>, sps: SpsInfo) -> bool {
-    announced.is_some_and(|a| a.coded_width == sps.coded_width && a.coded_height == sps.coded_height && a.crop == sps.crop)
+    announced
+        .is_some_and(|a| a.coded_width == sps.coded_width && a.coded_height == sps.coded_height && a.crop == sps.crop)
 }
 
 fn fits(capture: &PixFormat, sps: SpsInfo) -> bool {
@@ -532,7 +557,13 @@ fn cap_layout(fourcc: FourCc) -> Layout {
 }
 
 /// Writes a decoded picture into a CAPTURE buffer laid out as `layout`.
-fn write_view(layout: Layout, geom: SpsInfo, view: &openh264_raw::FrameView<'_>, idr: bool, cap: &mut v4l2m2m::ActiveBuffer) -> Completion {
+fn write_view(
+    layout: Layout,
+    geom: SpsInfo,
+    view: &openh264_raw::FrameView<'_>,
+    idr: bool,
+    cap: &mut v4l2m2m::ActiveBuffer,
+) -> Completion {
     let src = [view.y, view.u, view.v];
     let stride = [view.stride_y, view.stride_uv, view.stride_uv];
     write_planes(layout, geom, (view.width, view.height), view.timestamp, idr, src, stride, cap)
@@ -550,7 +581,16 @@ fn write_frame(layout: Layout, geom: SpsInfo, f: &Frame, cap: &mut v4l2m2m::Acti
 /// Copies `rows` rows of `w` bytes from `s` (stride `s_stride`) to `dst` (stride
 /// `dst_stride`) at (`x0`, `y0`). False if either side is too small.
 #[allow(clippy::too_many_arguments)]
-fn copy_rows(dst: &mut [u8], dst_stride: usize, x0: usize, y0: usize, s: &[u8], s_stride: usize, w: usize, rows: usize) -> bool {
+fn copy_rows(
+    dst: &mut [u8],
+    dst_stride: usize,
+    x0: usize,
+    y0: usize,
+    s: &[u8],
+    s_stride: usize,
+    w: usize,
+    rows: usize,
+) -> bool {
     for r in 0..rows {
         let d = (y0 + r) * dst_stride + x0;
         let (Some(dst_row), Some(src_row)) = (dst.get_mut(d..d + w), s.get(r * s_stride..r * s_stride + w)) else {
@@ -563,7 +603,17 @@ fn copy_rows(dst: &mut [u8], dst_stride: usize, x0: usize, y0: usize, s: &[u8], 
 
 /// Interleaves `u` and `v` rows into an NV12 chroma plane.
 #[allow(clippy::too_many_arguments)]
-fn interleave_rows(dst: &mut [u8], dst_stride: usize, x0: usize, y0: usize, u: &[u8], v: &[u8], s_stride: usize, w: usize, rows: usize) -> bool {
+fn interleave_rows(
+    dst: &mut [u8],
+    dst_stride: usize,
+    x0: usize,
+    y0: usize,
+    u: &[u8],
+    v: &[u8],
+    s_stride: usize,
+    w: usize,
+    rows: usize,
+) -> bool {
     for r in 0..rows {
         let d = (y0 + r) * dst_stride + 2 * x0;
         let (Some(dst_row), Some(ur), Some(vr)) =

@@ -130,7 +130,8 @@ impl RawDecoder {
         let mut info = SBufferInfo { uiInBsTimeStamp: timestamp, ..SBufferInfo::default() };
         // SAFETY: `unit` is valid for `len` bytes; `dst` and `info` are valid out-pointers
         // of the types OpenH264's DecodeFrameNoDelay expects.
-        let state = unsafe { self.inner.raw_api().decode_frame_no_delay(unit.as_ptr(), len, dst.as_mut_ptr(), &mut info) };
+        let state =
+            unsafe { self.inner.raw_api().decode_frame_no_delay(unit.as_ptr(), len, dst.as_mut_ptr(), &mut info) };
         if state != 0 {
             return DecodeOutcome::Error;
         }
@@ -146,9 +147,15 @@ impl RawDecoder {
         let mut n: i32 = 0;
         // SAFETY: the option takes a pointer to an int.
         let rc = unsafe {
-            self.inner.raw_api().get_option(DECODER_OPTION_NUM_OF_FRAMES_REMAINING_IN_BUFFER, (&mut n as *mut i32).cast())
+            self.inner
+                .raw_api()
+                .get_option(DECODER_OPTION_NUM_OF_FRAMES_REMAINING_IN_BUFFER, (&mut n as *mut i32).cast())
         };
-        if rc == 0 { n.max(0) as usize } else { 0 }
+        if rc == 0 {
+            n.max(0) as usize
+        } else {
+            0
+        }
     }
 
     /// Takes one held picture out, copied.

@@ -51,10 +51,7 @@ pub struct timeval {
 impl timeval {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            tv_sec: 0,
-            tv_usec: 0,
-        }
+        Self { tv_sec: 0, tv_usec: 0 }
     }
 }
 
@@ -71,10 +68,7 @@ pub struct timespec {
 impl timespec {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            tv_sec: 0,
-            tv_nsec: 0,
-        }
+        Self { tv_sec: 0, tv_nsec: 0 }
     }
 }
 
@@ -99,12 +93,7 @@ pub struct v4l2_rect {
 impl v4l2_rect {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            left: 0,
-            top: 0,
-            width: 0,
-            height: 0,
-        }
+        Self { left: 0, top: 0, width: 0, height: 0 }
     }
 }
 
@@ -121,10 +110,7 @@ pub struct v4l2_fract {
 impl v4l2_fract {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            numerator: 0,
-            denominator: 0,
-        }
+        Self { numerator: 0, denominator: 0 }
     }
 }
 
@@ -141,10 +127,7 @@ pub struct v4l2_area {
 impl v4l2_area {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            width: 0,
-            height: 0,
-        }
+        Self { width: 0, height: 0 }
     }
 }
 
@@ -262,11 +245,7 @@ pub struct v4l2_plane_pix_format {
 impl v4l2_plane_pix_format {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            sizeimage: 0,
-            bytesperline: 0,
-            reserved: [0; 6],
-        }
+        Self { sizeimage: 0, bytesperline: 0, reserved: [0; 6] }
     }
 }
 
@@ -336,10 +315,7 @@ pub struct v4l2_clip {
 impl v4l2_clip {
     /// All-zero value (null `next`).
     pub const fn zeroed() -> Self {
-        Self {
-            c: v4l2_rect::zeroed(),
-            next: ptr::null_mut(),
-        }
+        Self { c: v4l2_rect::zeroed(), next: ptr::null_mut() }
     }
 }
 
@@ -433,12 +409,7 @@ pub struct v4l2_sliced_vbi_format {
 impl v4l2_sliced_vbi_format {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            service_set: 0,
-            service_lines: [[0; 24]; 2],
-            io_size: 0,
-            reserved: [0; 2],
-        }
+        Self { service_set: 0, service_lines: [[0; 24]; 2], io_size: 0, reserved: [0; 2] }
     }
 }
 
@@ -459,12 +430,7 @@ pub struct v4l2_sliced_vbi_cap {
 impl v4l2_sliced_vbi_cap {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            service_set: 0,
-            service_lines: [[0; 24]; 2],
-            type_: 0,
-            reserved: [0; 3],
-        }
+        Self { service_set: 0, service_lines: [[0; 24]; 2], type_: 0, reserved: [0; 3] }
     }
 }
 
@@ -483,11 +449,7 @@ pub struct v4l2_sdr_format {
 impl v4l2_sdr_format {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            pixelformat: 0,
-            buffersize: 0,
-            reserved: [0; 24],
-        }
+        Self { pixelformat: 0, buffersize: 0, reserved: [0; 24] }
     }
 }
 
@@ -504,10 +466,7 @@ pub struct v4l2_meta_format {
 impl v4l2_meta_format {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            dataformat: 0,
-            buffersize: 0,
-        }
+        Self { dataformat: 0, buffersize: 0 }
     }
 }
 
@@ -555,10 +514,7 @@ pub struct v4l2_format {
 impl v4l2_format {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            type_: 0,
-            fmt: v4l2_format_fmt::zeroed(),
-        }
+        Self { type_: 0, fmt: v4l2_format_fmt::zeroed() }
     }
 }
 
@@ -585,15 +541,7 @@ pub struct v4l2_fmtdesc {
 impl v4l2_fmtdesc {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            index: 0,
-            type_: 0,
-            flags: 0,
-            description: [0; 32],
-            pixelformat: 0,
-            mbus_code: 0,
-            reserved: [0; 3],
-        }
+        Self { index: 0, type_: 0, flags: 0, description: [0; 32], pixelformat: 0, mbus_code: 0, reserved: [0; 3] }
     }
 }
 
@@ -614,10 +562,7 @@ pub struct v4l2_frmsize_discrete {
 impl v4l2_frmsize_discrete {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            width: 0,
-            height: 0,
-        }
+        Self { width: 0, height: 0 }
     }
 }
 
@@ -642,14 +587,7 @@ pub struct v4l2_frmsize_stepwise {
 impl v4l2_frmsize_stepwise {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            min_width: 0,
-            max_width: 0,
-            step_width: 0,
-            min_height: 0,
-            max_height: 0,
-            step_height: 0,
-        }
+        Self { min_width: 0, max_width: 0, step_width: 0, min_height: 0, max_height: 0, step_height: 0 }
     }
 }
 
@@ -666,9 +604,7 @@ pub union v4l2_frmsizeenum_u {
 impl v4l2_frmsizeenum_u {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            stepwise: v4l2_frmsize_stepwise::zeroed(),
-        }
+        Self { stepwise: v4l2_frmsize_stepwise::zeroed() }
     }
 }
 
@@ -691,13 +627,7 @@ pub struct v4l2_frmsizeenum {
 impl v4l2_frmsizeenum {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            index: 0,
-            pixel_format: 0,
-            type_: 0,
-            u: v4l2_frmsizeenum_u::zeroed(),
-            reserved: [0; 2],
-        }
+        Self { index: 0, pixel_format: 0, type_: 0, u: v4l2_frmsizeenum_u::zeroed(), reserved: [0; 2] }
     }
 }
 
@@ -716,11 +646,7 @@ pub struct v4l2_frmival_stepwise {
 impl v4l2_frmival_stepwise {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            min: v4l2_fract::zeroed(),
-            max: v4l2_fract::zeroed(),
-            step: v4l2_fract::zeroed(),
-        }
+        Self { min: v4l2_fract::zeroed(), max: v4l2_fract::zeroed(), step: v4l2_fract::zeroed() }
     }
 }
 
@@ -737,9 +663,7 @@ pub union v4l2_frmivalenum_u {
 impl v4l2_frmivalenum_u {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            stepwise: v4l2_frmival_stepwise::zeroed(),
-        }
+        Self { stepwise: v4l2_frmival_stepwise::zeroed() }
     }
 }
 
@@ -805,15 +729,7 @@ pub struct v4l2_timecode {
 impl v4l2_timecode {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            type_: 0,
-            flags: 0,
-            frames: 0,
-            seconds: 0,
-            minutes: 0,
-            hours: 0,
-            userbits: [0; 4],
-        }
+        Self { type_: 0, flags: 0, frames: 0, seconds: 0, minutes: 0, hours: 0, userbits: [0; 4] }
     }
 }
 
@@ -838,14 +754,7 @@ pub struct v4l2_requestbuffers {
 impl v4l2_requestbuffers {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            count: 0,
-            type_: 0,
-            memory: 0,
-            capabilities: 0,
-            flags: 0,
-            reserved: [0; 3],
-        }
+        Self { count: 0, type_: 0, memory: 0, capabilities: 0, flags: 0, reserved: [0; 3] }
     }
 }
 
@@ -887,13 +796,7 @@ pub struct v4l2_plane {
 impl v4l2_plane {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            bytesused: 0,
-            length: 0,
-            m: v4l2_plane_m::zeroed(),
-            data_offset: 0,
-            reserved: [0; 11],
-        }
+        Self { bytesused: 0, length: 0, m: v4l2_plane_m::zeroed(), data_offset: 0, reserved: [0; 11] }
     }
 }
 
@@ -997,14 +900,7 @@ pub struct v4l2_exportbuffer {
 impl v4l2_exportbuffer {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            type_: 0,
-            index: 0,
-            plane: 0,
-            flags: 0,
-            fd: 0,
-            reserved: [0; 11],
-        }
+        Self { type_: 0, index: 0, plane: 0, flags: 0, fd: 0, reserved: [0; 11] }
     }
 }
 
@@ -1068,16 +964,7 @@ pub struct v4l2_framebuffer_fmt {
 impl v4l2_framebuffer_fmt {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            width: 0,
-            height: 0,
-            pixelformat: 0,
-            field: 0,
-            bytesperline: 0,
-            sizeimage: 0,
-            colorspace: 0,
-            priv_: 0,
-        }
+        Self { width: 0, height: 0, pixelformat: 0, field: 0, bytesperline: 0, sizeimage: 0, colorspace: 0, priv_: 0 }
     }
 }
 
@@ -1098,12 +985,7 @@ pub struct v4l2_framebuffer {
 impl v4l2_framebuffer {
     /// All-zero value (null `base`).
     pub const fn zeroed() -> Self {
-        Self {
-            capability: 0,
-            flags: 0,
-            base: ptr::null_mut(),
-            fmt: v4l2_framebuffer_fmt::zeroed(),
-        }
+        Self { capability: 0, flags: 0, base: ptr::null_mut(), fmt: v4l2_framebuffer_fmt::zeroed() }
     }
 }
 
@@ -1207,10 +1089,7 @@ pub struct v4l2_streamparm {
 impl v4l2_streamparm {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            type_: 0,
-            parm: v4l2_streamparm_parm::zeroed(),
-        }
+        Self { type_: 0, parm: v4l2_streamparm_parm::zeroed() }
     }
 }
 
@@ -1235,12 +1114,7 @@ pub struct v4l2_cropcap {
 impl v4l2_cropcap {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            type_: 0,
-            bounds: v4l2_rect::zeroed(),
-            defrect: v4l2_rect::zeroed(),
-            pixelaspect: v4l2_fract::zeroed(),
-        }
+        Self { type_: 0, bounds: v4l2_rect::zeroed(), defrect: v4l2_rect::zeroed(), pixelaspect: v4l2_fract::zeroed() }
     }
 }
 
@@ -1257,10 +1131,7 @@ pub struct v4l2_crop {
 impl v4l2_crop {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            type_: 0,
-            c: v4l2_rect::zeroed(),
-        }
+        Self { type_: 0, c: v4l2_rect::zeroed() }
     }
 }
 
@@ -1283,13 +1154,7 @@ pub struct v4l2_selection {
 impl v4l2_selection {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            type_: 0,
-            target: 0,
-            flags: 0,
-            r: v4l2_rect::zeroed(),
-            reserved: [0; 9],
-        }
+        Self { type_: 0, target: 0, flags: 0, r: v4l2_rect::zeroed(), reserved: [0; 9] }
     }
 }
 
@@ -1318,14 +1183,7 @@ pub struct v4l2_standard {
 impl v4l2_standard {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            index: 0,
-            id: 0,
-            name: [0; 24],
-            frameperiod: v4l2_fract::zeroed(),
-            framelines: 0,
-            reserved: [0; 4],
-        }
+        Self { index: 0, id: 0, name: [0; 24], frameperiod: v4l2_fract::zeroed(), framelines: 0, reserved: [0; 4] }
     }
 }
 
@@ -1395,16 +1253,7 @@ pub struct v4l2_output {
 impl v4l2_output {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            index: 0,
-            name: [0; 32],
-            type_: 0,
-            audioset: 0,
-            modulator: 0,
-            std: 0,
-            capabilities: 0,
-            reserved: [0; 3],
-        }
+        Self { index: 0, name: [0; 32], type_: 0, audioset: 0, modulator: 0, std: 0, capabilities: 0, reserved: [0; 3] }
     }
 }
 
@@ -1516,10 +1365,7 @@ pub struct v4l2_dv_timings {
 impl v4l2_dv_timings {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            type_: 0,
-            u: v4l2_dv_timings_u::zeroed(),
-        }
+        Self { type_: 0, u: v4l2_dv_timings_u::zeroed() }
     }
 }
 
@@ -1540,12 +1386,7 @@ pub struct v4l2_enum_dv_timings {
 impl v4l2_enum_dv_timings {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            index: 0,
-            pad: 0,
-            reserved: [0; 2],
-            timings: v4l2_dv_timings::zeroed(),
-        }
+        Self { index: 0, pad: 0, reserved: [0; 2], timings: v4l2_dv_timings::zeroed() }
     }
 }
 
@@ -1624,12 +1465,7 @@ pub struct v4l2_dv_timings_cap {
 impl v4l2_dv_timings_cap {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            type_: 0,
-            pad: 0,
-            reserved: [0; 2],
-            u: v4l2_dv_timings_cap_u::zeroed(),
-        }
+        Self { type_: 0, pad: 0, reserved: [0; 2], u: v4l2_dv_timings_cap_u::zeroed() }
     }
 }
 
@@ -1739,12 +1575,7 @@ pub struct v4l2_ext_control {
 impl v4l2_ext_control {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            id: 0,
-            size: 0,
-            reserved2: [0; 1],
-            value: v4l2_ext_control_value::zeroed(),
-        }
+        Self { id: 0, size: 0, reserved2: [0; 1], value: v4l2_ext_control_value::zeroed() }
     }
 }
 
@@ -1772,14 +1603,7 @@ pub struct v4l2_ext_controls {
 impl v4l2_ext_controls {
     /// All-zero value (null `controls`).
     pub const fn zeroed() -> Self {
-        Self {
-            which: 0,
-            count: 0,
-            error_idx: 0,
-            request_fd: 0,
-            reserved: [0; 1],
-            controls: ptr::null_mut(),
-        }
+        Self { which: 0, count: 0, error_idx: 0, request_fd: 0, reserved: [0; 1], controls: ptr::null_mut() }
     }
 }
 
@@ -1913,12 +1737,7 @@ pub struct v4l2_querymenu {
 impl v4l2_querymenu {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            id: 0,
-            index: 0,
-            u: v4l2_querymenu_u::zeroed(),
-            reserved: 0,
-        }
+        Self { id: 0, index: 0, u: v4l2_querymenu_u::zeroed(), reserved: 0 }
     }
 }
 
@@ -2028,12 +1847,7 @@ pub struct v4l2_frequency {
 impl v4l2_frequency {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            tuner: 0,
-            type_: 0,
-            frequency: 0,
-            reserved: [0; 8],
-        }
+        Self { tuner: 0, type_: 0, frequency: 0, reserved: [0; 8] }
     }
 }
 
@@ -2062,16 +1876,7 @@ pub struct v4l2_frequency_band {
 impl v4l2_frequency_band {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            tuner: 0,
-            type_: 0,
-            index: 0,
-            capability: 0,
-            rangelow: 0,
-            rangehigh: 0,
-            modulation: 0,
-            reserved: [0; 9],
-        }
+        Self { tuner: 0, type_: 0, index: 0, capability: 0, rangelow: 0, rangehigh: 0, modulation: 0, reserved: [0; 9] }
     }
 }
 
@@ -2132,13 +1937,7 @@ pub struct v4l2_audio {
 impl v4l2_audio {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            index: 0,
-            name: [0; 32],
-            capability: 0,
-            mode: 0,
-            reserved: [0; 2],
-        }
+        Self { index: 0, name: [0; 32], capability: 0, mode: 0, reserved: [0; 2] }
     }
 }
 
@@ -2161,13 +1960,7 @@ pub struct v4l2_audioout {
 impl v4l2_audioout {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            index: 0,
-            name: [0; 32],
-            capability: 0,
-            mode: 0,
-            reserved: [0; 2],
-        }
+        Self { index: 0, name: [0; 32], capability: 0, mode: 0, reserved: [0; 2] }
     }
 }
 
@@ -2197,15 +1990,7 @@ pub struct v4l2_jpegcompression {
 impl v4l2_jpegcompression {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            quality: 0,
-            APPn: 0,
-            APP_len: 0,
-            APP_data: [0; 60],
-            COM_len: 0,
-            COM_data: [0; 60],
-            jpeg_markers: 0,
-        }
+        Self { quality: 0, APPn: 0, APP_len: 0, APP_data: [0; 60], COM_len: 0, COM_data: [0; 60], jpeg_markers: 0 }
     }
 }
 
@@ -2228,13 +2013,7 @@ pub struct v4l2_edid {
 impl v4l2_edid {
     /// All-zero value (null `edid`).
     pub const fn zeroed() -> Self {
-        Self {
-            pad: 0,
-            start_block: 0,
-            blocks: 0,
-            reserved: [0; 5],
-            edid: ptr::null_mut(),
-        }
+        Self { pad: 0, start_block: 0, blocks: 0, reserved: [0; 5], edid: ptr::null_mut() }
     }
 }
 
@@ -2261,13 +2040,7 @@ pub struct v4l2_enc_idx_entry {
 impl v4l2_enc_idx_entry {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            offset: 0,
-            pts: 0,
-            length: 0,
-            flags: 0,
-            reserved: [0; 2],
-        }
+        Self { offset: 0, pts: 0, length: 0, flags: 0, reserved: [0; 2] }
     }
 }
 
@@ -2323,9 +2096,7 @@ pub union v4l2_encoder_cmd_u {
 impl v4l2_encoder_cmd_u {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            raw: v4l2_encoder_cmd_raw::zeroed(),
-        }
+        Self { raw: v4l2_encoder_cmd_raw::zeroed() }
     }
 }
 
@@ -2344,11 +2115,7 @@ pub struct v4l2_encoder_cmd {
 impl v4l2_encoder_cmd {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            cmd: 0,
-            flags: 0,
-            u: v4l2_encoder_cmd_u::zeroed(),
-        }
+        Self { cmd: 0, flags: 0, u: v4l2_encoder_cmd_u::zeroed() }
     }
 }
 
@@ -2380,10 +2147,7 @@ pub struct v4l2_decoder_cmd_start {
 impl v4l2_decoder_cmd_start {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            speed: 0,
-            format: 0,
-        }
+        Self { speed: 0, format: 0 }
     }
 }
 
@@ -2417,9 +2181,7 @@ pub union v4l2_decoder_cmd_u {
 impl v4l2_decoder_cmd_u {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            raw: v4l2_decoder_cmd_raw::zeroed(),
-        }
+        Self { raw: v4l2_decoder_cmd_raw::zeroed() }
     }
 }
 
@@ -2438,11 +2200,7 @@ pub struct v4l2_decoder_cmd {
 impl v4l2_decoder_cmd {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            cmd: 0,
-            flags: 0,
-            u: v4l2_decoder_cmd_u::zeroed(),
-        }
+        Self { cmd: 0, flags: 0, u: v4l2_decoder_cmd_u::zeroed() }
     }
 }
 
@@ -2565,11 +2323,7 @@ pub struct v4l2_event_motion_det {
 impl v4l2_event_motion_det {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            flags: 0,
-            frame_sequence: 0,
-            region_mask: 0,
-        }
+        Self { flags: 0, frame_sequence: 0, region_mask: 0 }
     }
 }
 
@@ -2650,12 +2404,7 @@ pub struct v4l2_event_subscription {
 impl v4l2_event_subscription {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            type_: 0,
-            id: 0,
-            flags: 0,
-            reserved: [0; 5],
-        }
+        Self { type_: 0, id: 0, flags: 0, reserved: [0; 5] }
     }
 }
 
@@ -2693,10 +2442,7 @@ pub struct v4l2_dbg_match {
 impl v4l2_dbg_match {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            type_: 0,
-            u: v4l2_dbg_match_u::zeroed(),
-        }
+        Self { type_: 0, u: v4l2_dbg_match_u::zeroed() }
     }
 }
 
@@ -2717,12 +2463,7 @@ pub struct v4l2_dbg_register {
 impl v4l2_dbg_register {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            match_: v4l2_dbg_match::zeroed(),
-            size: 0,
-            reg: 0,
-            val: 0,
-        }
+        Self { match_: v4l2_dbg_match::zeroed(), size: 0, reg: 0, val: 0 }
     }
 }
 
@@ -2743,12 +2484,7 @@ pub struct v4l2_dbg_chip_info {
 impl v4l2_dbg_chip_info {
     /// All-zero value.
     pub const fn zeroed() -> Self {
-        Self {
-            match_: v4l2_dbg_match::zeroed(),
-            name: [0; 32],
-            flags: 0,
-            reserved: [0; 32],
-        }
+        Self { match_: v4l2_dbg_match::zeroed(), name: [0; 32], flags: 0, reserved: [0; 32] }
     }
 }
 

@@ -17,7 +17,9 @@ use super::{CodecDevice, Drain};
 /// Most formats asked of a driver's `enum_fmt` before giving up on its list.
 const MAX_DRIVER_FORMATS: u32 = 256;
 
-impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> CodecDevice<D, FILES, BUFFERS, EVENTS> {
+impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
+    CodecDevice<D, FILES, BUFFERS, EVENTS>
+{
     /// `EBUSY` if another open file holds a higher priority (Linux's priority rule for
     /// ioctls that change state).
     fn check_priority(&self, file: FileId) -> Result<()> {
@@ -33,10 +35,12 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     fn highest_priority(&self) -> u32 {
         self.files
             .iter()
-            .filter_map(|f| critical_section::with(|cs| {
-                let state = f.state.borrow_ref(cs);
-                state.open.then_some(state.priority)
-            }))
+            .filter_map(|f| {
+                critical_section::with(|cs| {
+                    let state = f.state.borrow_ref(cs);
+                    state.open.then_some(state.priority)
+                })
+            })
             .max()
             .unwrap_or(abi::V4L2_PRIORITY_DEFAULT)
     }
@@ -63,7 +67,8 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
             return Ok(());
         }
         let planes = &req.planes[..req.num_planes.min(req.planes.len())];
-        let bad = planes.iter().any(|p| p.userptr != 0 && !self.os.user_memory_accessible(p.userptr, p.length as usize));
+        let bad =
+            planes.iter().any(|p| p.userptr != 0 && !self.os.user_memory_accessible(p.userptr, p.length as usize));
         if bad {
             Err(Errno::EFAULT)
         } else {
@@ -75,19 +80,27 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     /// device already holds: the driver is given exclusive access to each plane, so two
     /// planes in flight must never share bytes (for instance an OUTPUT and a CAPTURE
     /// buffer queued at the same address).
-    fn check_userptr_overlap(state: &super::FileState<BUFFERS, EVENTS>, dir: Direction, req: &QueueRequest) -> Result<()> {
+    fn check_userptr_overlap(
+        state: &super::FileState<BUFFERS, EVENTS>,
+        dir: Direction,
+        req: &QueueRequest,
+    ) -> Result<()> {
         if req.memory != Memory::UserPtr {
             return Ok(());
         }
         let queue = &state.queues[dir.index()];
         let recorded = queue.status(req.index as usize).ok().filter(|s| s.prepared && s.memory == Memory::UserPtr);
         let ranges: [(usize, usize); crate::format::MAX_PLANES] = match recorded {
-            Some(prepared) => core::array::from_fn(|p| (prepared.planes[p].userptr, prepared.planes[p].length as usize)),
+            Some(prepared) => {
+                core::array::from_fn(|p| (prepared.planes[p].userptr, prepared.planes[p].length as usize))
+            }
             None => core::array::from_fn(|p| (req.planes[p].userptr, req.planes[p].length as usize)),
         };
         let count = req.num_planes.min(ranges.len());
         for (i, &(start, len)) in ranges[..count].iter().enumerate() {
-            let self_overlap = ranges[..i].iter().any(|&(s, l)| l > 0 && len > 0 && start < s.saturating_add(l) && s < start.saturating_add(len));
+            let self_overlap = ranges[..i]
+                .iter()
+                .any(|&(s, l)| l > 0 && len > 0 && start < s.saturating_add(l) && s < start.saturating_add(len));
             if self_overlap || state.queues.iter().any(|q| q.userptr_in_flight_overlaps(start, len)) {
                 return Err(Errno::EINVAL);
             }
@@ -178,7 +191,9 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     fn current_control(&self, file: FileId, id: u32) -> Result<(ControlSpec, i64)> {
         let (spec, index) = self.controls().find(id).ok_or(Errno::EINVAL)?;
         let value = match index {
-            Some(index) => self.with_state(file, |state, _| state.controls.map(|v| v.get(index)))?.ok_or(Errno::EBADF)?,
+            Some(index) => {
+                self.with_state(file, |state, _| state.controls.map(|v| v.get(index)))?.ok_or(Errno::EBADF)?
+            }
             None => 0,
         };
         Ok((spec, value))
@@ -325,7 +340,14 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         Ok(Allocation { index: 0, count: made as u32, capabilities: caps })
     }
 
-    fn create_bufs(&self, file: FileId, dir: Direction, memory: Memory, count: u32, fmt: PixFormat) -> Result<Allocation> {
+    fn create_bufs(
+        &self,
+        file: FileId,
+        dir: Direction,
+        memory: Memory,
+        count: u32,
+        fmt: PixFormat,
+    ) -> Result<Allocation> {
         self.check_priority(file)?;
         self.check_memory(memory)?;
         let caps = self.buffer_caps();
@@ -451,7 +473,9 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
             // one it has: answer it, as drivers that cannot crop or compose do.
             Err(Errno::ENOTTY) => match (self.info.kind, dir, target) {
                 (CodecKind::Decoder, Direction::Capture, abi::V4L2_SEL_TGT_COMPOSE)
-                | (CodecKind::Encoder, Direction::Output, abi::V4L2_SEL_TGT_CROP) => self.default_selection(file, dir, target),
+                | (CodecKind::Encoder, Direction::Output, abi::V4L2_SEL_TGT_CROP) => {
+                    self.default_selection(file, dir, target)
+                }
                 _ => Err(Errno::EINVAL),
             },
             Err(errno) => Err(errno),
@@ -463,7 +487,14 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         self.driver.enum_framesizes(pixelformat, index)
     }
 
-    fn enum_frameintervals(&self, file: FileId, pixelformat: FourCc, width: u32, height: u32, index: u32) -> Result<Fraction> {
+    fn enum_frameintervals(
+        &self,
+        file: FileId,
+        pixelformat: FourCc,
+        width: u32,
+        height: u32,
+        index: u32,
+    ) -> Result<Fraction> {
         self.with_state(file, |_, _| ())?;
         self.driver.enum_frameintervals(pixelformat, width, height, index)
     }
@@ -718,7 +749,12 @@ struct Colorimetry {
 
 impl Colorimetry {
     fn of(fmt: &PixFormat) -> Self {
-        Self { colorspace: fmt.colorspace, xfer_func: fmt.xfer_func, ycbcr_enc: fmt.ycbcr_enc, quantization: fmt.quantization }
+        Self {
+            colorspace: fmt.colorspace,
+            xfer_func: fmt.xfer_func,
+            ycbcr_enc: fmt.ycbcr_enc,
+            quantization: fmt.quantization,
+        }
     }
 
     /// Whether every field names a value `videodev2.h` defines.

@@ -16,8 +16,8 @@ use critical_section::{CriticalSection, Mutex};
 use crate::buffer::{ActiveBuffer, Completion, DoneFlags, FrameMeta, Timestamp};
 use crate::ctrl::{ControlSet, ControlValues};
 use crate::error::{Errno, Result};
-use crate::fifo::Fifo;
 use crate::event::{Event, EventQueue};
+use crate::fifo::Fifo;
 use crate::fmt::debug;
 use crate::format::{Direction, Formats, PixFormat, Rect};
 use crate::memory::{ArenaRegion, BufferArena};
@@ -216,7 +216,9 @@ pub struct CodecDevice<D: CodecOps, const FILES: usize, const BUFFERS: usize, co
     orphans: Mutex<RefCell<[Option<ArenaRegion>; ORPHANS]>>,
 }
 
-impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> CodecDevice<D, FILES, BUFFERS, EVENTS> {
+impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
+    CodecDevice<D, FILES, BUFFERS, EVENTS>
+{
     /// A device with no open files; usable in a `static` initialiser.
     pub const fn new(driver: D, info: DeviceInfo, os: &'static dyn OsGlue, arena: &'static dyn BufferArena) -> Self {
         assert!(FILES > 0 && FILES <= u16::MAX as usize, "FILES must be between 1 and 65535");
@@ -263,7 +265,11 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
 
     /// Runs `f` on the state of `file` inside a critical section; `EBADF` for a file that
     /// is not open (or a stale id).
-    fn with_state<R>(&self, file: FileId, f: impl FnOnce(&mut FileState<BUFFERS, EVENTS>, CriticalSection<'_>) -> R) -> Result<R> {
+    fn with_state<R>(
+        &self,
+        file: FileId,
+        f: impl FnOnce(&mut FileState<BUFFERS, EVENTS>, CriticalSection<'_>) -> R,
+    ) -> Result<R> {
         let slot = self.slot(file)?;
         critical_section::with(|cs| {
             let mut state = slot.state.borrow_ref_mut(cs);
@@ -577,7 +583,8 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
             }
             // Once every OUTPUT buffer queued before STOP was taken, later ones belong to
             // the stream after START: the driver must not consume them in this drain.
-            if dir == Direction::Output && matches!(state.drain, Drain::Draining | Drain::LastPending | Drain::Stopped) {
+            if dir == Direction::Output && matches!(state.drain, Drain::Draining | Drain::LastPending | Drain::Stopped)
+            {
                 return None;
             }
             let buf = state.queue(dir).take(self.arena, slot, generation)?;
@@ -682,7 +689,9 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     fn control(&self, slot: u16, generation: u32, id: u32) -> Result<i64> {
         let (_, index) = self.controls().find(id).ok_or(Errno::EINVAL)?;
         let index = index.ok_or(Errno::EACCES)?;
-        self.with_state(FileId { slot, generation }, |state, _| state.controls.map(|v| v.get(index)).ok_or(Errno::EBADF))?
+        self.with_state(FileId { slot, generation }, |state, _| {
+            state.controls.map(|v| v.get(index)).ok_or(Errno::EBADF)
+        })?
     }
 
     fn job_finish(&self, slot: u16, generation: u32) {

@@ -23,8 +23,11 @@ use super::FileId;
 
 /// OUTPUT buffer flags an application sets and gets back (and CAPTURE buffers inherit):
 /// timecode, timestamp source and frame type.
-const APP_BUFFER_FLAGS: u32 =
-    V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_TSTAMP_SRC_MASK | V4L2_BUF_FLAG_KEYFRAME | V4L2_BUF_FLAG_PFRAME | V4L2_BUF_FLAG_BFRAME;
+const APP_BUFFER_FLAGS: u32 = V4L2_BUF_FLAG_TIMECODE
+    | V4L2_BUF_FLAG_TSTAMP_SRC_MASK
+    | V4L2_BUF_FLAG_KEYFRAME
+    | V4L2_BUF_FLAG_PFRAME
+    | V4L2_BUF_FLAG_BFRAME;
 
 /// The V4L2 API version reported by QUERYCAP: the Linux UAPI this implementation follows.
 const API_VERSION: u32 = (6 << 16) | (1 << 8);
@@ -129,11 +132,8 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
                 let dir = direction(api, buf.type_)?;
                 let planes = plane_array(api, &buf)?;
                 let req = decode_queue_request(api, &buf, planes)?;
-                let status = if request == VIDIOC_QBUF {
-                    dev.qbuf(file, dir, req)?
-                } else {
-                    dev.prepare_buf(file, dir, req)?
-                };
+                let status =
+                    if request == VIDIOC_QBUF { dev.qbuf(file, dir, req)? } else { dev.prepare_buf(file, dir, req)? };
                 encode_buffer(api, &mut buf, planes, &status);
                 write(arg, &buf);
             }
@@ -168,7 +168,10 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
                     let asked = crate::format::Fraction { numerator: given.numerator, denominator: given.denominator };
                     dev.s_parm(file, dir, StreamParm { timeperframe: asked })?
                 };
-                let tpf = v4l2_fract { numerator: result.timeperframe.numerator, denominator: result.timeperframe.denominator };
+                let tpf = v4l2_fract {
+                    numerator: result.timeperframe.numerator,
+                    denominator: result.timeperframe.denominator,
+                };
                 parm.parm = v4l2_streamparm_parm::zeroed();
                 match dir {
                     Direction::Output => {
@@ -211,8 +214,14 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
                     FrameSize::Stepwise { min_width, max_width, step_width, min_height, max_height, step_height } => {
                         let continuous = step_width == 1 && step_height == 1;
                         fse.type_ = if continuous { V4L2_FRMSIZE_TYPE_CONTINUOUS } else { V4L2_FRMSIZE_TYPE_STEPWISE };
-                        fse.u.stepwise =
-                            v4l2_frmsize_stepwise { min_width, max_width, step_width, min_height, max_height, step_height };
+                        fse.u.stepwise = v4l2_frmsize_stepwise {
+                            min_width,
+                            max_width,
+                            step_width,
+                            min_height,
+                            max_height,
+                            step_height,
+                        };
                     }
                 }
                 fse.reserved = [0; 2];
@@ -401,7 +410,9 @@ fn wait_for<T: DeviceIoctls + ?Sized, R>(
     loop {
         let seen = dev.wait_word_value(file)?;
         match attempt() {
-            Err(errno) if errno == again && !dev.is_nonblocking(file)? => serial.unlocked(|| dev.wait_for_change(file, seen)),
+            Err(errno) if errno == again && !dev.is_nonblocking(file)? => {
+                serial.unlocked(|| dev.wait_for_change(file, seen))
+            }
             other => return other,
         }
     }
@@ -580,7 +591,11 @@ fn timeval_of(ts: Timestamp) -> timeval {
 /// # Safety
 ///
 /// `planes`, when given, comes from [`plane_array`].
-unsafe fn decode_queue_request(api: BufferApi, buf: &v4l2_buffer, planes: Option<(*mut v4l2_plane, usize)>) -> Result<QueueRequest> {
+unsafe fn decode_queue_request(
+    api: BufferApi,
+    buf: &v4l2_buffer,
+    planes: Option<(*mut v4l2_plane, usize)>,
+) -> Result<QueueRequest> {
     let memory = memory(buf.memory)?;
     let mut req = QueueRequest {
         index: buf.index,
@@ -648,7 +663,12 @@ fn buffer_flags(status: &BufferStatus) -> u32 {
 /// # Safety
 ///
 /// `planes`, when given, comes from [`plane_array`].
-unsafe fn encode_buffer(api: BufferApi, buf: &mut v4l2_buffer, planes: Option<(*mut v4l2_plane, usize)>, status: &BufferStatus) {
+unsafe fn encode_buffer(
+    api: BufferApi,
+    buf: &mut v4l2_buffer,
+    planes: Option<(*mut v4l2_plane, usize)>,
+    status: &BufferStatus,
+) {
     buf.index = status.index;
     buf.flags = buffer_flags(status);
     buf.field = V4L2_FIELD_NONE;

@@ -126,7 +126,9 @@ impl<const NODES: usize> Registry<NODES> {
 
     /// The node registered at `path`.
     pub fn find(&self, path: &str) -> Option<&'static dyn VideoNode> {
-        critical_section::with(|cs| self.nodes.borrow_ref(cs).iter().flatten().find(|(p, _)| *p == path).map(|(_, n)| *n))
+        critical_section::with(|cs| {
+            self.nodes.borrow_ref(cs).iter().flatten().find(|(p, _)| *p == path).map(|(_, n)| *n)
+        })
     }
 
     /// The registered paths, in registration order.

@@ -119,7 +119,14 @@ pub trait DeviceIoctls {
         Err(Errno::ENOTTY)
     }
     /// VIDIOC_CREATE_BUFS (`count == 0` only reports).
-    fn create_bufs(&self, file: FileId, dir: Direction, memory: Memory, count: u32, fmt: PixFormat) -> Result<Allocation> {
+    fn create_bufs(
+        &self,
+        file: FileId,
+        dir: Direction,
+        memory: Memory,
+        count: u32,
+        fmt: PixFormat,
+    ) -> Result<Allocation> {
         Err(Errno::ENOTTY)
     }
     /// VIDIOC_QUERYBUF.
@@ -171,7 +178,14 @@ pub trait DeviceIoctls {
         Err(Errno::ENOTTY)
     }
     /// VIDIOC_ENUM_FRAMEINTERVALS.
-    fn enum_frameintervals(&self, file: FileId, pixelformat: FourCc, width: u32, height: u32, index: u32) -> Result<Fraction> {
+    fn enum_frameintervals(
+        &self,
+        file: FileId,
+        pixelformat: FourCc,
+        width: u32,
+        height: u32,
+        index: u32,
+    ) -> Result<Fraction> {
         Err(Errno::ENOTTY)
     }
     /// VIDIOC_QUERYCTRL / QUERY_EXT_CTRL: the control `id` (with `V4L2_CTRL_FLAG_NEXT_*`
@@ -192,7 +206,13 @@ pub trait DeviceIoctls {
         Err(Errno::ENOTTY)
     }
     /// VIDIOC_G/TRY/S_EXT_CTRLS. On failure, returns the errno and the `error_idx`.
-    fn ext_ctrls(&self, file: FileId, op: ExtControlsOp, which: u32, controls: &mut dyn ExtControlArray) -> core::result::Result<(), (Errno, u32)> {
+    fn ext_ctrls(
+        &self,
+        file: FileId,
+        op: ExtControlsOp,
+        which: u32,
+        controls: &mut dyn ExtControlArray,
+    ) -> core::result::Result<(), (Errno, u32)> {
         Err((Errno::ENOTTY, controls.len() as u32))
     }
     /// VIDIOC_SUBSCRIBE_EVENT.

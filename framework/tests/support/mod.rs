@@ -20,7 +20,6 @@ use v4l2m2m::{
     PixFormat, PollEvents, QueueStatus, VideoNode,
 };
 
-
 // ------------------------------------------------------------------------------------
 // OS glue
 // ------------------------------------------------------------------------------------
@@ -228,11 +227,9 @@ impl CodecOps for TestCodec {
 
     fn enum_fmt(&self, dir: Direction, index: u32) -> Result<FormatDesc, Errno> {
         let list: &[FormatDesc] = match dir {
-            Direction::Output => &[FormatDesc {
-                pixelformat: V4L2_PIX_FMT_H264,
-                flags: V4L2_FMT_FLAG_COMPRESSED,
-                description: "H.264",
-            }],
+            Direction::Output => {
+                &[FormatDesc { pixelformat: V4L2_PIX_FMT_H264, flags: V4L2_FMT_FLAG_COMPRESSED, description: "H.264" }]
+            }
             Direction::Capture => &[
                 FormatDesc { pixelformat: V4L2_PIX_FMT_NV12M, flags: 0, description: "Y/UV 4:2:0 (N-C)" },
                 FormatDesc { pixelformat: V4L2_PIX_FMT_NV12, flags: 0, description: "Y/UV 4:2:0" },
@@ -436,7 +433,8 @@ impl Harness {
     pub fn with(opts: Opts) -> Self {
         let mem = leak_bytes(ARENA_SIZE);
         // SAFETY: `mem` is leaked, so valid for the whole program, and only the arena uses it.
-        let arena: &'static Arena = Box::leak(Box::new(unsafe { Arena::new(mem.as_mut_ptr(), ARENA_SIZE, 0x8000_0000, 4096) }));
+        let arena: &'static Arena =
+            Box::leak(Box::new(unsafe { Arena::new(mem.as_mut_ptr(), ARENA_SIZE, 0x8000_0000, 4096) }));
         let api = if opts.mplane { BufferApi::MultiPlanar } else { BufferApi::SinglePlanar };
         let info = DeviceInfo {
             driver: "loopback",
@@ -548,7 +546,13 @@ impl Harness {
 
     // ---- buffers ----
 
-    pub fn reqbufs_mem(&self, fd: FileId, dir: Direction, memory: u32, count: u32) -> Result<v4l2_requestbuffers, Errno> {
+    pub fn reqbufs_mem(
+        &self,
+        fd: FileId,
+        dir: Direction,
+        memory: u32,
+        count: u32,
+    ) -> Result<v4l2_requestbuffers, Errno> {
         let mut r = v4l2_requestbuffers::zeroed();
         r.count = count;
         r.type_ = self.ty(dir);
@@ -758,7 +762,13 @@ impl Harness {
     }
 
     /// G/S/TRY_EXT_CTRLS on `ctrls`; returns the result and `error_idx`.
-    pub fn ext_ctrls(&self, fd: FileId, request: u32, which: u32, ctrls: &mut [v4l2_ext_control]) -> (Result<i32, Errno>, u32) {
+    pub fn ext_ctrls(
+        &self,
+        fd: FileId,
+        request: u32,
+        which: u32,
+        ctrls: &mut [v4l2_ext_control],
+    ) -> (Result<i32, Errno>, u32) {
         let mut cs = v4l2_ext_controls::zeroed();
         cs.which = which;
         cs.count = ctrls.len() as u32;

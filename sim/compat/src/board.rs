@@ -34,7 +34,11 @@ impl Backend for SimBoard {
     }
     fn mmap(&self, fd: c_int, offset: u64, len: usize) -> Result<BufferMap, Errno> {
         let r = vfs::mmap_region(fd, len, offset).map_err(|e| e.code())?;
-        Ok(BufferMap { arena_fd: sim_board::board().arena_fd(), arena_offset: r.offset as u64, region: (r.offset, r.len) })
+        Ok(BufferMap {
+            arena_fd: sim_board::board().arena_fd(),
+            arena_offset: r.offset as u64,
+            region: (r.offset, r.len),
+        })
     }
     fn munmap(&self, region: (usize, usize)) {
         vfs::munmap_region(ArenaRegion { offset: region.0, len: region.1 });

@@ -436,15 +436,27 @@ mod tests {
         assert_eq!(classify_sysfs("/sys/dev/char/81:4/uevent", &m), None);
         assert_eq!(classify_sysfs("/sys/dev/char/10:3/uevent", &m), None);
         assert_eq!(classify_sysfs("/sys/dev/char/81:3/model", &m), None);
-        assert_eq!(classify_sysfs("/sys/class/video4linux/video1/name", &m), Some((v(0), SysItem::Attr(SysAttr::Name))));
+        assert_eq!(
+            classify_sysfs("/sys/class/video4linux/video1/name", &m),
+            Some((v(0), SysItem::Attr(SysAttr::Name)))
+        );
         assert_eq!(classify_sysfs("/sys/class/video4linux/video1/device", &m), Some((v(0), SysItem::DeviceDir)));
         assert_eq!(classify_sysfs("/sys/dev/char/81:3/device", &m), Some((v(1), SysItem::DeviceDir)));
         assert_eq!(classify_sysfs("/sys/dev/char/81:3/device/media1", &m), Some((Dev::Media(1), SysItem::Dir)));
         assert_eq!(classify_sysfs("/sys/dev/char/81:3/device/media0", &m), None);
-        assert_eq!(classify_sysfs("/sys/dev/char/81:3/device/media1/dev", &m), Some((Dev::Media(1), SysItem::Attr(SysAttr::Dev))));
+        assert_eq!(
+            classify_sysfs("/sys/dev/char/81:3/device/media1/dev", &m),
+            Some((Dev::Media(1), SysItem::Attr(SysAttr::Dev)))
+        );
         assert_eq!(classify_sysfs("/sys/dev/char/237:1", &m), Some((Dev::Media(1), SysItem::Dir)));
-        assert_eq!(classify_sysfs("/sys/dev/char/237:0/uevent", &m), Some((Dev::Media(0), SysItem::Attr(SysAttr::Uevent))));
-        assert_eq!(classify_sysfs("/sys/dev/char/237:0/model", &m), Some((Dev::Media(0), SysItem::Attr(SysAttr::Model))));
+        assert_eq!(
+            classify_sysfs("/sys/dev/char/237:0/uevent", &m),
+            Some((Dev::Media(0), SysItem::Attr(SysAttr::Uevent)))
+        );
+        assert_eq!(
+            classify_sysfs("/sys/dev/char/237:0/model", &m),
+            Some((Dev::Media(0), SysItem::Attr(SysAttr::Model)))
+        );
         assert_eq!(classify_sysfs("/sys/dev/char/237:0/name", &m), None);
         assert_eq!(classify_sysfs("/sys/dev/char/237:2", &m), None);
         assert_eq!(sysfs_content(v(1), &m, SysAttr::Uevent, "x"), "MAJOR=81\nMINOR=3\nDEVNAME=video3\n");

@@ -111,7 +111,8 @@ fn hidden(fd: c_int) -> bool {
 }
 
 /// Settable file status flags (as Linux's SETFL_MASK).
-const SETFL_MASK: c_int = libc::O_APPEND | libc::O_NONBLOCK | libc::O_NDELAY | libc::O_DIRECT | libc::O_NOATIME | libc::O_ASYNC;
+const SETFL_MASK: c_int =
+    libc::O_APPEND | libc::O_NONBLOCK | libc::O_NDELAY | libc::O_DIRECT | libc::O_NOATIME | libc::O_ASYNC;
 
 // ------------------------------------------------------------------------------------
 // open
@@ -544,12 +545,24 @@ pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: size_t) -> 
 // ------------------------------------------------------------------------------------
 // mmap, munmap
 
-unsafe fn do_mmap(addr: *mut c_void, len: size_t, prot: c_int, flags: c_int, fd: c_int, off: off_t, is64: bool) -> *mut c_void {
+unsafe fn do_mmap(
+    addr: *mut c_void,
+    len: size_t,
+    prot: c_int,
+    flags: c_int,
+    fd: c_int,
+    off: off_t,
+    is64: bool,
+) -> *mut c_void {
     let Some((st, open)) = open_of(fd) else {
         if hidden(fd) {
             return fail(libc::EBADF, libc::MAP_FAILED);
         }
-        return if is64 { real::mmap64(addr, len, prot, flags, fd, off) } else { real::mmap(addr, len, prot, flags, fd, off) };
+        return if is64 {
+            real::mmap64(addr, len, prot, flags, fd, off)
+        } else {
+            real::mmap(addr, len, prot, flags, fd, off)
+        };
     };
     // A media device cannot be mapped (no mmap file operation).
     if open.media {
@@ -578,13 +591,27 @@ unsafe fn do_mmap(addr: *mut c_void, len: size_t, prot: c_int, flags: c_int, fd:
 /// `mmap(2)`: a shared mapping of a V4L2 buffer of an emulated node maps the buffer's region of
 /// the backend's arena.
 #[no_mangle]
-pub unsafe extern "C" fn mmap(addr: *mut c_void, len: size_t, prot: c_int, flags: c_int, fd: c_int, off: off_t) -> *mut c_void {
+pub unsafe extern "C" fn mmap(
+    addr: *mut c_void,
+    len: size_t,
+    prot: c_int,
+    flags: c_int,
+    fd: c_int,
+    off: off_t,
+) -> *mut c_void {
     do_mmap(addr, len, prot, flags, fd, off, false)
 }
 
 /// `mmap64`: as [`mmap`].
 #[no_mangle]
-pub unsafe extern "C" fn mmap64(addr: *mut c_void, len: size_t, prot: c_int, flags: c_int, fd: c_int, off: off_t) -> *mut c_void {
+pub unsafe extern "C" fn mmap64(
+    addr: *mut c_void,
+    len: size_t,
+    prot: c_int,
+    flags: c_int,
+    fd: c_int,
+    off: off_t,
+) -> *mut c_void {
     do_mmap(addr, len, prot, flags, fd, off, true)
 }
 
@@ -658,7 +685,12 @@ fn emu_revents(st: &State, open: &Open, events: i16) -> i16 {
 }
 
 /// poll() over a set that contains at least one emulated fd. `None` if it contains none.
-unsafe fn emu_poll(fds: *mut pollfd, nfds: nfds_t, deadline: Option<Instant>, sigmask: *const libc::sigset_t) -> Option<c_int> {
+unsafe fn emu_poll(
+    fds: *mut pollfd,
+    nfds: nfds_t,
+    deadline: Option<Instant>,
+    sigmask: *const libc::sigset_t,
+) -> Option<c_int> {
     if state::inside() || !state::ANY_FD.load(Ordering::Acquire) || fds.is_null() || nfds == 0 {
         return None;
     }
@@ -733,7 +765,12 @@ pub unsafe extern "C" fn poll(fds: *mut pollfd, nfds: nfds_t, timeout: c_int) ->
 
 /// `ppoll(2)`: as [`poll`], with a `timespec` timeout and a signal mask.
 #[no_mangle]
-pub unsafe extern "C" fn ppoll(fds: *mut pollfd, nfds: nfds_t, ts: *const libc::timespec, sigmask: *const libc::sigset_t) -> c_int {
+pub unsafe extern "C" fn ppoll(
+    fds: *mut pollfd,
+    nfds: nfds_t,
+    ts: *const libc::timespec,
+    sigmask: *const libc::sigset_t,
+) -> c_int {
     match emu_poll(fds, nfds, deadline_of_ts(ts), sigmask) {
         Some(r) => r,
         None => real::ppoll(fds, nfds, ts, sigmask),
@@ -950,7 +987,8 @@ unsafe fn emu_epoll_wait(
             if r != 0 {
                 out.push(libc::epoll_event { events: r as u16 as u32, u64: reg.data });
                 if reg.events & libc::EPOLLONESHOT as u32 != 0 {
-                    if let Some(x) = lock(&st.epolls).get_mut(&epfd).and_then(|v| v.iter_mut().find(|x| x.fd == reg.fd)) {
+                    if let Some(x) = lock(&st.epolls).get_mut(&epfd).and_then(|v| v.iter_mut().find(|x| x.fd == reg.fd))
+                    {
                         x.events = 0;
                     }
                 }
@@ -1133,7 +1171,13 @@ pub unsafe extern "C" fn __fxstat(_ver: c_int, fd: c_int, buf: *mut libc::stat) 
 
 /// Pre-2.33 glibc entry point of `fstatat`: as [`fstatat`].
 #[no_mangle]
-pub unsafe extern "C" fn __fxstatat(_ver: c_int, dirfd: c_int, path: *const c_char, buf: *mut libc::stat, flags: c_int) -> c_int {
+pub unsafe extern "C" fn __fxstatat(
+    _ver: c_int,
+    dirfd: c_int,
+    path: *const c_char,
+    buf: *mut libc::stat,
+    flags: c_int,
+) -> c_int {
     fstatat(dirfd, path, buf, flags)
 }
 
@@ -1157,13 +1201,25 @@ pub unsafe extern "C" fn __fxstat64(_ver: c_int, fd: c_int, buf: *mut libc::stat
 
 /// Pre-2.33 glibc entry point of `fstatat64`: as [`fstatat64`].
 #[no_mangle]
-pub unsafe extern "C" fn __fxstatat64(_ver: c_int, dirfd: c_int, path: *const c_char, buf: *mut libc::stat64, flags: c_int) -> c_int {
+pub unsafe extern "C" fn __fxstatat64(
+    _ver: c_int,
+    dirfd: c_int,
+    path: *const c_char,
+    buf: *mut libc::stat64,
+    flags: c_int,
+) -> c_int {
     fstatat64(dirfd, path, buf, flags)
 }
 
 /// `statx(2)`: as [`fstatat`], filling a `struct statx`.
 #[no_mangle]
-pub unsafe extern "C" fn statx(dirfd: c_int, path: *const c_char, flags: c_int, mask: c_uint, buf: *mut libc::statx) -> c_int {
+pub unsafe extern "C" fn statx(
+    dirfd: c_int,
+    path: *const c_char,
+    flags: c_int,
+    mask: c_uint,
+    buf: *mut libc::statx,
+) -> c_int {
     if let Some(ns) = stat_at(dirfd, path, flags) {
         if buf.is_null() {
             return fail(libc::EFAULT, -1);
@@ -1288,10 +1344,18 @@ pub unsafe extern "C" fn opendir(path: *const c_char) -> *mut libc::DIR {
         .nodes
         .iter()
         .filter(|n| parent(&n.app_path) == p)
-        .map(|n| DirExtra { name: emul::basename(&n.app_path).to_owned(), ino: emul::node_stat(n, 0).ino, dtype: libc::DT_CHR })
+        .map(|n| DirExtra {
+            name: emul::basename(&n.app_path).to_owned(),
+            ino: emul::node_stat(n, 0).ino,
+            dtype: libc::DT_CHR,
+        })
         .collect();
     if p == "/dev" {
-        extra.extend((0..st.nodes.len()).map(|i| DirExtra { name: emul::media_devname(i), ino: emul::media_stat(i, 0).ino, dtype: libc::DT_CHR }));
+        extra.extend((0..st.nodes.len()).map(|i| DirExtra {
+            name: emul::media_devname(i),
+            ino: emul::media_stat(i, 0).ino,
+            dtype: libc::DT_CHR,
+        }));
     }
     if !extra.is_empty() {
         let entry = Box::new(core::mem::zeroed::<libc::dirent64>());

@@ -14,16 +14,16 @@
 #![deny(missing_docs)]
 
 pub mod backend;
-pub mod emul;
-pub mod interpose;
-pub mod media;
-mod real;
-pub mod state;
 #[cfg(feature = "sim-board")]
 mod board;
-#[cfg(feature = "framework")]
-pub mod nodes;
+pub mod emul;
+pub mod interpose;
 #[cfg(feature = "loopback")]
 mod loopback;
+pub mod media;
+#[cfg(feature = "framework")]
+pub mod nodes;
+mod real;
+pub mod state;
 
 pub use backend::{Backend, BufferMap};

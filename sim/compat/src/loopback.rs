@@ -22,14 +22,18 @@ pub fn backend() -> &'static dyn Backend {
     let (fd, base) = unsafe {
         let fd = libc::memfd_create(c"v4l2-sim-loopback-arena".as_ptr(), libc::MFD_CLOEXEC);
         assert!(fd >= 0 && libc::ftruncate(fd, ARENA_SIZE as i64) == 0, "loopback arena");
-        let p = libc::mmap(core::ptr::null_mut(), ARENA_SIZE, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd, 0);
+        let p =
+            libc::mmap(core::ptr::null_mut(), ARENA_SIZE, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd, 0);
         assert!(p != libc::MAP_FAILED);
         (fd, p as *mut u8)
     };
     // SAFETY: the mapping is valid for ARENA_SIZE bytes for the life of the process.
-    let arena: &'static MemoryArena<1024> = Box::leak(Box::new(unsafe { MemoryArena::new(base, ARENA_SIZE, 0x8000_0000, 4096) }));
+    let arena: &'static MemoryArena<1024> =
+        Box::leak(Box::new(unsafe { MemoryArena::new(base, ARENA_SIZE, 0x8000_0000, 4096) }));
     let mut nodes: Vec<(String, &'static dyn VideoNode)> = Vec::new();
-    for (path, api, mplane) in [("/dev/video1", BufferApi::MultiPlanar, true), ("/dev/video3", BufferApi::SinglePlanar, false)] {
+    for (path, api, mplane) in
+        [("/dev/video1", BufferApi::MultiPlanar, true), ("/dev/video3", BufferApi::SinglePlanar, false)]
+    {
         let info = DeviceInfo {
             driver: "loopback",
             card: "loopback test codec",

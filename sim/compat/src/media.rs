@@ -422,7 +422,11 @@ impl Topology {
         ];
         for (suffix, function, pad_flags) in kinds {
             let id = gen(GRAPH_ENTITY);
-            let pads = pad_flags.iter().enumerate().map(|(i, &f)| Pad { id: gen(GRAPH_PAD), index: i as u16, flags: f }).collect();
+            let pads = pad_flags
+                .iter()
+                .enumerate()
+                .map(|(i, &f)| Pad { id: gen(GRAPH_PAD), index: i as u16, flags: f })
+                .collect();
             let dev = if function == MEDIA_ENT_F_IO_V4L { (video_major, video_minor) } else { (0, 0) };
             entities.push(Entity { id, name: format!("{base}-{suffix}"), function, flags: 0, dev, pads });
         }
@@ -430,13 +434,28 @@ impl Topology {
         let mut links = Vec::new();
         for (src, dst) in [((0, 0), (1, 0)), ((1, 1), (2, 0))] {
             let (s, d): (&Pad, &Pad) = (&entities[src.0].pads[src.1], &entities[dst.0].pads[dst.1]);
-            links.push(Link { id: gen(GRAPH_LINK), source_id: s.id, sink_id: d.id, flags: fixed | MEDIA_LNK_FL_DATA_LINK });
+            links.push(Link {
+                id: gen(GRAPH_LINK),
+                source_id: s.id,
+                sink_id: d.id,
+                flags: fixed | MEDIA_LNK_FL_DATA_LINK,
+            });
             // The back link the kernel keeps on the sink entity takes an id too; it is never shown.
             gen(GRAPH_LINK);
         }
-        let intf = Interface { id: gen(GRAPH_INTF_DEVNODE), intf_type: MEDIA_INTF_T_V4L_VIDEO, major: video_major, minor: video_minor };
+        let intf = Interface {
+            id: gen(GRAPH_INTF_DEVNODE),
+            intf_type: MEDIA_INTF_T_V4L_VIDEO,
+            major: video_major,
+            minor: video_minor,
+        };
         for e in [0, 2] {
-            links.push(Link { id: gen(GRAPH_LINK), source_id: intf.id, sink_id: entities[e].id, flags: fixed | MEDIA_LNK_FL_INTERFACE_LINK });
+            links.push(Link {
+                id: gen(GRAPH_LINK),
+                source_id: intf.id,
+                sink_id: entities[e].id,
+                flags: fixed | MEDIA_LNK_FL_INTERFACE_LINK,
+            });
         }
         Topology { info, version: next as u64, entities, interfaces: vec![intf], links }
     }
@@ -614,10 +633,15 @@ pub fn ioctl(t: &Topology, request: u32, arg: *mut c_void) -> Result<c_int, Errn
             let (Some(src), Some(dst)) = (t.find_entity(d.source.entity), t.find_entity(d.sink.entity)) else {
                 return Err(libc::EINVAL);
             };
-            let (Some(sp), Some(dp)) = (src.pads.get(d.source.index as usize), dst.pads.get(d.sink.index as usize)) else {
+            let (Some(sp), Some(dp)) = (src.pads.get(d.source.index as usize), dst.pads.get(d.sink.index as usize))
+            else {
                 return Err(libc::EINVAL);
             };
-            let link = t.links.iter().find(|l| l.is_data() && l.source_id == sp.id && l.sink_id == dp.id).ok_or(libc::EINVAL)?;
+            let link = t
+                .links
+                .iter()
+                .find(|l| l.is_data() && l.source_id == sp.id && l.sink_id == dp.id)
+                .ok_or(libc::EINVAL)?;
             d.reserved = [0; 2];
             // __media_entity_setup_link(): only ENABLED may change, and not on an immutable link.
             if (link.flags & !MEDIA_LNK_FL_ENABLED) != (d.flags & !MEDIA_LNK_FL_ENABLED) {
@@ -667,7 +691,8 @@ fn g_topology(t: &Topology, d: &mut media_v2_topology) -> Result<(), Errno> {
         .entities
         .iter()
         .map(|e| {
-            let mut v = media_v2_entity { id: e.id, name: [0; 64], function: e.function, flags: e.flags, reserved: [0; 5] };
+            let mut v =
+                media_v2_entity { id: e.id, name: [0; 64], function: e.function, flags: e.flags, reserved: [0; 5] };
             copy_str(&mut v.name, &e.name);
             v
         })
@@ -693,7 +718,15 @@ fn g_topology(t: &Topology, d: &mut media_v2_topology) -> Result<(), Errno> {
     let pads: Vec<media_v2_pad> = t
         .entities
         .iter()
-        .flat_map(|e| e.pads.iter().map(move |p| media_v2_pad { id: p.id, entity_id: e.id, flags: p.flags, index: p.index as u32, reserved: [0; 4] }))
+        .flat_map(|e| {
+            e.pads.iter().map(move |p| media_v2_pad {
+                id: p.id,
+                entity_id: e.id,
+                flags: p.flags,
+                index: p.index as u32,
+                reserved: [0; 4],
+            })
+        })
         .collect();
     let (p, mut n) = (d.ptr_pads, d.num_pads);
     fill(&pads, p, &mut n, &mut ret);
@@ -702,7 +735,13 @@ fn g_topology(t: &Topology, d: &mut media_v2_topology) -> Result<(), Errno> {
     let links: Vec<media_v2_link> = t
         .links
         .iter()
-        .map(|l| media_v2_link { id: l.id, source_id: l.source_id, sink_id: l.sink_id, flags: l.flags, reserved: [0; 6] })
+        .map(|l| media_v2_link {
+            id: l.id,
+            source_id: l.source_id,
+            sink_id: l.sink_id,
+            flags: l.flags,
+            reserved: [0; 6],
+        })
         .collect();
     let (p, mut n) = (d.ptr_links, d.num_links);
     fill(&links, p, &mut n, &mut ret);
@@ -796,7 +835,8 @@ mod tests {
     }
 
     fn topo() -> Topology {
-        let info = Info { driver: "drv".into(), model: "card".into(), bus_info: "platform:x".into(), version: 0x060100 };
+        let info =
+            Info { driver: "drv".into(), model: "card".into(), bus_info: "platform:x".into(), version: 0x060100 };
         Topology::m2m(info, "card", Transform::Decoder, 81, 3)
     }
 
@@ -897,11 +937,15 @@ mod tests {
 
         let mut pads = [media_pad_desc::default(); 2];
         let mut links = [media_link_desc::default(); 1];
-        let mut le = media_links_enum { entity: 3, pads: pads.as_mut_ptr(), links: links.as_mut_ptr(), reserved: [!0; 4] };
+        let mut le =
+            media_links_enum { entity: 3, pads: pads.as_mut_ptr(), links: links.as_mut_ptr(), reserved: [!0; 4] };
         assert_eq!(ioctl(&t, MEDIA_IOC_ENUM_LINKS, ptr(&mut le)), Ok(0));
         assert_eq!(le.reserved, [0; 4]);
         assert_eq!(pads[1], media_pad_desc { entity: 3, index: 1, flags: MEDIA_PAD_FL_SOURCE, reserved: [0; 2] });
-        assert_eq!((links[0].source.entity, links[0].source.index, links[0].sink.entity, links[0].sink.index), (3, 1, 6, 0));
+        assert_eq!(
+            (links[0].source.entity, links[0].source.index, links[0].sink.entity, links[0].sink.index),
+            (3, 1, 6, 0)
+        );
         le.links = core::ptr::without_provenance_mut(4);
         assert_eq!(ioctl(&t, MEDIA_IOC_ENUM_LINKS, ptr(&mut le)), Err(libc::EFAULT));
         le.entity = 0;
@@ -928,7 +972,8 @@ mod tests {
         let fake = |compressed_type: u32| {
             move |_req: u32, arg: *mut c_void| -> Result<c_int, Errno> {
                 let d = unsafe { core::slice::from_raw_parts_mut(arg as *mut u8, 64) };
-                let (idx, ty) = (u32::from_ne_bytes(d[0..4].try_into().unwrap()), u32::from_ne_bytes(d[4..8].try_into().unwrap()));
+                let (idx, ty) =
+                    (u32::from_ne_bytes(d[0..4].try_into().unwrap()), u32::from_ne_bytes(d[4..8].try_into().unwrap()));
                 if idx > 1 {
                     return Err(libc::EINVAL);
                 }

@@ -148,7 +148,11 @@ impl Backend for NodesBackend {
         let m = node.mmap(file, offset, len).map_err(|e| e.code())?;
         let idx = crate::state::lock(&self.files).get(&fd).map_or(0, |x| x.0);
         crate::state::lock(&self.maps).entry((m.region.offset, m.region.len)).or_insert((idx, 0)).1 += 1;
-        Ok(BufferMap { arena_fd: self.arena_fd, arena_offset: m.region.offset as u64, region: (m.region.offset, m.region.len) })
+        Ok(BufferMap {
+            arena_fd: self.arena_fd,
+            arena_offset: m.region.offset as u64,
+            region: (m.region.offset, m.region.len),
+        })
     }
     fn munmap(&self, region: (usize, usize)) {
         let idx = {

@@ -189,7 +189,10 @@ fn dup_close_and_fcntl_share_one_open() {
     let fd = open_node("/dev/video1", libc::O_RDWR | libc::O_NONBLOCK);
     assert!(f.nonblock(fd));
     unsafe {
-        assert_eq!(ip::fcntl(fd, libc::F_GETFL, 0) & (libc::O_ACCMODE | libc::O_NONBLOCK), libc::O_RDWR | libc::O_NONBLOCK);
+        assert_eq!(
+            ip::fcntl(fd, libc::F_GETFL, 0) & (libc::O_ACCMODE | libc::O_NONBLOCK),
+            libc::O_RDWR | libc::O_NONBLOCK
+        );
         assert_eq!(ip::fcntl(fd, libc::F_SETFL, 0), 0);
         assert!(!f.nonblock(fd));
         assert_eq!(ip::fcntl(fd, libc::F_GETFL, 0) & libc::O_NONBLOCK, 0);
@@ -334,7 +337,10 @@ fn mmap_maps_the_arena_and_munmap_reports_back() {
         // Private mappings and bad offsets are refused.
         assert_eq!(ip::mmap(core::ptr::null_mut(), 4096, libc::PROT_READ, libc::MAP_PRIVATE, fd, 0), libc::MAP_FAILED);
         assert_eq!(errno(), libc::EINVAL);
-        assert_eq!(ip::mmap(core::ptr::null_mut(), 4096, libc::PROT_READ, libc::MAP_SHARED, fd, 0xdeadbeef), libc::MAP_FAILED);
+        assert_eq!(
+            ip::mmap(core::ptr::null_mut(), 4096, libc::PROT_READ, libc::MAP_SHARED, fd, 0xdeadbeef),
+            libc::MAP_FAILED
+        );
         let unmaps = f.unmaps.load(Ordering::SeqCst);
         assert_eq!(ip::munmap(p, 8192), 0);
         assert_eq!(f.unmaps.load(Ordering::SeqCst), unmaps + 1);
@@ -345,7 +351,8 @@ fn mmap_maps_the_arena_and_munmap_reports_back() {
 #[test]
 fn dev_scan_lists_the_nodes() {
     let _s = serial();
-    let names: Vec<String> = std::fs::read_dir("/dev").unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir("/dev").unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     assert!(names.iter().any(|n| n == "video1"), "{names:?}");
     assert!(names.iter().any(|n| n == "video3"));
     assert!(names.iter().any(|n| n == "null"));
@@ -433,8 +440,14 @@ fn media_device_is_found_as_v4l2_compliance_finds_it() {
         // read_topology(): the interface with the video node's number, its link, the entity.
         let mut t: media_v2_topology = core::mem::zeroed();
         assert_eq!(ip::ioctl(m, MEDIA_IOC_G_TOPOLOGY as _, (&mut t as *mut media_v2_topology).cast()), 0);
-        let mut ifs = vec![media_v2_interface { id: 0, intf_type: 0, flags: 0, reserved: [0; 9], raw: [0; 16] }; t.num_interfaces as usize];
-        let mut ents = vec![media_v2_entity { id: 0, name: [0; 64], function: 0, flags: 0, reserved: [0; 5] }; t.num_entities as usize];
+        let mut ifs = vec![
+            media_v2_interface { id: 0, intf_type: 0, flags: 0, reserved: [0; 9], raw: [0; 16] };
+            t.num_interfaces as usize
+        ];
+        let mut ents = vec![
+            media_v2_entity { id: 0, name: [0; 64], function: 0, flags: 0, reserved: [0; 5] };
+            t.num_entities as usize
+        ];
         t.ptr_interfaces = ifs.as_mut_ptr() as u64;
         t.ptr_entities = ents.as_mut_ptr() as u64;
         assert_eq!(ip::ioctl(m, MEDIA_IOC_G_TOPOLOGY as _, (&mut t as *mut media_v2_topology).cast()), 0);
@@ -460,6 +473,7 @@ fn media_device_is_found_as_v4l2_compliance_finds_it() {
         assert_eq!(ip::close(fd), 0);
     }
     assert!(open_node("/dev/media2", libc::O_RDWR) < 0);
-    let names: Vec<String> = std::fs::read_dir("/dev").unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir("/dev").unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     assert!(names.iter().any(|n| n == "media0") && names.iter().any(|n| n == "media1"), "{names:?}");
 }

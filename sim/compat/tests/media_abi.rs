@@ -44,8 +44,16 @@ fn media_h_layout_matches_gcc() {
         raw => "raw",
     });
     // The union members read through `raw`.
-    checks.push(("media_entity_desc.dev.major".into(), offset_of!(media_entity_desc, raw) as i128, "offsetof(struct media_entity_desc, dev.major)".into()));
-    checks.push(("media_entity_desc.dev.minor".into(), offset_of!(media_entity_desc, raw) as i128 + 4, "offsetof(struct media_entity_desc, dev.minor)".into()));
+    checks.push((
+        "media_entity_desc.dev.major".into(),
+        offset_of!(media_entity_desc, raw) as i128,
+        "offsetof(struct media_entity_desc, dev.major)".into(),
+    ));
+    checks.push((
+        "media_entity_desc.dev.minor".into(),
+        offset_of!(media_entity_desc, raw) as i128 + 4,
+        "offsetof(struct media_entity_desc, dev.minor)".into(),
+    ));
     checks.push(("sizeof media_entity_desc.raw".into(), 184, "sizeof(((struct media_entity_desc *)0)->raw)".into()));
     layout!(checks, media_pad_desc { entity => "entity", index => "index", flags => "flags", reserved => "reserved" });
     layout!(checks, media_link_desc { source => "source", sink => "sink", flags => "flags", reserved => "reserved" });
@@ -56,8 +64,16 @@ fn media_h_layout_matches_gcc() {
     layout!(checks, media_v2_interface {
         id => "id", intf_type => "intf_type", flags => "flags", reserved => "reserved", raw => "raw",
     });
-    checks.push(("media_v2_interface.devnode.major".into(), offset_of!(media_v2_interface, raw) as i128, "offsetof(struct media_v2_interface, devnode.major)".into()));
-    checks.push(("media_v2_interface.devnode.minor".into(), offset_of!(media_v2_interface, raw) as i128 + 4, "offsetof(struct media_v2_interface, devnode.minor)".into()));
+    checks.push((
+        "media_v2_interface.devnode.major".into(),
+        offset_of!(media_v2_interface, raw) as i128,
+        "offsetof(struct media_v2_interface, devnode.major)".into(),
+    ));
+    checks.push((
+        "media_v2_interface.devnode.minor".into(),
+        offset_of!(media_v2_interface, raw) as i128 + 4,
+        "offsetof(struct media_v2_interface, devnode.minor)".into(),
+    ));
     layout!(checks, media_v2_pad { id => "id", entity_id => "entity_id", flags => "flags", index => "index", reserved => "reserved" });
     layout!(checks, media_v2_link { id => "id", source_id => "source_id", sink_id => "sink_id", flags => "flags", reserved => "reserved" });
     layout!(checks, media_v2_topology {
@@ -66,14 +82,29 @@ fn media_h_layout_matches_gcc() {
         ptr_interfaces => "ptr_interfaces", num_pads => "num_pads", reserved3 => "reserved3",
         ptr_pads => "ptr_pads", num_links => "num_links", reserved4 => "reserved4", ptr_links => "ptr_links",
     });
-    consts!(checks,
-        MEDIA_ENT_F_IO_V4L, MEDIA_ENT_F_PROC_VIDEO_SCALER, MEDIA_ENT_F_PROC_VIDEO_ENCODER,
-        MEDIA_ENT_F_PROC_VIDEO_DECODER, MEDIA_ENT_F_OLD_BASE, MEDIA_ENT_F_TUNER,
-        MEDIA_ENT_T_DEVNODE_UNKNOWN, MEDIA_ENT_ID_FLAG_NEXT, MEDIA_PAD_FL_SINK, MEDIA_PAD_FL_SOURCE,
-        MEDIA_LNK_FL_ENABLED, MEDIA_LNK_FL_IMMUTABLE, MEDIA_LNK_FL_DATA_LINK,
-        MEDIA_LNK_FL_INTERFACE_LINK, MEDIA_INTF_T_V4L_VIDEO,
-        MEDIA_IOC_DEVICE_INFO, MEDIA_IOC_ENUM_ENTITIES, MEDIA_IOC_ENUM_LINKS, MEDIA_IOC_SETUP_LINK,
-        MEDIA_IOC_G_TOPOLOGY, MEDIA_IOC_REQUEST_ALLOC,
+    consts!(
+        checks,
+        MEDIA_ENT_F_IO_V4L,
+        MEDIA_ENT_F_PROC_VIDEO_SCALER,
+        MEDIA_ENT_F_PROC_VIDEO_ENCODER,
+        MEDIA_ENT_F_PROC_VIDEO_DECODER,
+        MEDIA_ENT_F_OLD_BASE,
+        MEDIA_ENT_F_TUNER,
+        MEDIA_ENT_T_DEVNODE_UNKNOWN,
+        MEDIA_ENT_ID_FLAG_NEXT,
+        MEDIA_PAD_FL_SINK,
+        MEDIA_PAD_FL_SOURCE,
+        MEDIA_LNK_FL_ENABLED,
+        MEDIA_LNK_FL_IMMUTABLE,
+        MEDIA_LNK_FL_DATA_LINK,
+        MEDIA_LNK_FL_INTERFACE_LINK,
+        MEDIA_INTF_T_V4L_VIDEO,
+        MEDIA_IOC_DEVICE_INFO,
+        MEDIA_IOC_ENUM_ENTITIES,
+        MEDIA_IOC_ENUM_LINKS,
+        MEDIA_IOC_SETUP_LINK,
+        MEDIA_IOC_G_TOPOLOGY,
+        MEDIA_IOC_REQUEST_ALLOC,
     );
 
     let mut src = String::from("#include <stdio.h>\n#include <stddef.h>\n#include <linux/media.h>\nint main(void) {\n");
