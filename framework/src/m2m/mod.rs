@@ -443,11 +443,8 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         Ok(())
     }
 
-    fn free_or_orphan(&self, region: ArenaRegion, orphaned: bool) {
-        if !orphaned {
-            self.arena.free(region);
-            return;
-        }
+    /// Keeps a region the application still maps until its munmap.
+    fn orphan(&self, region: ArenaRegion) {
         let kept = critical_section::with(|cs| {
             let mut orphans = self.orphans.borrow_ref_mut(cs);
             orphans.iter_mut().find(|o| o.is_none()).map(|slot| *slot = Some(region)).is_some()
@@ -460,7 +457,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
 
     /// Releases the buffers of one queue of a file, orphaning regions still mapped.
     fn release_queue(&self, state: &mut FileState<BUFFERS, EVENTS>, dir: Direction) {
-        state.queue(dir).release(self.arena, &mut |region| self.free_or_orphan(region, true));
+        state.queue(dir).release(self.arena, &mut |region| self.orphan(region));
     }
 }
 
