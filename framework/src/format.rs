@@ -284,3 +284,11 @@ pub fn is_compressed(fourcc: FourCc) -> bool {
             | abi::V4L2_PIX_FMT_FWHT
     )
 }
+
+/// Streaming parameters (VIDIOC_G_PARM / S_PARM): the frame interval.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct StreamParm {
+    /// Time per frame in seconds.
+    pub timeperframe: Fraction,
+}

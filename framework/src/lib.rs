@@ -6,17 +6,17 @@
 //! halves) implement one trait, [`CodecOps`], and never see an application pointer.
 //!
 //! What lives where:
+//! - [`driver`]: everything a codec driver (lower half) uses — the [`CodecOps`] trait,
+//!   the job and buffer handles, the interrupt-path helpers, the typed formats and
+//!   errors. A vendor reads this module and nothing else.
+//! - The board's surface, at the crate root: [`CodecDevice`] (one per device node, built
+//!   in a `static`), [`Registry`] and [`VideoNode`] (how the OS reaches nodes), and the two
+//!   traits the board implements, [`OsGlue`] (wait/wake, clock) and [`BufferArena`] (buffer
+//!   memory; [`MemoryArena`] is a ready one).
 //! - [`abi`]: `#[repr(C)]` mirrors of `videodev2.h` structs, constants and ioctl numbers.
-//! - [`node`]: device registry, file handles, and the ioctl decoder — the one place that
-//!   reads application memory.
-//! - [`m2m`]: the codec device and its per-open files: queues, formats, controls, events,
-//!   drain/seek/source-change rules, and the job scheduler.
-//! - [`queue`]: the buffer state machine of one queue.
-//! - [`event`], [`ctrl`]: event subscriptions and the control handler.
-//! - [`ops`]: [`CodecOps`], the lower-half trait; [`buffer`]: what drivers get and return.
-//! - [`memory`], [`os`], [`sync`]: what the board provides (buffer arena, wait/wake) and
-//!   the sleeping lock built on it.
-//! - [`format`], [`error`]: typed formats and the errno enum.
+//! - Inside (not public): `node` (registry, file ids, the ioctl decoder — the one place
+//!   that reads application memory), `m2m` (files, queues, drain/seek/source-change rules,
+//!   the job scheduler), `queue` (the buffer state machine), `event`, `ctrl`, `sync`.
 //!
 //! No heap: capacities (files per device, buffers per queue, events per subscription)
 //! are const generics, and a whole device can be built in a `static`.
@@ -26,28 +26,27 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod abi;
-pub mod buffer;
-pub mod ctrl;
-pub mod error;
-pub mod event;
+mod ctrl;
+pub mod driver;
+mod error;
+mod event;
 mod fifo;
 mod fmt;
-pub mod format;
-pub mod m2m;
-pub mod memory;
-pub mod node;
-pub mod ops;
-pub mod os;
-pub mod queue;
-pub mod sync;
+mod format;
+mod frame;
+mod m2m;
+mod memory;
+mod node;
+mod os;
+mod queue;
+mod sync;
 
-pub use buffer::{ActiveBuffer, Completion, DoneFlags, FrameMeta, Timecode, Timestamp};
-pub use ctrl::{ControlKind, ControlSpec};
-pub use error::{Errno, Result};
-pub use event::Event;
-pub use format::{BufferApi, Direction, FormatDesc, Formats, FrameSize, PixFormat, PlaneFormat, Rect};
-pub use m2m::{CodecDevice, ContextHandle, Job};
+pub use driver::{
+    ActiveBuffer, BufferApi, CodecCommand, CodecKind, CodecOps, Completion, ContextHandle, ControlKind, ControlSpec,
+    DeviceInfo, Direction, DoneFlags, Errno, Event, FormatDesc, Formats, FourCc, Fraction, FrameMeta, FrameSize, Job,
+    JobStatus, PixFormat, PlaneFormat, QueueStatus, Rect, Result, StreamParm, Timecode, Timestamp,
+};
+pub use m2m::CodecDevice;
 pub use memory::{ArenaRegion, BufferArena, MemoryArena};
 pub use node::{FileId, Mapping, OpenFlags, PollEvents, Registry, VideoNode};
-pub use ops::{CodecCommand, CodecKind, CodecOps, DeviceInfo, JobStatus, QueueStatus, StreamParm};
 pub use os::OsGlue;

@@ -22,7 +22,8 @@ pub struct ArenaRegion {
 /// Memory for MMAP buffers, supplied by the board.
 ///
 /// Every method may be called from any thread; `alloc` and `free` are never called from
-/// interrupt handlers.
+/// interrupt handlers. The cache hooks may run in an interrupt handler (a driver handing
+/// a buffer back from its completion interrupt) and must not block.
 pub trait BufferArena: Sync {
     /// Allocates `len` bytes, or returns `None` when the arena is exhausted.
     fn alloc(&self, len: usize) -> Option<ArenaRegion>;
@@ -35,6 +36,19 @@ pub trait BufferArena: Sync {
     fn cpu_ptr(&self, region: ArenaRegion) -> *mut u8;
     /// The address a DMA engine uses for the region's first byte.
     fn bus_addr(&self, region: ArenaRegion) -> u64;
+    /// The region is about to be handed to the driver's engine (at `get_buf`): write back
+    /// (clean) CPU caches over it so that a DMA engine reads what the CPU wrote, and, for a
+    /// CAPTURE buffer (`dir`), make sure no dirty line can later overwrite what the engine
+    /// writes. A no-op on cache-coherent systems, which is the default.
+    fn sync_for_device(&self, region: ArenaRegion, dir: crate::format::Direction) {
+        let _ = (region, dir);
+    }
+    /// The driver handed the region back (at `put_buf`): invalidate CPU caches over it so
+    /// that the CPU (the application, or a software codec) reads what the engine wrote.
+    /// A no-op on cache-coherent systems, which is the default.
+    fn sync_for_cpu(&self, region: ArenaRegion, dir: crate::format::Direction) {
+        let _ = (region, dir);
+    }
 }
 
 /// A first-fit arena over one contiguous block, tracking up to `REGIONS` allocations.

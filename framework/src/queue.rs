@@ -11,10 +11,11 @@
 //! ends) before STREAMOFF completes. The queue lives inside the file's critical-section
 //! protected state; nothing here blocks.
 
-use crate::buffer::{ActiveBuffer, Completion, DoneFlags, FrameMeta, PlaneMemory, Timestamp};
+use crate::driver::{ActiveBuffer, Completion, PlaneMemory};
 use crate::error::{Errno, Result};
 use crate::fifo::Fifo;
 use crate::format::{Direction, PixFormat, MAX_PLANES};
+use crate::frame::{DoneFlags, FrameMeta, Timestamp};
 use crate::memory::{ArenaRegion, BufferArena};
 
 /// Bytes per page in mmap offsets; offsets handed to applications are multiples of it.
@@ -238,16 +239,6 @@ impl<const N: usize> FrameQueue<N> {
     /// Forgets that the LAST buffer was dequeued (a START command resumes).
     pub fn clear_last_dequeued(&mut self) {
         self.last_dequeued = false;
-    }
-
-    /// Whether any buffer holds memory mapped by the application, or is not back with it.
-    pub fn in_use(&self) -> bool {
-        self.buffers[..self.count].iter().any(|b| b.mapped() || b.state != BufState::Dequeued)
-    }
-
-    /// Whether any buffer is mapped.
-    pub fn any_mapped(&self) -> bool {
-        self.buffers[..self.count].iter().any(Buffer::mapped)
     }
 
     /// Frees every buffer (REQBUFS(0), format change, close). Regions still mapped are
@@ -482,17 +473,23 @@ impl<const N: usize> FrameQueue<N> {
         let activation = self.activations;
         buffer.activation = activation;
         self.active += 1;
-        let mut planes = [PlaneMemory { cpu: core::ptr::null_mut(), bus: 0, len: 0 }; MAX_PLANES];
+        let mut planes = [PlaneMemory { cpu: core::ptr::null_mut(), bus: 0, len: 0, region: None }; MAX_PLANES];
         let mut bytesused = [0; MAX_PLANES];
         let mut data_offset = [0; MAX_PLANES];
         for (i, plane) in buffer.planes.iter().enumerate().take(count) {
             planes[i] = match plane.region {
-                Some(region) => {
-                    PlaneMemory { cpu: arena.cpu_ptr(region), bus: arena.bus_addr(region), len: plane.length as usize }
-                }
-                None => {
-                    PlaneMemory { cpu: plane.userptr as *mut u8, bus: plane.userptr as u64, len: plane.length as usize }
-                }
+                Some(region) => PlaneMemory {
+                    cpu: arena.cpu_ptr(region),
+                    bus: arena.bus_addr(region),
+                    len: plane.length as usize,
+                    region: Some(region),
+                },
+                None => PlaneMemory {
+                    cpu: plane.userptr as *mut u8,
+                    bus: plane.userptr as u64,
+                    len: plane.length as usize,
+                    region: None,
+                },
             };
             bytesused[i] = plane.bytesused;
             data_offset[i] = plane.data_offset;
@@ -583,11 +580,6 @@ impl<const N: usize> FrameQueue<N> {
     /// The timestamp and metadata buffer `index` was queued with.
     pub fn frame_meta(&self, index: usize) -> Option<(Timestamp, FrameMeta)> {
         self.buffers[..self.count].get(index).map(|b| (b.timestamp, b.meta))
-    }
-
-    /// Whether the oldest queued buffer is `index` (used by tests and diagnostics).
-    pub fn next_queued(&self) -> Option<usize> {
-        self.queued.front().map(usize::from)
     }
 
     /// Marks every active buffer done with the error flag (the driver's job ended without

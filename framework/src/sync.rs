@@ -41,14 +41,6 @@ impl<T> SleepMutex<T> {
         }
         SleepMutexGuard { mutex: self, os }
     }
-
-    /// Locks without waiting, or returns `None` if another thread holds the lock.
-    pub fn try_lock<'a>(&'a self, os: &'a dyn OsGlue) -> Option<SleepMutexGuard<'a, T>> {
-        self.state
-            .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .ok()
-            .map(|_| SleepMutexGuard { mutex: self, os })
-    }
 }
 
 /// Exclusive access to the value of a [`SleepMutex`]; unlocks when dropped.

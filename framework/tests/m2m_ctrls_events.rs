@@ -334,44 +334,60 @@ fn events_have_sequence_pending_and_drop_the_oldest() {
     let h = manual();
     let fd = h.open_nb();
     let hd = handle_of(&h, fd);
+    let change = || hd.source_change(h.dev.driver().decoded_format()).unwrap();
     // Not subscribed: dropped.
-    hd.queue_event(Event::Eos).unwrap();
+    change();
     assert_eq!(h.dqevent(fd).err(), Some(Errno::ENOENT));
     assert!(!h.poll(fd).contains(PollEvents::POLLPRI));
-    h.subscribe(fd, V4L2_EVENT_EOS, 0, 0).unwrap();
+    h.subscribe(fd, V4L2_EVENT_CTRL, GOP, 0).unwrap();
     h.subscribe(fd, V4L2_EVENT_SOURCE_CHANGE, 0, 0).unwrap();
-    hd.queue_event(Event::Eos).unwrap();
-    hd.queue_event(Event::SourceChange { changes: V4L2_EVENT_SRC_CH_RESOLUTION }).unwrap();
+    hd.set_control(GOP, 6).unwrap();
+    change();
     assert!(h.poll(fd).contains(PollEvents::POLLPRI));
     let a = dq(&h, fd);
-    assert_eq!((a.type_, a.sequence, a.pending), (V4L2_EVENT_EOS, 0, 1), "Linux numbers events from 0");
+    assert_eq!((a.type_, a.sequence, a.pending), (V4L2_EVENT_CTRL, 0, 1), "Linux numbers events from 0");
     let b = dq(&h, fd);
     assert_eq!((b.type_, b.sequence, b.pending), (V4L2_EVENT_SOURCE_CHANGE, 1, 0));
     assert!(b.timestamp.tv_sec > 0 || b.timestamp.tv_nsec > 0);
     assert!(!h.poll(fd).contains(PollEvents::POLLPRI));
     // EVENTS slots per subscription: the oldest are dropped (sequence numbers show it).
     for _ in 0..5 {
-        hd.queue_event(Event::Eos).unwrap();
+        change();
     }
     let seqs: Vec<(u32, u32)> = (0..EVENTS).map(|_| dq(&h, fd)).map(|e| (e.sequence, e.pending)).collect();
     assert_eq!(seqs, vec![(4, 2), (5, 1), (6, 0)]);
     assert_eq!(h.dqevent(fd).err(), Some(Errno::ENOENT));
     // Unsubscribing discards that subscription's pending events.
-    hd.queue_event(Event::Eos).unwrap();
-    hd.queue_event(Event::SourceChange { changes: 1 }).unwrap();
-    h.unsubscribe(fd, V4L2_EVENT_EOS, 0).unwrap();
+    hd.set_control(GOP, 9).unwrap();
+    change();
+    h.unsubscribe(fd, V4L2_EVENT_CTRL, GOP).unwrap();
     let e = dq(&h, fd);
     assert_eq!((e.type_, e.pending), (V4L2_EVENT_SOURCE_CHANGE, 0));
-    hd.queue_event(Event::Eos).unwrap();
+    hd.set_control(GOP, 0).unwrap();
     assert_eq!(h.dqevent(fd).err(), Some(Errno::ENOENT));
     // V4L2_EVENT_ALL removes everything.
-    h.subscribe(fd, V4L2_EVENT_EOS, 0, 0).unwrap();
-    hd.queue_event(Event::Eos).unwrap();
-    hd.queue_event(Event::SourceChange { changes: 1 }).unwrap();
+    h.subscribe(fd, V4L2_EVENT_CTRL, GOP, 0).unwrap();
+    hd.set_control(GOP, 3).unwrap();
+    change();
     h.unsubscribe(fd, V4L2_EVENT_ALL, 0).unwrap();
     assert_eq!(h.dqevent(fd).err(), Some(Errno::ENOENT));
-    hd.queue_event(Event::SourceChange { changes: 1 }).unwrap();
+    change();
     assert_eq!(h.dqevent(fd).err(), Some(Errno::ENOENT));
+}
+
+#[test]
+fn drivers_cannot_send_the_frameworks_own_events() {
+    let h = manual();
+    let fd = h.open_nb();
+    let hd = handle_of(&h, fd);
+    h.subscribe(fd, V4L2_EVENT_EOS, 0, 0).unwrap();
+    h.subscribe(fd, V4L2_EVENT_SOURCE_CHANGE, 0, 0).unwrap();
+    assert_eq!(hd.queue_event(Event::Eos), Err(Errno::EINVAL));
+    assert_eq!(hd.queue_event(Event::SourceChange { changes: V4L2_EVENT_SRC_CH_RESOLUTION }), Err(Errno::EINVAL));
+    assert_eq!(h.dqevent(fd).err(), Some(Errno::ENOENT), "a refused event is not queued");
+    // The framework's own path still sends them.
+    hd.source_change(h.dev.driver().decoded_format()).unwrap();
+    assert_eq!(dq(&h, fd).type_, V4L2_EVENT_SOURCE_CHANGE);
 }
 
 #[test]

@@ -33,10 +33,10 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use v4l2m2m::abi;
-use v4l2m2m::format::{FourCc, PlaneFormat};
+use v4l2m2m::driver::{FourCc, PlaneFormat};
 use v4l2m2m::{
-    BufferApi, CodecOps, Completion, ContextHandle, Direction, DoneFlags, Errno, Event, FormatDesc, Formats, FrameSize,
-    Job, JobStatus, PixFormat, QueueStatus, Rect, Result, Timestamp,
+    BufferApi, CodecOps, Completion, ContextHandle, Direction, DoneFlags, Errno, FormatDesc, Formats, FrameSize, Job,
+    JobStatus, PixFormat, QueueStatus, Rect, Result, Timestamp,
 };
 
 use bitstream::{Accumulator, SpsInfo};
@@ -432,9 +432,9 @@ impl SimH264Decoder {
                 continue;
             }
             if ctx.announced.is_none() {
-                // Nothing decodable at all: end the drain without CAPTURE buffers.
+                // Nothing decodable at all: the drain ends on the next CAPTURE buffer
+                // (empty, LAST), and the framework sends the one EOS.
                 h.drained()?;
-                h.queue_event(Event::Eos)?;
                 return Err(Stop::Idle);
             }
             if self.flush_decoder(ctx, &h, fourcc)? {

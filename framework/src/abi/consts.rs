@@ -641,12 +641,90 @@ pub const V4L2_CID_BASE: u32 = V4L2_CTRL_CLASS_USER | 0x900;
 pub const V4L2_CID_USER_BASE: u32 = V4L2_CID_BASE;
 /// Pseudo control describing the user class.
 pub const V4L2_CID_USER_CLASS: u32 = V4L2_CTRL_CLASS_USER | 1;
+/// Picture brightness.
+pub const V4L2_CID_BRIGHTNESS: u32 = V4L2_CID_BASE + 0;
+/// Picture contrast.
+pub const V4L2_CID_CONTRAST: u32 = V4L2_CID_BASE + 1;
+/// Colour saturation.
+pub const V4L2_CID_SATURATION: u32 = V4L2_CID_BASE + 2;
+/// Hue.
+pub const V4L2_CID_HUE: u32 = V4L2_CID_BASE + 3;
+/// Audio volume.
+pub const V4L2_CID_AUDIO_VOLUME: u32 = V4L2_CID_BASE + 5;
+/// Audio balance.
+pub const V4L2_CID_AUDIO_BALANCE: u32 = V4L2_CID_BASE + 6;
+/// Audio bass.
+pub const V4L2_CID_AUDIO_BASS: u32 = V4L2_CID_BASE + 7;
+/// Audio treble.
+pub const V4L2_CID_AUDIO_TREBLE: u32 = V4L2_CID_BASE + 8;
+/// Audio mute.
+pub const V4L2_CID_AUDIO_MUTE: u32 = V4L2_CID_BASE + 9;
+/// Audio loudness.
+pub const V4L2_CID_AUDIO_LOUDNESS: u32 = V4L2_CID_BASE + 10;
+/// Black level (deprecated).
+pub const V4L2_CID_BLACK_LEVEL: u32 = V4L2_CID_BASE + 11;
+/// Automatic white balance.
+pub const V4L2_CID_AUTO_WHITE_BALANCE: u32 = V4L2_CID_BASE + 12;
+/// One-shot white balance (button).
+pub const V4L2_CID_DO_WHITE_BALANCE: u32 = V4L2_CID_BASE + 13;
+/// Red chroma balance.
+pub const V4L2_CID_RED_BALANCE: u32 = V4L2_CID_BASE + 14;
+/// Blue chroma balance.
+pub const V4L2_CID_BLUE_BALANCE: u32 = V4L2_CID_BASE + 15;
+/// Gamma adjustment.
+pub const V4L2_CID_GAMMA: u32 = V4L2_CID_BASE + 16;
+/// Exposure.
+pub const V4L2_CID_EXPOSURE: u32 = V4L2_CID_BASE + 17;
+/// Automatic gain.
+pub const V4L2_CID_AUTOGAIN: u32 = V4L2_CID_BASE + 18;
+/// Gain.
+pub const V4L2_CID_GAIN: u32 = V4L2_CID_BASE + 19;
+/// Mirror the picture horizontally.
+pub const V4L2_CID_HFLIP: u32 = V4L2_CID_BASE + 20;
+/// Mirror the picture vertically.
+pub const V4L2_CID_VFLIP: u32 = V4L2_CID_BASE + 21;
+/// Power line frequency filter (menu).
+pub const V4L2_CID_POWER_LINE_FREQUENCY: u32 = V4L2_CID_BASE + 24;
+/// Automatic hue.
+pub const V4L2_CID_HUE_AUTO: u32 = V4L2_CID_BASE + 25;
+/// White balance as a colour temperature.
+pub const V4L2_CID_WHITE_BALANCE_TEMPERATURE: u32 = V4L2_CID_BASE + 26;
+/// Sharpness.
+pub const V4L2_CID_SHARPNESS: u32 = V4L2_CID_BASE + 27;
+/// Backlight compensation.
+pub const V4L2_CID_BACKLIGHT_COMPENSATION: u32 = V4L2_CID_BASE + 28;
+/// Chroma automatic gain control.
+pub const V4L2_CID_CHROMA_AGC: u32 = V4L2_CID_BASE + 29;
+/// Colour killer.
+pub const V4L2_CID_COLOR_KILLER: u32 = V4L2_CID_BASE + 30;
+/// Colour effect (menu).
+pub const V4L2_CID_COLORFX: u32 = V4L2_CID_BASE + 31;
+/// Automatic brightness.
+pub const V4L2_CID_AUTOBRIGHTNESS: u32 = V4L2_CID_BASE + 32;
+/// Band-stop filter.
+pub const V4L2_CID_BAND_STOP_FILTER: u32 = V4L2_CID_BASE + 33;
+/// Rotation in degrees (0, 90, 180, 270).
+pub const V4L2_CID_ROTATE: u32 = V4L2_CID_BASE + 34;
+/// Background colour (RGB888).
+pub const V4L2_CID_BG_COLOR: u32 = V4L2_CID_BASE + 35;
+/// Chroma gain.
+pub const V4L2_CID_CHROMA_GAIN: u32 = V4L2_CID_BASE + 36;
+/// Illuminator 1.
+pub const V4L2_CID_ILLUMINATORS_1: u32 = V4L2_CID_BASE + 37;
+/// Illuminator 2.
+pub const V4L2_CID_ILLUMINATORS_2: u32 = V4L2_CID_BASE + 38;
 /// Read-only: fewest CAPTURE buffers the device needs.
 pub const V4L2_CID_MIN_BUFFERS_FOR_CAPTURE: u32 = V4L2_CID_BASE + 39;
 /// Read-only: fewest OUTPUT buffers the device needs.
 pub const V4L2_CID_MIN_BUFFERS_FOR_OUTPUT: u32 = V4L2_CID_BASE + 40;
 /// Alpha value written into formats with an alpha channel.
 pub const V4L2_CID_ALPHA_COMPONENT: u32 = V4L2_CID_BASE + 41;
+/// Cb/Cr values of the `V4L2_COLORFX_SET_CBCR` effect.
+pub const V4L2_CID_COLORFX_CBCR: u32 = V4L2_CID_BASE + 42;
+/// RGB value of the `V4L2_COLORFX_SET_RGB` effect.
+pub const V4L2_CID_COLORFX_RGB: u32 = V4L2_CID_BASE + 43;
+/// One past the last predefined user control.
+pub const V4L2_CID_LASTP1: u32 = V4L2_CID_BASE + 44;
 
 /// First stateful codec control ID.
 pub const V4L2_CID_CODEC_BASE: u32 = V4L2_CTRL_CLASS_CODEC | 0x900;

@@ -5,11 +5,11 @@ use core::sync::atomic::Ordering;
 
 use crate::abi;
 use crate::ctrl::{ControlKind, ControlSpec};
+use crate::driver::{CodecCommand, CodecKind, CodecOps};
 use crate::error::{Errno, Result};
 use crate::event::{DequeuedEvent, Event};
-use crate::format::{self, BufferApi, Direction, FormatDesc, FourCc, Fraction, FrameSize, PixFormat, Rect};
+use crate::format::{self, BufferApi, Direction, FormatDesc, FourCc, Fraction, FrameSize, PixFormat, Rect, StreamParm};
 use crate::node::{Allocation, Capability, CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp, FileId};
-use crate::ops::{CodecCommand, CodecKind, CodecOps, StreamParm};
 use crate::queue::{BufferStatus, FrameQueue, Memory, QueueRequest};
 
 use super::{CodecDevice, Drain};

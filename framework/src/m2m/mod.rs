@@ -3,18 +3,18 @@
 //! events; the stateful codec rules (commit points, drain, seek, source change); and the
 //! job scheduler through which one engine serves many files, one job at a time.
 
-mod handle;
 mod ioctls;
-
-pub use handle::{ContextHandle, Job};
 
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use critical_section::{CriticalSection, Mutex};
 
-use crate::buffer::{ActiveBuffer, Completion, DoneFlags, FrameMeta, Timestamp};
 use crate::ctrl::{ControlSet, ControlValues};
+use crate::driver::{
+    ActiveBuffer, CodecOps, Completion, ContextHandle, DeviceInfo, DoneFlags, FrameMeta, Job, JobPort, JobStatus,
+    QueueStatus, Timestamp,
+};
 use crate::error::{Errno, Result};
 use crate::event::{Event, EventQueue};
 use crate::fifo::Fifo;
@@ -22,12 +22,9 @@ use crate::fmt::debug;
 use crate::format::{Direction, Formats, PixFormat, Rect};
 use crate::memory::{ArenaRegion, BufferArena};
 use crate::node::{FileId, Mapping, OpenFlags, PollEvents, VideoNode};
-use crate::ops::{CodecOps, DeviceInfo, JobStatus, QueueStatus};
 use crate::os::OsGlue;
 use crate::queue::FrameQueue;
 use crate::sync::SleepMutex;
-
-use handle::JobPort;
 
 /// Regions still mapped by applications after their buffers were freed, released at munmap.
 const ORPHANS: usize = 64;
@@ -94,6 +91,8 @@ struct FileState<const B: usize, const E: usize> {
     capture_setup_pending: bool,
     job_queued: bool,
     job_running: bool,
+    /// OUTPUT buffers the running job has taken (bounded by `CodecOps::JOB_OUTPUT_BUFFERS`).
+    job_outputs: usize,
     priority: u32,
 }
 
@@ -114,6 +113,7 @@ impl<const B: usize, const E: usize> FileState<B, E> {
             capture_setup_pending: false,
             job_queued: false,
             job_running: false,
+            job_outputs: 0,
             priority: crate::abi::V4L2_PRIORITY_DEFAULT,
         }
     }
@@ -355,6 +355,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
                     return None;
                 }
                 state.job_running = true;
+                state.job_outputs = 0;
                 Some((state.generation, state.formats, status))
             });
             let outcome = match (job, context.as_mut()) {
@@ -584,8 +585,13 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
             {
                 return None;
             }
+            // A job's share of the input is bounded, so that the other contexts get turns.
+            if dir == Direction::Output && state.job_running && state.job_outputs >= D::JOB_OUTPUT_BUFFERS {
+                return None;
+            }
             let buf = state.queue(dir).take(self.arena, slot, generation)?;
             if dir == Direction::Output {
+                state.job_outputs += 1;
                 if let Some((timestamp, meta)) = state.queue(dir).frame_meta(usize::from(buf.index)) {
                     state.sources.record(timestamp, meta);
                 }
@@ -598,10 +604,12 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         })
         .ok()
         .flatten()
+        .inspect(|buf| buf.regions().for_each(|region| self.arena.sync_for_device(region, dir)))
     }
 
     fn put_buf(&self, buf: ActiveBuffer, done: Completion) -> Result<()> {
         let file = FileId { slot: buf.slot, generation: buf.generation };
+        buf.regions().for_each(|region| self.arena.sync_for_cpu(region, buf.dir));
         let now = self.os_now();
         self.with_state(file, |state, _| {
             let source = match buf.dir {
@@ -672,9 +680,16 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
 
     fn queue_event(&self, slot: u16, generation: u32, event: Event) -> Result<()> {
         let now = self.os_now();
+        // EOS and SOURCE_CHANGE follow from the drain and source-change rules, which the
+        // framework owns: a driver sending its own would duplicate or contradict them.
+        let framework_owned = matches!(event, Event::Eos | Event::SourceChange { .. });
         self.with_state(FileId { slot, generation }, |state, _| {
+            if framework_owned {
+                return Err(Errno::EINVAL);
+            }
             state.events.queue(event, now);
-        })?;
+            Ok(())
+        })??;
         self.notify(slot);
         Ok(())
     }

@@ -9,12 +9,12 @@ use core::ffi::c_void;
 use core::ptr;
 
 use crate::abi::*;
-use crate::buffer::{FrameMeta, Timecode, Timestamp};
 use crate::ctrl::{ControlKind, ControlSpec};
 use crate::error::{Errno, Result};
 use crate::event::Event;
-use crate::format::{BufferApi, Direction, FrameSize, PixFormat, PlaneFormat, Rect, MAX_PLANES};
-use crate::ops::StreamParm;
+use crate::format::{BufferApi, Direction, FrameSize, PixFormat, PlaneFormat, Rect, StreamParm, MAX_PLANES};
+use crate::frame::{FrameMeta, Timecode, Timestamp};
+
 use crate::queue::{BufState, BufferStatus, Memory, QueuePlane, QueueRequest};
 use crate::sync::SleepMutexGuard;
 

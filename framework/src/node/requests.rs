@@ -7,8 +7,8 @@
 use crate::ctrl::ControlSpec;
 use crate::error::{Errno, Result};
 use crate::event::DequeuedEvent;
-use crate::format::{BufferApi, Direction, FormatDesc, FourCc, Fraction, FrameSize, PixFormat, Rect};
-use crate::ops::StreamParm;
+use crate::format::{BufferApi, Direction, FormatDesc, FourCc, Fraction, FrameSize, PixFormat, Rect, StreamParm};
+
 use crate::queue::{BufferStatus, Memory, QueueRequest};
 
 use super::FileId;
@@ -57,10 +57,6 @@ pub struct CommandRequest {
 pub trait ExtControlArray {
     /// Number of controls in the array.
     fn len(&self) -> usize;
-    /// Whether the array is empty.
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
     /// Control ID of entry `i`.
     fn id(&self, i: usize) -> u32;
     /// Value of entry `i` (`value64` when `wide`, else `value`).

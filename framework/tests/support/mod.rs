@@ -12,8 +12,8 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use v4l2m2m::abi::*;
-use v4l2m2m::ctrl::{ControlKind, ControlSpec};
-use v4l2m2m::format::{FourCc, PlaneFormat};
+use v4l2m2m::driver::{ControlKind, ControlSpec};
+use v4l2m2m::driver::{FourCc, PlaneFormat};
 use v4l2m2m::{
     ActiveBuffer, BufferApi, CodecCommand, CodecDevice, CodecKind, CodecOps, Completion, ContextHandle, DeviceInfo,
     Direction, DoneFlags, Errno, FileId, FormatDesc, Formats, Job, JobStatus, MemoryArena, OpenFlags, OsGlue,

@@ -6,85 +6,9 @@
 //! one, the framework still returns the buffer to the application (flagged as an error)
 //! when the job ends, so no buffer is ever lost.
 
-use bitflags::bitflags;
-
 use crate::format::{Direction, MAX_PLANES};
-
-/// A buffer timestamp in nanoseconds, as the application's `struct timeval` gave it.
-///
-/// Memory-to-memory devices copy timestamps from OUTPUT to CAPTURE buffers so that an
-/// application can match a decoded frame to the bitstream buffer it came from.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Timestamp(pub u64);
-
-/// A SMPTE timecode an application attached to a buffer (`struct v4l2_timecode`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Timecode {
-    /// `V4L2_TC_TYPE_*`.
-    pub kind: u32,
-    /// `V4L2_TC_FLAG_*` and `V4L2_TC_USERBITS_*`.
-    pub flags: u32,
-    /// Frames.
-    pub frames: u8,
-    /// Seconds.
-    pub seconds: u8,
-    /// Minutes.
-    pub minutes: u8,
-    /// Hours.
-    pub hours: u8,
-    /// User bits.
-    pub userbits: [u8; 4],
-}
-
-/// What travels with a frame from its OUTPUT buffer to the CAPTURE buffer made from it,
-/// besides the timestamp: the application's flags (timecode present, timestamp source,
-/// frame type) and the timecode, as Linux's `v4l2_m2m_buf_copy_metadata` copies them.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct FrameMeta {
-    /// `V4L2_BUF_FLAG_TIMECODE`, `_TSTAMP_SRC_*`, `_KEYFRAME`/`_PFRAME`/`_BFRAME` as queued.
-    pub flags: u32,
-    /// The timecode (meaningful with `V4L2_BUF_FLAG_TIMECODE`).
-    pub timecode: Timecode,
-}
-
-impl FrameMeta {
-    /// No flags, no timecode.
-    pub const NONE: FrameMeta = FrameMeta {
-        flags: 0,
-        timecode: Timecode { kind: 0, flags: 0, frames: 0, seconds: 0, minutes: 0, hours: 0, userbits: [0; 4] },
-    };
-
-    /// The frame-type flags (`V4L2_BUF_FLAG_KEYFRAME`, `_PFRAME`, `_BFRAME`).
-    pub const FRAME_TYPES: u32 = DoneFlags::KEYFRAME.bits() | DoneFlags::PFRAME.bits() | DoneFlags::BFRAME.bits();
-}
-
-bitflags! {
-    /// Flags a driver sets on a completed buffer.
-    #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-    pub struct DoneFlags: u32 {
-        /// The buffer holds a key frame (`V4L2_BUF_FLAG_KEYFRAME`).
-        const KEYFRAME = 0x0008;
-        /// The buffer holds a predicted frame (`V4L2_BUF_FLAG_PFRAME`).
-        const PFRAME = 0x0010;
-        /// The buffer holds a bidirectionally predicted frame (`V4L2_BUF_FLAG_BFRAME`).
-        const BFRAME = 0x0020;
-        /// The data is unusable (`V4L2_BUF_FLAG_ERROR`).
-        const ERROR = 0x0040;
-        /// The last buffer before a drain completes or a resolution change
-        /// (`V4L2_BUF_FLAG_LAST`); only meaningful on CAPTURE buffers.
-        const LAST = 0x0010_0000;
-    }
-}
-
-#[cfg(feature = "defmt")]
-impl defmt::Format for DoneFlags {
-    fn format(&self, f: defmt::Formatter<'_>) {
-        defmt::write!(f, "DoneFlags({=u32:#x})", self.bits())
-    }
-}
+use crate::frame::{DoneFlags, Timestamp};
+use crate::memory::ArenaRegion;
 
 /// Where one plane of an active buffer lives.
 #[derive(Clone, Copy, Debug)]
@@ -92,10 +16,16 @@ pub(crate) struct PlaneMemory {
     pub(crate) cpu: *mut u8,
     pub(crate) bus: u64,
     pub(crate) len: usize,
+    /// The arena region behind the plane (`None` for USERPTR memory), for cache upkeep.
+    pub(crate) region: Option<ArenaRegion>,
 }
 
 /// A buffer the driver took from a queue with `get_buf`; hand it back with `put_buf`.
+///
+/// Dropping one is a driver bug the framework survives (the buffer returns to the
+/// application flagged as an error when the job ends), hence `#[must_use]`.
 #[derive(Debug)]
+#[must_use = "an active buffer must be handed back with put_buf"]
 pub struct ActiveBuffer {
     pub(crate) dir: Direction,
     pub(crate) index: u8,
@@ -195,6 +125,11 @@ impl ActiveBuffer {
             }
             _ => &mut [],
         }
+    }
+
+    /// The arena regions behind the buffer's planes (none for USERPTR memory).
+    pub(crate) fn regions(&self) -> impl Iterator<Item = ArenaRegion> + '_ {
+        self.planes[..self.num_planes()].iter().filter_map(|plane| plane.region)
     }
 
     /// The DMA address of plane `plane`, for drivers of bus-master engines.

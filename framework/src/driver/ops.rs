@@ -6,17 +6,20 @@
 //! buffer queues, formats storage, controls storage, events, the drain and seek rules.
 //! A driver answers typed questions (which formats? is this format acceptable?) and runs
 //! jobs: in [`CodecOps::device_run`] it takes buffers with
-//! [`ContextHandle::get_buf`](crate::ContextHandle::get_buf), processes them, and hands
-//! them back with [`ContextHandle::put_buf`](crate::ContextHandle::put_buf), either before
+//! [`ContextHandle::get_buf`](super::ContextHandle::get_buf), processes them, and hands
+//! them back with [`ContextHandle::put_buf`](super::ContextHandle::put_buf), either before
 //! returning (a software codec) or later from its interrupt handler (a hardware engine).
+//! The [module documentation](super) says from which context each method is called.
 //!
 //! Methods with a default answer `ENOTTY` (not supported) or do nothing; the required
 //! ones are the format questions and `device_run`.
 
+use super::handle::Job;
 use crate::ctrl::ControlSpec;
 use crate::error::{Errno, Result};
-use crate::format::{BufferApi, Direction, FormatDesc, Formats, FourCc, Fraction, FrameSize, PixFormat, Rect};
-use crate::m2m::Job;
+use crate::format::{
+    BufferApi, Direction, FormatDesc, Formats, FourCc, Fraction, FrameSize, PixFormat, Rect, StreamParm,
+};
 
 /// What kind of memory-to-memory device a node is. It decides the capabilities reported,
 /// which command ioctl applies (DECODER_CMD or ENCODER_CMD), and which events can be
@@ -106,21 +109,21 @@ pub enum CodecCommand {
     Start,
 }
 
-/// Streaming parameters (VIDIOC_G_PARM / S_PARM): the frame interval.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct StreamParm {
-    /// Time per frame in seconds.
-    pub timeperframe: Fraction,
-}
-
 /// The lower half of a memory-to-memory codec device.
 ///
 /// The framework calls these methods from application threads (ioctls) and from the
-/// board's job worker (`device_run`), never from an interrupt handler, and never
-/// concurrently for the same context: every method that takes `&mut Self::Context` holds
-/// that context's lock. Methods that take `&self` only may run concurrently with anything.
+/// board's job worker (`device_run`). Only [`CodecOps::job_ready`] may also run in an
+/// interrupt handler (inside a critical section); see the table in the
+/// [module documentation](super). Methods that take `&mut Self::Context` hold that
+/// context's lock, so they never run concurrently for the same context; methods that take
+/// `&self` only may run concurrently with anything.
 pub trait CodecOps: Sync + 'static {
+    /// How many OUTPUT buffers one job may take with `get_buf`: after that many, `get_buf`
+    /// on OUTPUT answers `None` until the next job, so that the scheduler can serve the
+    /// other contexts in turn. One, as Linux m2m drivers do, fits codecs that consume one
+    /// frame or bitstream buffer per job; `usize::MAX` lifts the bound.
+    const JOB_OUTPUT_BUFFERS: usize = 1;
+
     /// Per-open driver state (a codec instance, stream parameters, a frame counter).
     /// Keep it light until [`CodecOps::streamon`]: nothing heavy belongs in `open`.
     type Context: Send;
@@ -236,20 +239,26 @@ pub trait CodecOps: Sync + 'static {
     }
 
     /// Whether a job can run for a context whose queues look like `status`. Called in a
-    /// critical section, possibly from an interrupt handler: answer from `status` alone.
+    /// critical section, possibly from an interrupt handler (a completion that frees the
+    /// engine schedules the next job): answer from `status` alone, never block.
     fn job_ready(&self, status: &QueueStatus) -> bool {
         status.has_input_and_output()
     }
 
-    /// Runs one job for `ctx`. Take buffers with [`Job::handle`]'s `get_buf`, process
-    /// them, hand them back with `put_buf`. Return [`JobStatus::Finished`] when done, or
+    /// Runs one job for `ctx`, on the board's worker. Take buffers with [`Job::handle`]'s
+    /// `get_buf` (at most [`Self::JOB_OUTPUT_BUFFERS`] from OUTPUT), process them, hand
+    /// them back with `put_buf`. Return [`JobStatus::Finished`] when done, or
     /// [`JobStatus::Running`] if the engine completes later and the driver will call
-    /// `job_finish` (from any context, interrupt handlers included).
+    /// `job_finish` or `buf_done_and_job_finish` (from any context, interrupt handlers
+    /// included, and possibly before this method has returned).
     fn device_run(&self, ctx: &mut Self::Context, job: Job<'_>) -> JobStatus;
 
-    /// The running job of `ctx` must end soon (the application stopped a queue or closed
-    /// the file). A driver whose jobs finish quickly on their own can ignore it.
-    /// The handle to finish it with is the one given to `device_run`.
+    /// The running job of `ctx`, for which `device_run` returned [`JobStatus::Running`],
+    /// must end soon: the application stopped a queue or closed the file, and waits until
+    /// the job is finished. Stop the engine (or let it complete) and finish the job with
+    /// the handle given to `device_run`; buffers not handed back are returned flagged as
+    /// errors. A driver whose jobs finish quickly on their own can ignore it. Runs on an
+    /// application thread with the context lock held; it may block.
     fn job_abort(&self, ctx: &mut Self::Context) {
         let _ = ctx;
     }

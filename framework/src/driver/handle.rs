@@ -1,11 +1,11 @@
 //! The driver's handles: [`Job`] for the duration of `device_run`, and the copyable
 //! [`ContextHandle`] a driver may keep and use later from a worker or interrupt handler.
 
-use crate::buffer::{ActiveBuffer, Completion};
+use super::buffer::{ActiveBuffer, Completion};
+use super::ops::QueueStatus;
 use crate::error::Result;
 use crate::event::Event;
 use crate::format::{Direction, Formats, PixFormat, Rect};
-use crate::ops::QueueStatus;
 
 /// What a device offers its driver's handles. Implemented by the codec device; every
 /// method checks the context's generation and answers `EBADF` for a closed context.
@@ -84,7 +84,10 @@ impl ContextHandle {
         self.port.set_compose(self.slot, self.generation, rect)
     }
 
-    /// Queues an event to the context's file, if it subscribed.
+    /// Queues an event to the context's file, if it subscribed. `EINVAL` for
+    /// [`Event::Eos`] and [`Event::SourceChange`]: the framework sends those itself when
+    /// the driver calls [`ContextHandle::drained`] and [`ContextHandle::source_change`],
+    /// exactly once per drain or change.
     pub fn queue_event(&self, event: Event) -> Result<()> {
         self.port.queue_event(self.slot, self.generation, event)
     }
@@ -94,10 +97,29 @@ impl ContextHandle {
         self.port.status(self.slot, self.generation)
     }
 
-    /// Ends a job for which `device_run` returned [`JobStatus::Running`](crate::JobStatus).
-    /// Buffers the driver still holds are returned to the application flagged as errors.
+    /// Ends a job for which `device_run` returned [`JobStatus::Running`](super::JobStatus)
+    /// (or is about to). Buffers the driver still holds are returned to the application
+    /// flagged as errors. A second call for the same job, or one from a closed context,
+    /// does nothing.
     pub fn job_finish(&self) {
         self.port.job_finish(self.slot, self.generation)
+    }
+
+    /// Hands back the job's OUTPUT and CAPTURE buffers and ends the job, in one call: what
+    /// an interrupt handler does when the engine reports a frame done (Linux's
+    /// `v4l2_m2m_buf_done_and_job_finish`). The job ends even if a buffer is refused (the
+    /// context was closed); the first refusal is returned.
+    pub fn buf_done_and_job_finish(
+        &self,
+        output: ActiveBuffer,
+        output_done: Completion,
+        capture: ActiveBuffer,
+        capture_done: Completion,
+    ) -> Result<()> {
+        let first = self.put_buf(output, output_done);
+        let second = self.put_buf(capture, capture_done);
+        self.job_finish();
+        first.and(second)
     }
 }
 
