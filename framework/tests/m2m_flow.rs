@@ -868,7 +868,7 @@ fn a_buffer_token_that_outlived_its_job_is_refused() {
     h.setup(fd, 1, 1);
     h.queue_output(fd, 0, b"one", 1).unwrap();
     h.dev.run_jobs();
-    let old = h.k().pending.lock().unwrap().pop().expect("a running job");
+    let old = h.k().pending.take().expect("a running job");
     // The engine ends the job without handing the buffers back: reclaimed as errors.
     old.handle.job_finish();
     let c = h.dqbuf(fd, CAP).unwrap();

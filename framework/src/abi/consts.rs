@@ -642,7 +642,7 @@ pub const V4L2_CID_USER_BASE: u32 = V4L2_CID_BASE;
 /// Pseudo control describing the user class.
 pub const V4L2_CID_USER_CLASS: u32 = V4L2_CTRL_CLASS_USER | 1;
 /// Picture brightness.
-pub const V4L2_CID_BRIGHTNESS: u32 = V4L2_CID_BASE + 0;
+pub const V4L2_CID_BRIGHTNESS: u32 = V4L2_CID_BASE;
 /// Picture contrast.
 pub const V4L2_CID_CONTRAST: u32 = V4L2_CID_BASE + 1;
 /// Colour saturation.

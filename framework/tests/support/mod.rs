@@ -12,7 +12,7 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use v4l2m2m::abi::*;
-use v4l2m2m::driver::{ControlKind, ControlSpec};
+use v4l2m2m::driver::{ControlKind, ControlSpec, InFlight};
 use v4l2m2m::driver::{FourCc, PlaneFormat};
 use v4l2m2m::{
     ActiveBuffer, BufferApi, CodecCommand, CodecDevice, CodecKind, CodecOps, Completion, ContextHandle, DeviceInfo,
@@ -119,6 +119,12 @@ pub struct Knobs {
     pub decoder: AtomicBool,
     /// Lose the CAPTURE buffer (never `put_buf` it) to test the framework's reclaim.
     pub lose_capture: AtomicBool,
+    /// With `delayed`: the "interrupt" fires at once, on another thread, and completes the
+    /// job before `device_run` has returned `Running`.
+    pub complete_early: AtomicBool,
+    /// Process OUTPUT buffers for as long as `get_buf` hands them out (the framework's
+    /// per-job bound is what stops it).
+    pub greedy: AtomicBool,
     /// Refuse `s_ctrl` for this control ID with EBUSY.
     pub refuse_ctrl: AtomicU32,
 
@@ -129,28 +135,26 @@ pub struct Knobs {
     pub streamoffs: [AtomicU32; 2],
     pub runs: AtomicU32,
     pub aborts: AtomicU32,
-    pub pending: Mutex<Vec<Pending>>,
+    /// The job the "engine" is working on (the framework runs one per device at a time).
+    pub pending: InFlight<Pending>,
+    /// First payload byte of every OUTPUT buffer processed, in order.
+    pub run_log: Mutex<Vec<u8>>,
     pub handles: Mutex<Vec<ContextHandle>>,
     pub commands: Mutex<Vec<CodecCommand>>,
     pub ctrl_log: Mutex<Vec<(u32, i64)>>,
 }
 
 impl Knobs {
-    /// Completes every job left running (puts both buffers, then `job_finish`).
+    /// Completes the job left running, as an interrupt handler does (both buffers and the
+    /// job in one call). Returns how many jobs it completed (0 or 1).
     pub fn complete_pending(&self) -> usize {
-        let jobs: Vec<Pending> = std::mem::take(&mut *self.pending.lock().unwrap());
-        let n = jobs.len();
-        for job in jobs {
-            let handle = job.handle;
-            let _ = handle.put_buf(job.out, Completion::default());
-            let _ = handle.put_buf(job.cap, job.done);
-            handle.job_finish();
-        }
-        n
+        let Some(job) = self.pending.take() else { return 0 };
+        let _ = job.handle.buf_done_and_job_finish(job.out, Completion::default(), job.cap, job.done);
+        1
     }
 
     pub fn pending_count(&self) -> usize {
-        self.pending.lock().unwrap().len()
+        usize::from(!self.pending.is_empty())
     }
 
     pub fn last_handle(&self) -> ContextHandle {
@@ -313,9 +317,35 @@ impl CodecOps for TestCodec {
             h.source_change(self.decoded_format()).expect("source change");
             return JobStatus::Finished;
         }
+        let mut out = out;
+        loop {
+            match self.process(ctx, &h, out) {
+                Some(status) => return status,
+                None if self.k.greedy.load(Ordering::SeqCst) => match h.get_buf(Direction::Output) {
+                    Some(next) => out = next,
+                    None => return JobStatus::Finished,
+                },
+                None => return JobStatus::Finished,
+            }
+        }
+    }
+
+    fn job_abort(&self, _ctx: &mut Ctx) {
+        self.k.aborts.fetch_add(1, Ordering::SeqCst);
+        if self.k.abort_completes.load(Ordering::SeqCst) {
+            self.k.complete_pending();
+        }
+    }
+}
+
+impl TestCodec {
+    /// Processes one OUTPUT buffer into one CAPTURE buffer; `Some` ends the job with that
+    /// status, `None` means the pair was completed and the job may go on.
+    fn process(&self, ctx: &mut Ctx, h: &ContextHandle, out: ActiveBuffer) -> Option<JobStatus> {
+        self.k.run_log.lock().unwrap().push(out.payload(0).first().copied().unwrap_or(0));
         let Some(mut cap) = h.get_buf(Direction::Capture) else {
             h.put_buf(out, Completion::error()).expect("put output");
-            return JobStatus::Finished;
+            return Some(JobStatus::Finished);
         };
         let payload = out.payload(0).to_vec();
         let n = payload.len().min(cap.plane_len(0));
@@ -338,22 +368,22 @@ impl CodecOps for TestCodec {
         if self.k.lose_capture.load(Ordering::SeqCst) {
             let _lost_by_the_driver = cap;
             h.put_buf(out, Completion::default()).expect("put output");
-            return JobStatus::Finished;
+            return Some(JobStatus::Finished);
         }
         if self.k.delayed.load(Ordering::SeqCst) {
-            self.k.pending.lock().unwrap().push(Pending { handle: h, out, cap, done });
-            return JobStatus::Running;
+            if self.k.pending.park(Pending { handle: *h, out, cap, done }).is_err() {
+                panic!("the framework started a second job while one was running");
+            }
+            if self.k.complete_early.load(Ordering::SeqCst) {
+                std::thread::scope(|irq| {
+                    irq.spawn(|| self.k.complete_pending());
+                });
+            }
+            return Some(JobStatus::Running);
         }
         h.put_buf(out, Completion::default()).expect("put output");
         h.put_buf(cap, done).expect("put capture");
-        JobStatus::Finished
-    }
-
-    fn job_abort(&self, _ctx: &mut Ctx) {
-        self.k.aborts.fetch_add(1, Ordering::SeqCst);
-        if self.k.abort_completes.load(Ordering::SeqCst) {
-            self.k.complete_pending();
-        }
+        None
     }
 }
 
@@ -361,7 +391,7 @@ impl CodecOps for TestCodec {
 // The device and its worker
 // ------------------------------------------------------------------------------------
 
-pub const FILES: usize = 4;
+pub const FILES: usize = 8;
 pub const BUFFERS: usize = 32;
 pub const EVENTS: usize = 3;
 pub type Dev = CodecDevice<TestCodec, FILES, BUFFERS, EVENTS>;
