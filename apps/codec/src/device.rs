@@ -172,13 +172,13 @@ impl Device {
             ioctl_buf(fd, abi::VIDIOC_QUERYBUF, &mut b, mplane.then_some(&mut planes[..]))
                 .map_err(|e| err("VIDIOC_QUERYBUF", e))?;
             let layout: Vec<(usize, u64)> = if mplane {
-                // SAFETY (union read): QUERYBUF on an MMAP buffer fills `mem_offset`.
                 planes[..b.length as usize]
                     .iter()
+                    // SAFETY: a union read: QUERYBUF on an MMAP buffer fills `mem_offset`.
                     .map(|p| (p.length as usize, u64::from(unsafe { p.m.mem_offset })))
                     .collect()
             } else {
-                // SAFETY (union read): QUERYBUF on an MMAP buffer fills `offset`.
+                // SAFETY: a union read: QUERYBUF on an MMAP buffer fills `offset`.
                 vec![(b.length as usize, u64::from(unsafe { b.m.offset }))]
             };
             let mut mapped = Vec::new();
@@ -332,7 +332,7 @@ impl Format {
     fn from_abi(f: &abi::v4l2_format, mplane: bool) -> Format {
         let mut out = Format::default();
         if mplane {
-            // SAFETY (union read): G/S_FMT on a multi-planar type fills `pix_mp`.
+            // SAFETY: a union read: G/S_FMT on a multi-planar type fills `pix_mp`.
             let p = unsafe { f.fmt.pix_mp };
             out.width = p.width;
             out.height = p.height;
@@ -343,7 +343,7 @@ impl Format {
                 out.sizeimage[i] = p.plane_fmt[i].sizeimage;
             }
         } else {
-            // SAFETY (union read): G/S_FMT on a single-planar type fills `pix`.
+            // SAFETY: a union read: G/S_FMT on a single-planar type fills `pix`.
             let p = unsafe { f.fmt.pix };
             out.width = p.width;
             out.height = p.height;

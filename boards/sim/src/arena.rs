@@ -59,4 +59,10 @@ impl MemfdArena {
         let arena = unsafe { MemoryArena::new(base, size, 0x4000_0000, ARENA_ALIGN) };
         Ok(Self { arena, fd, base, size })
     }
+
+    /// The node memory to register a device over this arena with
+    /// ([`Board::register`](crate::Board::register)).
+    pub fn memory(&self) -> crate::NodeMemory {
+        crate::NodeMemory::Memfd { fd: self.fd, base: self.base as usize, size: self.size }
+    }
 }

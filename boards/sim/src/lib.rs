@@ -6,8 +6,10 @@
 //! - A buffer arena in ONE memfd ([`Board::arena_fd`], [`Board::arena_base`]), page-aligned
 //!   regions so any buffer can be mapped by offset.
 //! - One worker thread per device, running the framework's job loop.
-//! - The device nodes in a [`Registry`]: the OpenH264 decoder at `/dev/video1`
-//!   (multi-planar API) and the same driver at `/dev/video3` (single-planar API).
+//! - The device nodes in a [`Registry`]: with the `openh264` feature (on by default) the
+//!   OpenH264 decoder at `/dev/video1` (multi-planar API) and the same driver at
+//!   `/dev/video3` (single-planar API); devices of other crates join them through
+//!   [`Board::register`] (see [below](#devices-from-other-crates)).
 //! - [`vfs`]: a small POSIX-like layer (`open`/`close`/`ioctl`/`mmap`/`munmap`/`poll`) in
 //!   which every open file is a real kernel fd (an eventfd), as applications use on NuttX.
 //!
@@ -27,6 +29,33 @@
 //! A loud, immediate end is the only honest outcome, as on a firmware board whose panic
 //! handler stops the system (boards/qemu-mps2 prints the panic and exits QEMU).
 //!
+//! # Devices from other crates
+//!
+//! A vendor's driver, built outside this tree, runs on the simulator like the in-tree ones:
+//! build its [`CodecDevice`] with the board's glue and either the board's arena
+//! ([`Board::arena`]) or an arena of its own (a [`MemfdArena`], or any other
+//! [`BufferArena`](v4l2m2m::BufferArena)), and register it with [`Board::register`], saying
+//! which memory backs its buffers ([`NodeMemory`]). Registration starts the device's
+//! worker; it may happen at any time after [`board()`] returned.
+//!
+//! ```no_run
+//! # use v4l2m2m::{CodecDevice, CodecOps, DeviceInfo};
+//! # fn example<D: CodecOps + Send + 'static>(driver: D, info: DeviceInfo) {
+//! let board = sim_board::board();
+//! let dev = sim_board::leak_device(move || {
+//!     CodecDevice::<D, 16, 16, 8>::new(driver, info, sim_board::board().glue(), &sim_board::board().arena().arena)
+//! });
+//! board.register("/dev/video10", dev, board.arena().memory()).expect("register");
+//! # }
+//! ```
+//!
+//! Mapping a buffer into an application ([`vfs::mmap`], and the LD_PRELOAD compat layer)
+//! maps the memory of the node being mapped: the file offset is the buffer's CPU address
+//! minus the base of the node's memfd. A node whose memory is
+//! [`NodeMemory::Unmappable`] (a static array, heap memory), or a buffer outside the memfd
+//! the node was registered with, is refused (`ENXIO`, with a message on stderr) rather
+//! than mapped to other memory.
+//!
 //! # Configuration (environment, read once at start-up)
 //!
 //! | variable | default | meaning |
@@ -42,10 +71,9 @@ mod glue;
 pub mod vfs;
 
 use std::sync::atomic::Ordering;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-use sim_h264_decoder::SimH264Decoder;
-use v4l2m2m::{BufferApi, CodecDevice, CodecKind, DeviceInfo, Registry, VideoNode};
+use v4l2m2m::{CodecDevice, CodecOps, Errno, Mapping, Registry, VideoNode};
 
 pub use arena::{MemfdArena, ARENA_ALIGN, ARENA_REGIONS};
 pub use glue::HostGlue;
@@ -57,16 +85,61 @@ pub const BUFFERS: usize = 32;
 /// Pending events per subscription.
 pub const EVENTS: usize = 16;
 /// Device nodes the registry can hold.
-pub const NODES: usize = 8;
+pub const NODES: usize = 16;
 
 /// The decoder device type of this board.
-pub type DecoderDevice = CodecDevice<SimH264Decoder, FILES, BUFFERS, EVENTS>;
+#[cfg(feature = "openh264")]
+pub type DecoderDevice = CodecDevice<sim_h264_decoder::SimH264Decoder, FILES, BUFFERS, EVENTS>;
+
+/// What backs a node's MMAP buffers, so that they can be mapped into an application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeMemory {
+    /// A memfd that this process mapped at `base` for `size` bytes: the buffer whose CPU
+    /// address is `p` is at file offset `p - base` (a [`MemfdArena`]: [`MemfdArena::memory`]).
+    Memfd {
+        /// The memfd.
+        fd: libc::c_int,
+        /// Address of the process's mapping of the whole memfd.
+        base: usize,
+        /// Size of that mapping in bytes.
+        size: usize,
+    },
+    /// Memory that cannot be mapped into an application (a static array, heap memory):
+    /// every mmap of the node's buffers is refused with `ENXIO`.
+    Unmappable,
+}
+
+impl NodeMemory {
+    /// Where the plane of `mapping` (from [`VideoNode::mmap`]) lies: the memfd and the page
+    /// aligned file offset to map. `ENXIO` when the node's memory is not a memfd, `EINVAL`
+    /// when the plane is not inside the memfd (the device does not use the memory it was
+    /// registered with) or not page aligned.
+    pub fn locate(&self, mapping: &Mapping) -> Result<(libc::c_int, u64), Errno> {
+        let NodeMemory::Memfd { fd, base, size } = *self else { return Err(Errno::ENXIO) };
+        let addr = mapping.ptr as usize;
+        let offset = addr.checked_sub(base).ok_or(Errno::EINVAL)?;
+        let end = offset.checked_add(mapping.region.len).ok_or(Errno::EINVAL)?;
+        if end > size || offset % ARENA_ALIGN != 0 {
+            return Err(Errno::EINVAL);
+        }
+        Ok((fd, offset as u64))
+    }
+}
+
+/// One registered node.
+#[derive(Clone, Copy)]
+struct Node {
+    path: &'static str,
+    memory: NodeMemory,
+}
 
 /// The board: glue, arena, devices and registry.
 pub struct Board {
     glue: &'static HostGlue,
     arena: &'static MemfdArena,
     registry: Registry<NODES>,
+    nodes: Mutex<Vec<Node>>,
+    #[cfg(feature = "openh264")]
     decoders: Vec<(&'static str, &'static DecoderDevice)>,
 }
 
@@ -83,6 +156,7 @@ pub fn board() -> &'static Board {
     BOARD.get_or_init(|| Board::start().unwrap_or_else(|e| panic!("sim-board: cannot start: {e}")))
 }
 
+#[cfg(feature = "openh264")]
 fn env_path(var: &str, default: &'static str) -> &'static str {
     match std::env::var(var) {
         Ok(p) if !p.is_empty() => Box::leak(p.into_boxed_str()),
@@ -90,31 +164,65 @@ fn env_path(var: &str, default: &'static str) -> &'static str {
     }
 }
 
+/// Builds a value on a thread with a stack large enough for a device (files x buffers x
+/// events) even in an unoptimised build, and leaks it: the `&'static` a [`CodecDevice`]
+/// registered with [`Board::register`] must be.
+///
+/// # Panics
+///
+/// If the thread cannot be started or `build` panics.
+pub fn leak_device<T: Send + Sync + 'static>(build: impl FnOnce() -> T + Send + 'static) -> &'static T {
+    std::thread::Builder::new()
+        .name("sim-board-init".into())
+        .stack_size(256 << 20)
+        .spawn(move || -> &'static T { Box::leak(Box::new(build())) })
+        .expect("sim-board: init thread")
+        .join()
+        .expect("sim-board: building a device")
+}
+
 impl Board {
     fn start() -> Result<Board, String> {
         let arena_mb: usize = std::env::var("SIM_BOARD_ARENA_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(512);
         let arena: &'static MemfdArena =
             Box::leak(Box::new(MemfdArena::new(arena_mb << 20).map_err(|e| format!("arena of {arena_mb} MiB: {e}"))?));
-        let mut board = Board { glue: &GLUE, arena, registry: Registry::new(), decoders: Vec::new() };
+        #[allow(unused_mut)]
+        let mut board = Board {
+            glue: &GLUE,
+            arena,
+            registry: Registry::new(),
+            nodes: Mutex::new(Vec::new()),
+            #[cfg(feature = "openh264")]
+            decoders: Vec::new(),
+        };
+        #[cfg(feature = "openh264")]
+        board.start_decoders()?;
+        Ok(board)
+    }
+
+    #[cfg(feature = "openh264")]
+    fn start_decoders(&mut self) -> Result<(), String> {
+        use v4l2m2m::BufferApi;
         let nodes = [
             (env_path("SIM_BOARD_DECODER", "/dev/video1"), BufferApi::MultiPlanar),
             (env_path("SIM_BOARD_DECODER_SP", "/dev/video3"), BufferApi::SinglePlanar),
         ];
         for (path, api) in nodes {
-            let dev = board.new_decoder(api);
-            board.registry.register(path, dev).map_err(|e| format!("registering {path}: {e}"))?;
-            board.decoders.push((path, dev));
-            spawn_worker(path, dev, board.glue);
+            let dev = self.new_decoder(api);
+            self.register(path, dev, self.arena.memory()).map_err(|e| format!("registering {path}: {e}"))?;
+            self.decoders.push((path, dev));
         }
-        Ok(board)
+        Ok(())
     }
 
-    fn new_decoder(&self, api: BufferApi) -> &'static DecoderDevice {
-        let info = DeviceInfo {
+    #[cfg(feature = "openh264")]
+    fn new_decoder(&self, api: v4l2m2m::BufferApi) -> &'static DecoderDevice {
+        use sim_h264_decoder::SimH264Decoder;
+        let info = v4l2m2m::DeviceInfo {
             driver: "sim-h264dec",
             card: "OpenH264 decoder (sim)",
             bus_info: "platform:sim-h264dec",
-            kind: CodecKind::Decoder,
+            kind: v4l2m2m::CodecKind::Decoder,
             api,
             userptr: true,
             min_output_buffers: 2,
@@ -122,22 +230,54 @@ impl Board {
         };
         let glue: &'static HostGlue = self.glue;
         let arena: &'static v4l2m2m::MemoryArena<ARENA_REGIONS> = &self.arena.arena;
-        // The device is a large value (files x buffers): build it on a thread with a stack
-        // big enough for unoptimised builds, straight into a leaked box.
-        std::thread::Builder::new()
-            .name("sim-board-init".into())
-            .stack_size(256 << 20)
-            .spawn(move || -> &'static DecoderDevice {
-                Box::leak(Box::new(DecoderDevice::new(SimH264Decoder::new(api), info, glue, arena)))
-            })
-            .expect("sim-board: init thread")
-            .join()
-            .expect("sim-board: building a device")
+        leak_device(move || DecoderDevice::new(SimH264Decoder::new(api), info, glue, arena))
+    }
+
+    /// Registers the codec device `dev` at `path` and starts its worker thread (which runs
+    /// the device's jobs for the life of the process, see [`spawn_worker`]).
+    ///
+    /// `memory` says what backs the device's MMAP buffers: `board().arena().memory()` for a
+    /// device built over the board's arena, [`MemfdArena::memory`] for one with its own
+    /// memfd arena, [`NodeMemory::Unmappable`] otherwise. The device must have been built
+    /// with the board's glue ([`Board::glue`]), which turns its wake-ups into the eventfd
+    /// readiness [`vfs::poll`] and the compat layer wait on.
+    ///
+    /// `EBUSY` if `path` is taken, `ENOSPC` when the board holds [`NODES`] nodes already.
+    pub fn register<D: CodecOps, const F: usize, const B: usize, const E: usize>(
+        &self,
+        path: &'static str,
+        dev: &'static CodecDevice<D, F, B, E>,
+        memory: NodeMemory,
+    ) -> Result<(), Errno> {
+        self.register_node(path, dev, memory)?;
+        spawn_worker(path, dev, self.glue);
+        Ok(())
+    }
+
+    /// Registers a node whose jobs are run by something else than a board worker (a node
+    /// that is not a [`CodecDevice`], or one whose worker the caller runs): as
+    /// [`Board::register`] without starting a worker.
+    pub fn register_node(
+        &self,
+        path: &'static str,
+        node: &'static dyn VideoNode,
+        memory: NodeMemory,
+    ) -> Result<(), Errno> {
+        let mut nodes = self.nodes.lock().unwrap_or_else(|e| e.into_inner());
+        self.registry.register(path, node)?;
+        nodes.push(Node { path, memory });
+        Ok(())
     }
 
     /// The board's OS glue.
     pub fn glue(&self) -> &'static HostGlue {
         self.glue
+    }
+
+    /// The board's own buffer arena (a memfd): build devices over `&arena().arena` and
+    /// register them with `arena().memory()`.
+    pub fn arena(&self) -> &'static MemfdArena {
+        self.arena
     }
 
     /// The registry of device nodes.
@@ -150,33 +290,40 @@ impl Board {
         self.registry.find(path)
     }
 
+    /// What backs the buffers of the node registered at `path`.
+    pub fn node_memory(&self, path: &str) -> Option<NodeMemory> {
+        let nodes = self.nodes.lock().unwrap_or_else(|e| e.into_inner());
+        nodes.iter().find(|n| n.path == path).map(|n| n.memory)
+    }
+
     /// Every registered node path, in registration order.
     pub fn node_paths(&self) -> Vec<&'static str> {
         self.registry.paths().collect()
     }
 
     /// The decoder devices, with their paths (for statistics).
+    #[cfg(feature = "openh264")]
     pub fn decoders(&self) -> &[(&'static str, &'static DecoderDevice)] {
         &self.decoders
     }
 
-    /// The memfd behind the buffer arena: map a buffer region with
-    /// `mmap(arena_fd(), region.len, ..., MAP_SHARED, region.offset)`.
+    /// The memfd behind the board's own buffer arena (not necessarily that of every node:
+    /// see [`Board::node_memory`]).
     pub fn arena_fd(&self) -> libc::c_int {
         self.arena.fd
     }
 
-    /// Where the board itself mapped the arena (region `r` is at `arena_base() + r.offset`).
+    /// Where the board itself mapped its arena (region `r` is at `arena_base() + r.offset`).
     pub fn arena_base(&self) -> *mut u8 {
         self.arena.base
     }
 
-    /// Size of the arena in bytes.
+    /// Size of the board's arena in bytes.
     pub fn arena_size(&self) -> usize {
         self.arena.size
     }
 
-    /// Bytes of the arena currently allocated to buffers.
+    /// Bytes of the board's arena currently allocated to buffers.
     pub fn arena_allocated(&self) -> usize {
         self.arena.arena.allocated()
     }

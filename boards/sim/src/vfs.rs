@@ -12,10 +12,12 @@
 //!   layer) can hand them to `select`/`epoll` as they are, calling [`readiness`] to learn
 //!   the V4L2 meaning when one becomes readable.
 //!
-//! Buffer memory: [`mmap`] maps a buffer's arena region into the process with a new
-//! `MAP_SHARED` mapping of the board's arena memfd, exactly as another process would.
-//! [`mmap_region`]/[`munmap_region`] do the bookkeeping only, for callers that map
-//! `board().arena_fd()` themselves (at `region.offset`, `region.len` bytes).
+//! Buffer memory: [`mmap`] maps a buffer into the process with a new `MAP_SHARED` mapping
+//! of the memfd behind the node's arena (the [`NodeMemory`] the node was registered with:
+//! the board's arena or the device's own), exactly as another process would. A node whose
+//! memory cannot be mapped is refused with `ENXIO`, never mapped to other memory.
+//! [`mmap_region`]/[`munmap_region`] do the bookkeeping only, for callers that map the
+//! returned memfd themselves.
 //!
 //! Errors are [`Errno`] values (their `code()` is what `errno` would hold).
 //! All functions are thread-safe.
@@ -27,7 +29,7 @@ use std::time::Instant;
 
 use v4l2m2m::{ArenaRegion, Errno, FileId, OpenFlags, PollEvents, VideoNode};
 
-use crate::board;
+use crate::{board, NodeMemory};
 
 /// A kernel file descriptor.
 pub type RawFd = libc::c_int;
@@ -61,6 +63,8 @@ pub struct PollFd {
 struct OpenFile {
     node: &'static dyn VideoNode,
     file: FileId,
+    memory: NodeMemory,
+    path: &'static str,
 }
 
 struct Mapped {
@@ -68,8 +72,22 @@ struct Mapped {
     region: ArenaRegion,
 }
 
+/// A buffer plane recorded by [`mmap_region`]: the arena region (to hand back to the node)
+/// and where its memory is, for the caller to map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MappedRegion {
+    /// The region in the node's arena.
+    pub region: ArenaRegion,
+    /// The memfd holding it.
+    pub fd: RawFd,
+    /// Its (page aligned) offset in that memfd.
+    pub file_offset: u64,
+}
+
 /// A recorded region: the node that owns it and how many mappings use it.
 type RegionUse = (&'static dyn VideoNode, usize);
+/// Recorded regions are keyed by their memory: (memfd, file offset, length).
+type RegionKey = (RawFd, u64, usize);
 
 #[derive(Default)]
 struct Vfs {
@@ -77,7 +95,7 @@ struct Vfs {
     /// Mappings made by [`mmap`], by address.
     maps: Mutex<HashMap<usize, Mapped>>,
     /// Regions recorded by [`mmap_region`], with a count.
-    regions: Mutex<HashMap<(usize, usize), RegionUse>>,
+    regions: Mutex<HashMap<RegionKey, RegionUse>>,
 }
 
 // SAFETY: the table only holds `&'static dyn VideoNode` (whose trait requires `Sync`) and
@@ -99,10 +117,38 @@ fn file_of(fd: RawFd) -> Result<(&'static dyn VideoNode, FileId), Errno> {
     lock(&vfs().files).get(&fd).map(|f| (f.node, f.file)).ok_or(Errno::EBADF)
 }
 
+/// Asks the node of `fd` for the plane at mmap `offset` and finds its memory: the node, the
+/// region and where it lies. A node whose memory cannot be mapped, or that handed out a
+/// plane outside the memfd it was registered with, is refused with a message on stderr.
+fn locate(fd: RawFd, len: usize, offset: u64) -> Result<(&'static dyn VideoNode, MappedRegion), Errno> {
+    let (node, file, memory, path) =
+        lock(&vfs().files).get(&fd).map(|f| (f.node, f.file, f.memory, f.path)).ok_or(Errno::EBADF)?;
+    let mapping = node.mmap(file, offset, len)?;
+    match memory.locate(&mapping) {
+        Ok((memfd, file_offset)) => Ok((node, MappedRegion { region: mapping.region, fd: memfd, file_offset })),
+        Err(e) => {
+            node.munmap(mapping.region);
+            refused(path, &memory, e);
+            Err(e)
+        }
+    }
+}
+
+fn refused(path: &str, memory: &NodeMemory, e: Errno) {
+    use std::io::Write;
+    let why = match memory {
+        NodeMemory::Unmappable => "it was registered with memory that cannot be mapped (NodeMemory::Unmappable)",
+        NodeMemory::Memfd { .. } => "the buffer is not inside the memfd the node was registered with",
+    };
+    let _ = writeln!(std::io::stderr(), "sim-board: mmap of a buffer of {path} refused ({e}): {why}");
+}
+
 /// Opens the device node at `path` (`flags` may contain [`O_NONBLOCK`]).
 /// `ENOENT` for an unknown path, `EMFILE` when the node's file table is full.
 pub fn open(path: &str, flags: i32) -> Result<RawFd, Errno> {
     let node = board().node(path).ok_or(Errno::ENOENT)?;
+    let path = board().node_paths().into_iter().find(|p| *p == path).ok_or(Errno::ENOENT)?;
+    let memory = board().node_memory(path).unwrap_or(NodeMemory::Unmappable);
     let open_flags = if flags & O_NONBLOCK != 0 { OpenFlags::NONBLOCK } else { OpenFlags::empty() };
     let file = node.open(open_flags)?;
     // SAFETY: plain syscall; the new fd is owned by this module until `close`.
@@ -114,7 +160,7 @@ pub fn open(path: &str, flags: i32) -> Result<RawFd, Errno> {
     if let Ok(word) = node.wait_word(file) {
         board().glue().register(word, fd);
     }
-    lock(&vfs().files).insert(fd, OpenFile { node, file });
+    lock(&vfs().files).insert(fd, OpenFile { node, file, memory, path });
     Ok(fd)
 }
 
@@ -154,20 +200,21 @@ pub fn set_nonblocking(fd: RawFd, nonblocking: bool) -> Result<(), Errno> {
 }
 
 /// Records a mapping of the buffer plane at mmap `offset` (from QUERYBUF) without mapping
-/// anything: the caller maps `board().arena_fd()` at the returned region's `offset` for
-/// `len` bytes itself, and calls [`munmap_region`] when it unmaps.
-pub fn mmap_region(fd: RawFd, len: usize, offset: u64) -> Result<ArenaRegion, Errno> {
-    let (node, file) = file_of(fd)?;
-    let mapping = node.mmap(file, offset, len)?;
-    lock(&vfs().regions).entry((mapping.region.offset, mapping.region.len)).or_insert((node, 0)).1 += 1;
-    Ok(mapping.region)
+/// anything: the caller maps the returned memfd at `file_offset` for `region.len` bytes
+/// itself, and calls [`munmap_region`] when it unmaps. `ENXIO` for a node whose memory
+/// cannot be mapped.
+pub fn mmap_region(fd: RawFd, len: usize, offset: u64) -> Result<MappedRegion, Errno> {
+    let (node, mapped) = locate(fd, len, offset)?;
+    let key = (mapped.fd, mapped.file_offset, mapped.region.len);
+    lock(&vfs().regions).entry(key).or_insert((node, 0)).1 += 1;
+    Ok(mapped)
 }
 
 /// The caller unmapped a region it got from [`mmap_region`].
-pub fn munmap_region(region: ArenaRegion) {
+pub fn munmap_region(mapped: &MappedRegion) {
     let node = {
         let mut regions = lock(&vfs().regions);
-        let key = (region.offset, region.len);
+        let key = (mapped.fd, mapped.file_offset, mapped.region.len);
         let Some(entry) = regions.get_mut(&key) else { return };
         entry.1 -= 1;
         let node = entry.0;
@@ -176,26 +223,26 @@ pub fn munmap_region(region: ArenaRegion) {
         }
         node
     };
-    node.munmap(region);
+    node.munmap(mapped.region);
 }
 
 /// Maps the buffer plane at mmap `offset` (from QUERYBUF), `len` bytes, read-write and
 /// shared with the device, like `mmap(NULL, len, PROT_READ|PROT_WRITE, MAP_SHARED, fd,
-/// offset)` on Linux. Unmap it with [`munmap`].
+/// offset)` on Linux: the memory of the node's arena, whichever it is. `ENXIO` for a node
+/// whose memory cannot be mapped. Unmap it with [`munmap`].
 pub fn mmap(fd: RawFd, len: usize, offset: u64) -> Result<*mut u8, Errno> {
-    let (node, file) = file_of(fd)?;
-    let mapping = node.mmap(file, offset, len)?;
-    let region = mapping.region;
-    // SAFETY: a new shared mapping of the arena memfd at a page-aligned offset inside it;
-    // it aliases only the region the framework just granted to this mapping.
+    let (node, mapped) = locate(fd, len, offset)?;
+    let region = mapped.region;
+    // SAFETY: a new shared mapping of the node's memfd at a page-aligned offset inside it
+    // (checked by `locate`); it aliases only the region the framework just granted.
     let ptr = unsafe {
         libc::mmap(
             core::ptr::null_mut(),
             region.len,
             libc::PROT_READ | libc::PROT_WRITE,
             libc::MAP_SHARED,
-            board().arena_fd(),
-            region.offset as libc::off_t,
+            mapped.fd,
+            mapped.file_offset as libc::off_t,
         )
     };
     if ptr == libc::MAP_FAILED {

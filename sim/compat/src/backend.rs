@@ -12,14 +12,15 @@ use std::vec::Vec;
 /// A positive errno value.
 pub type Errno = c_int;
 
-/// Where an mmap of a V4L2 buffer lands in the board's memory.
+/// Where an mmap of a V4L2 buffer lands: the memory of the node being mapped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BufferMap {
-    /// A file descriptor of the board's buffer arena (a memfd), to map with `MAP_SHARED`.
+    /// The memfd holding the buffer (the one behind the node's arena, which need not be
+    /// the board's), to map with `MAP_SHARED`.
     pub arena_fd: c_int,
-    /// Byte offset of the buffer in the arena (page aligned).
+    /// Byte offset of the buffer in that memfd (page aligned).
     pub arena_offset: u64,
-    /// The arena region's offset and length, handed back to [`Backend::munmap`].
+    /// The arena region's offset and length in the node's arena.
     pub region: (usize, usize),
 }
 
@@ -43,8 +44,11 @@ pub trait Backend: Sync {
     /// Before computing it, the backend consumes pending wake-ups of the fd, so that the fd
     /// becomes readable again only when readiness may have changed after this call.
     fn poll(&self, fd: c_int, events: i16) -> Result<i16, Errno>;
-    /// Looks up the buffer at mmap `offset` (from QUERYBUF) and records a mapping of it.
+    /// Looks up the buffer at mmap `offset` (from QUERYBUF) of the open's node and records
+    /// a mapping of it: where its memory is. A node whose memory cannot be mapped into an
+    /// application must be refused (an errno), never answered with other memory.
     fn mmap(&self, fd: c_int, offset: u64, len: usize) -> Result<BufferMap, Errno>;
-    /// The application unmapped a buffer mapped through [`Backend::mmap`].
-    fn munmap(&self, region: (usize, usize));
+    /// The application unmapped a buffer mapped through [`Backend::mmap`] (`map` is what
+    /// that returned).
+    fn munmap(&self, map: &BufferMap);
 }

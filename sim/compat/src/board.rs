@@ -1,11 +1,18 @@
 //! The simulator board (`boards/sim`, crate `sim-board`) as the compat layer's backend: its
 //! POSIX-like VFS already makes every open a real kernel fd (an eventfd woken by the board's
-//! glue), so each [`Backend`] call maps onto one `sim_board::vfs` function.
+//! glue), so each [`Backend`] call maps onto one `sim_board::vfs` function. Buffers are
+//! mapped from the memory of the node being mapped (`vfs::mmap_region`), whichever arena
+//! backs it.
+//!
+//! A vendor's compat library registers its own devices through [`install_setup`] (what
+//! [`serve!`](crate::serve) expands to): the setup runs once, right after the board
+//! started and before the layer reads the board's node list.
 
 use crate::backend::{Backend, BufferMap, Errno};
 use core::ffi::{c_int, c_void};
 use sim_board::vfs;
 use std::string::String;
+use std::sync::{Once, OnceLock};
 use std::vec::Vec;
 use v4l2m2m::ArenaRegion;
 
@@ -33,20 +40,40 @@ impl Backend for SimBoard {
         vfs::readiness(fd, events).map_err(|e| e.code())
     }
     fn mmap(&self, fd: c_int, offset: u64, len: usize) -> Result<BufferMap, Errno> {
-        let r = vfs::mmap_region(fd, len, offset).map_err(|e| e.code())?;
-        Ok(BufferMap {
-            arena_fd: sim_board::board().arena_fd(),
-            arena_offset: r.offset as u64,
-            region: (r.offset, r.len),
-        })
+        let m = vfs::mmap_region(fd, len, offset).map_err(|e| e.code())?;
+        Ok(BufferMap { arena_fd: m.fd, arena_offset: m.file_offset, region: (m.region.offset, m.region.len) })
     }
-    fn munmap(&self, region: (usize, usize)) {
-        vfs::munmap_region(ArenaRegion { offset: region.0, len: region.1 });
+    fn munmap(&self, map: &BufferMap) {
+        vfs::munmap_region(&vfs::MappedRegion {
+            region: ArenaRegion { offset: map.region.0, len: map.region.1 },
+            fd: map.arena_fd,
+            file_offset: map.arena_offset,
+        });
     }
 }
 
-/// The backend over the process-wide simulator board (started by the first call into it).
+/// A function that registers devices on the board ([`sim_board::Board::register`]).
+pub type Setup = fn(&'static sim_board::Board);
+
+static SETUP: OnceLock<Setup> = OnceLock::new();
+
+/// Makes `setup` run once when the layer starts the board, before it reads the board's
+/// nodes. Call it before the first emulated call (from a library constructor: that is what
+/// [`serve!`](crate::serve) does). A second setup is ignored (returns `false`).
+pub fn install_setup(setup: Setup) -> bool {
+    SETUP.set(setup).is_ok()
+}
+
+/// The backend over the process-wide simulator board (started by the first call into it,
+/// followed by the installed setup).
 pub fn backend() -> &'static dyn Backend {
     static B: SimBoard = SimBoard;
+    static SET_UP: Once = Once::new();
+    let board = sim_board::board();
+    SET_UP.call_once(|| {
+        if let Some(setup) = SETUP.get() {
+            setup(board);
+        }
+    });
     &B
 }

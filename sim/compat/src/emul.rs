@@ -494,6 +494,7 @@ mod tests {
         let st = node_stat(&build_map(None, &board(), false).unwrap()[1], 0);
         assert_eq!(libc::major(st.rdev), 81);
         assert_eq!(libc::minor(st.rdev), 3);
+        // SAFETY: `struct statx` is plain old data; all-zero is a valid value.
         let mut sx: libc::statx = unsafe { core::mem::zeroed() };
         fill_statx(&st, &mut sx);
         assert_eq!((sx.stx_rdev_major, sx.stx_rdev_minor), (81, 3));

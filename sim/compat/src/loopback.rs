@@ -18,15 +18,16 @@ const ARENA_SIZE: usize = 64 << 20;
 static GLUE: EventfdGlue = EventfdGlue::new();
 
 pub fn backend() -> &'static dyn Backend {
-    // SAFETY: plain syscall wrappers; the mapping is leaked on purpose (it backs the arena).
-    let (fd, base) = unsafe {
-        let fd = libc::memfd_create(c"v4l2-sim-loopback-arena".as_ptr(), libc::MFD_CLOEXEC);
-        assert!(fd >= 0 && libc::ftruncate(fd, ARENA_SIZE as i64) == 0, "loopback arena");
-        let p =
-            libc::mmap(core::ptr::null_mut(), ARENA_SIZE, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd, 0);
-        assert!(p != libc::MAP_FAILED);
-        (fd, p as *mut u8)
+    // SAFETY: memfd_create with a NUL-terminated name literal.
+    let fd = unsafe { libc::memfd_create(c"v4l2-sim-loopback-arena".as_ptr(), libc::MFD_CLOEXEC) };
+    // SAFETY: resizing the fresh memfd.
+    assert!(fd >= 0 && unsafe { libc::ftruncate(fd, ARENA_SIZE as i64) } == 0, "loopback arena");
+    // SAFETY: a fresh shared mapping of the whole memfd, leaked on purpose (it backs the arena).
+    let p = unsafe {
+        libc::mmap(core::ptr::null_mut(), ARENA_SIZE, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd, 0)
     };
+    assert!(p != libc::MAP_FAILED);
+    let base = p.cast::<u8>();
     // SAFETY: the mapping is valid for ARENA_SIZE bytes for the life of the process.
     let arena: &'static MemoryArena<1024> =
         Box::leak(Box::new(unsafe { MemoryArena::new(base, ARENA_SIZE, 0x8000_0000, 4096) }));

@@ -23,6 +23,7 @@ use core::ffi::{c_int, c_void};
 use core::mem::size_of;
 use std::string::String;
 use std::vec::Vec;
+use v4l2m2m::abi;
 
 /// The character-device major number shown for the emulated media nodes. Linux allocates
 /// it dynamically (`alloc_chrdev_region`); 237 is a typical value.
@@ -753,13 +754,7 @@ fn g_topology(t: &Topology, d: &mut media_v2_topology) -> Result<(), Errno> {
 // ------------------------------------------------------------------------------------
 // probing the video node
 
-/// `_IOWR('V', 2, struct v4l2_fmtdesc)`.
-const VIDIOC_ENUM_FMT: u32 = 0xc040_5602;
-const V4L2_FMT_FLAG_COMPRESSED: u32 = 1;
-const V4L2_CAP_VIDEO_M2M_MPLANE: u32 = 0x0000_4000;
-const V4L2_CAP_DEVICE_CAPS: u32 = 0x8000_0000;
-
-/// What a video node reports, read from raw QUERYCAP bytes.
+/// What a video node reports in its VIDIOC_QUERYCAP.
 pub struct Caps {
     /// `driver` field.
     pub driver: String,
@@ -773,37 +768,40 @@ pub struct Caps {
     pub device_caps: u32,
 }
 
-fn cstr_field(b: &[u8]) -> String {
+/// The text of a NUL-terminated (or full) C string field.
+pub fn cstr_field(b: &[u8]) -> String {
     let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
     String::from_utf8_lossy(&b[..end]).into_owned()
 }
 
 impl Caps {
-    /// Parses a 104-byte `struct v4l2_capability`.
-    pub fn parse(cap: &[u8; 104]) -> Caps {
-        let u = |o: usize| u32::from_ne_bytes(cap[o..o + 4].try_into().unwrap());
-        let caps = u(84);
+    /// The fields of a `struct v4l2_capability`.
+    pub fn parse(cap: &abi::v4l2_capability) -> Caps {
         Caps {
-            driver: cstr_field(&cap[0..16]),
-            card: cstr_field(&cap[16..48]),
-            bus_info: cstr_field(&cap[48..80]),
-            version: u(80),
-            device_caps: if caps & V4L2_CAP_DEVICE_CAPS != 0 { u(88) } else { caps },
+            driver: cstr_field(&cap.driver),
+            card: cstr_field(&cap.card),
+            bus_info: cstr_field(&cap.bus_info),
+            version: cap.version,
+            device_caps: if cap.capabilities & abi::V4L2_CAP_DEVICE_CAPS != 0 {
+                cap.device_caps
+            } else {
+                cap.capabilities
+            },
         }
     }
 }
 
 /// Whether any format of buffer type `ty` is compressed, asked with VIDIOC_ENUM_FMT
-/// through `ioctl` (the board's).
+/// through `ioctl` (the board's), which gets a `struct v4l2_fmtdesc`.
 pub fn any_compressed(ty: u32, mut ioctl: impl FnMut(u32, *mut c_void) -> Result<c_int, Errno>) -> bool {
     for index in 0..64u32 {
-        let mut desc = [0u8; 64];
-        desc[0..4].copy_from_slice(&index.to_ne_bytes());
-        desc[4..8].copy_from_slice(&ty.to_ne_bytes());
-        if ioctl(VIDIOC_ENUM_FMT, desc.as_mut_ptr().cast()).is_err() {
+        let mut desc = abi::v4l2_fmtdesc::zeroed();
+        desc.index = index;
+        desc.type_ = ty;
+        if ioctl(abi::VIDIOC_ENUM_FMT, (&mut desc as *mut abi::v4l2_fmtdesc).cast()).is_err() {
             return false;
         }
-        if u32::from_ne_bytes(desc[8..12].try_into().unwrap()) & V4L2_FMT_FLAG_COMPRESSED != 0 {
+        if desc.flags & abi::V4L2_FMT_FLAG_COMPRESSED != 0 {
             return true;
         }
     }
@@ -813,9 +811,11 @@ pub fn any_compressed(ty: u32, mut ioctl: impl FnMut(u32, *mut c_void) -> Result
 /// The processing function of a node: decoder if OUTPUT formats are compressed, encoder if
 /// CAPTURE formats are, else a plain transform.
 pub fn classify(caps: &Caps, mut ioctl: impl FnMut(u32, *mut c_void) -> Result<c_int, Errno>) -> Transform {
-    let mplane = caps.device_caps & V4L2_CAP_VIDEO_M2M_MPLANE != 0;
-    // V4L2_BUF_TYPE_VIDEO_{OUTPUT,CAPTURE}[_MPLANE]
-    let (out, cap) = if mplane { (10, 9) } else { (2, 1) };
+    let (out, cap) = if caps.device_caps & abi::V4L2_CAP_VIDEO_M2M_MPLANE != 0 {
+        (abi::V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, abi::V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE)
+    } else {
+        (abi::V4L2_BUF_TYPE_VIDEO_OUTPUT, abi::V4L2_BUF_TYPE_VIDEO_CAPTURE)
+    };
     if any_compressed(out, &mut ioctl) {
         Transform::Decoder
     } else if any_compressed(cap, &mut ioctl) {
@@ -873,6 +873,7 @@ mod tests {
         let t = topo();
         assert_eq!(ioctl(&t, MEDIA_IOC_DEVICE_INFO, core::ptr::null_mut()), Err(libc::EFAULT));
         assert_eq!(ioctl(&t, MEDIA_IOC_DEVICE_INFO, 4 as *mut c_void), Err(libc::EFAULT));
+        // SAFETY: plain old data; all-zero is a valid value.
         let mut d: media_device_info = unsafe { core::mem::zeroed() };
         d.reserved = [0xffff_ffff; 31];
         assert_eq!(ioctl(&t, MEDIA_IOC_DEVICE_INFO, ptr(&mut d)), Ok(0));
@@ -889,6 +890,7 @@ mod tests {
     #[test]
     fn g_topology_two_calls() {
         let t = topo();
+        // SAFETY: plain old data; all-zero is a valid value.
         let mut d: media_v2_topology = unsafe { core::mem::zeroed() };
         d.num_entities = !0;
         d.num_interfaces = !0;
@@ -921,6 +923,7 @@ mod tests {
     #[test]
     fn enum_entities_links_and_setup_link() {
         let t = topo();
+        // SAFETY: plain old data; all-zero is a valid value.
         let mut e: media_entity_desc = unsafe { core::mem::zeroed() };
         assert_eq!(ioctl(&t, MEDIA_IOC_ENUM_ENTITIES, ptr(&mut e)), Err(libc::EINVAL));
         let mut seen = Vec::new();
@@ -965,25 +968,23 @@ mod tests {
 
     #[test]
     fn classify_by_formats() {
-        let mut cap = [0u8; 104];
-        cap[84..88].copy_from_slice(&(V4L2_CAP_DEVICE_CAPS | V4L2_CAP_VIDEO_M2M_MPLANE).to_ne_bytes());
-        cap[88..92].copy_from_slice(&V4L2_CAP_VIDEO_M2M_MPLANE.to_ne_bytes());
+        let mut cap = abi::v4l2_capability::zeroed();
+        cap.capabilities = abi::V4L2_CAP_DEVICE_CAPS | abi::V4L2_CAP_VIDEO_M2M_MPLANE;
+        cap.device_caps = abi::V4L2_CAP_VIDEO_M2M_MPLANE;
         let caps = Caps::parse(&cap);
         let fake = |compressed_type: u32| {
             move |_req: u32, arg: *mut c_void| -> Result<c_int, Errno> {
-                let d = unsafe { core::slice::from_raw_parts_mut(arg as *mut u8, 64) };
-                let (idx, ty) =
-                    (u32::from_ne_bytes(d[0..4].try_into().unwrap()), u32::from_ne_bytes(d[4..8].try_into().unwrap()));
-                if idx > 1 {
+                // SAFETY: `any_compressed` passes a live `v4l2_fmtdesc`.
+                let d = unsafe { &mut *arg.cast::<abi::v4l2_fmtdesc>() };
+                if d.index > 1 {
                     return Err(libc::EINVAL);
                 }
-                let f = if ty == compressed_type && idx == 1 { V4L2_FMT_FLAG_COMPRESSED } else { 0 };
-                d[8..12].copy_from_slice(&f.to_ne_bytes());
+                d.flags = if d.type_ == compressed_type && d.index == 1 { abi::V4L2_FMT_FLAG_COMPRESSED } else { 0 };
                 Ok(0)
             }
         };
-        assert_eq!(classify(&caps, fake(10)), Transform::Decoder);
-        assert_eq!(classify(&caps, fake(9)), Transform::Encoder);
-        assert_eq!(classify(&caps, fake(2)), Transform::Other);
+        assert_eq!(classify(&caps, fake(abi::V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE)), Transform::Decoder);
+        assert_eq!(classify(&caps, fake(abi::V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE)), Transform::Encoder);
+        assert_eq!(classify(&caps, fake(abi::V4L2_BUF_TYPE_VIDEO_OUTPUT)), Transform::Other);
     }
 }

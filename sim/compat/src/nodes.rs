@@ -45,7 +45,7 @@ impl OsGlue for EventfdGlue {
     fn wait(&self, word: &AtomicU32, expected: u32) {
         // Bounded, so a lost wake-up can only delay (the contract allows spurious returns).
         let ts = libc::timespec { tv_sec: 0, tv_nsec: 50_000_000 };
-        // SAFETY: FUTEX_WAIT on a valid, aligned u32.
+        // SAFETY: FUTEX_WAIT on a valid, aligned u32 and a live timeout.
         unsafe {
             libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG, expected, &ts);
         }
@@ -154,7 +154,8 @@ impl Backend for NodesBackend {
             region: (m.region.offset, m.region.len),
         })
     }
-    fn munmap(&self, region: (usize, usize)) {
+    fn munmap(&self, map: &BufferMap) {
+        let region = map.region;
         let idx = {
             let mut maps = crate::state::lock(&self.maps);
             let Some(e) = maps.get_mut(&region) else { return };

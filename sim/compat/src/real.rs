@@ -6,7 +6,7 @@
 //! of the functions interposed here (glibc's dynamic loader uses internal, non-interposable
 //! calls), so resolving cannot recurse.
 
-use core::ffi::{c_char, c_int, c_long, c_ulong, c_void};
+use core::ffi::{c_char, c_int, c_ulong, c_void};
 use core::sync::atomic::{AtomicUsize, Ordering};
 use libc::{mode_t, nfds_t, off_t, pollfd, size_t, ssize_t};
 
@@ -15,7 +15,7 @@ fn resolve(slot: &AtomicUsize, name: &'static [u8]) -> usize {
     if cached != 0 {
         return cached;
     }
-    // SAFETY: `name` is NUL-terminated (checked by the macro below at compile time).
+    // SAFETY: `name` is NUL-terminated (the macro below appends the NUL).
     let addr = unsafe { libc::dlsym(libc::RTLD_NEXT, name.as_ptr().cast()) } as usize;
     if addr == 0 {
         // A libc without this symbol (e.g. no `statx` before glibc 2.28): the caller
@@ -30,18 +30,25 @@ macro_rules! real_fns {
     ($( $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty = $err:expr ;)*) => {
         $(
             // `-> ()` is spelled out for void C functions (rewinddir).
-            #[allow(non_upper_case_globals, clippy::missing_safety_doc, clippy::unused_unit)]
+            /// The next definition of the libc function of this name.
+            ///
+            /// # Safety
+            ///
+            /// The contract of the libc function.
+            #[allow(non_upper_case_globals, clippy::unused_unit)]
             pub unsafe fn $name($($arg: $ty),*) -> $ret {
                 static SLOT: AtomicUsize = AtomicUsize::new(0);
                 const NAME: &[u8] = concat!(stringify!($name), "\0").as_bytes();
                 let addr = resolve(&SLOT, NAME);
                 if addr == 0 {
-                    *libc::__errno_location() = libc::ENOSYS;
+                    crate::sys::set_errno(libc::ENOSYS);
                     return $err;
                 }
-                // SAFETY: the symbol named $name has this C signature in glibc.
-                let f: unsafe extern "C" fn($($ty),*) -> $ret = core::mem::transmute(addr);
-                f($($arg),*)
+                // SAFETY: `addr` is the address of the libc function named $name, which has
+                // this C signature in glibc.
+                let f: unsafe extern "C" fn($($ty),*) -> $ret = unsafe { core::mem::transmute(addr) };
+                // SAFETY: the caller's contract is the function's.
+                unsafe { f($($arg),*) }
             }
         )*
     };
@@ -97,10 +104,4 @@ real_fns! {
     rewinddir(dir: *mut libc::DIR) -> () = ();
     select(nfds: c_int, r: *mut libc::fd_set, w: *mut libc::fd_set, e: *mut libc::fd_set, tv: *mut libc::timeval) -> c_int = -1;
     pselect(nfds: c_int, r: *mut libc::fd_set, w: *mut libc::fd_set, e: *mut libc::fd_set, ts: *const libc::timespec, sigmask: *const libc::sigset_t) -> c_int = -1;
-}
-
-/// A raw `syscall` for the few places that must not go through any wrapper.
-#[allow(dead_code)]
-pub unsafe fn raw_syscall3(nr: c_long, a: c_long, b: c_long, c: c_long) -> c_long {
-    libc::syscall(nr, a, b, c)
 }

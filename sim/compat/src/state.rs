@@ -5,12 +5,13 @@ use crate::backend::{Backend, BufferMap};
 use crate::emul::{self, NodeMap};
 use crate::media::{self, Topology};
 use core::cell::Cell;
-use core::ffi::{c_int, c_void};
+use core::ffi::c_int;
 use std::collections::HashMap;
 use std::string::String;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::vec::Vec;
+use v4l2m2m::abi;
 
 thread_local! {
     static INSIDE: Cell<bool> = const { Cell::new(false) };
@@ -202,7 +203,7 @@ pub fn state() -> Option<&'static State> {
                 }
             }
             let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-            // SAFETY: valid out-pointer.
+            // SAFETY: a valid out-pointer to a live timespec.
             unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut ts) };
             Some(State {
                 backend,
@@ -248,23 +249,28 @@ impl State {
         matches!(lock(&self.fds).get(&fd), Some(FdEntry::Hidden(_)))
     }
 
+    /// Asks node `idx` for its VIDIOC_QUERYCAP (an open of its own, closed again).
+    fn querycap(&self, idx: usize) -> Option<abi::v4l2_capability> {
+        let _in = Inside::enter();
+        let fd = self.backend.open(&self.nodes[idx].board_path, true).ok()?;
+        let mut cap = abi::v4l2_capability::zeroed();
+        // SAFETY: VIDIOC_QUERYCAP writes a `struct v4l2_capability`, which `cap` is.
+        let ok =
+            unsafe { self.backend.ioctl(fd, abi::VIDIOC_QUERYCAP, (&mut cap as *mut abi::v4l2_capability).cast()) };
+        let _ = self.backend.close(fd);
+        ok.ok().map(|_| cap)
+    }
+
     /// The card name of node `idx` (VIDIOC_QUERYCAP), for /sys/.../name.
     pub fn card(&self, idx: usize) -> String {
         if let Some(c) = lock(&self.cards).get(&idx) {
             return c.clone();
         }
-        let _in = Inside::enter();
-        let mut card = String::from("v4l2-sim");
-        if let Ok(fd) = self.backend.open(&self.nodes[idx].board_path, true) {
-            let mut cap = [0u8; 104];
-            // SAFETY: VIDIOC_QUERYCAP writes a 104-byte struct v4l2_capability.
-            if unsafe { self.backend.ioctl(fd, VIDIOC_QUERYCAP, cap.as_mut_ptr().cast::<c_void>()) }.is_ok() {
-                let raw = &cap[16..48];
-                let end = raw.iter().position(|&b| b == 0).unwrap_or(raw.len());
-                card = String::from_utf8_lossy(&raw[..end]).into_owned();
-            }
-            let _ = self.backend.close(fd);
-        }
+        let card = self
+            .querycap(idx)
+            .map(|cap| media::cstr_field(&cap.card))
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| String::from("v4l2-sim"));
         lock(&self.cards).insert(idx, card.clone());
         card
     }
@@ -275,19 +281,8 @@ impl State {
         if let Some(t) = lock(&self.topologies).get(&idx) {
             return t.clone();
         }
-        let _in = Inside::enter();
-        let mut cap = [0u8; 104];
-        let mut transform = media::Transform::Other;
-        if let Ok(fd) = self.backend.open(&self.nodes[idx].board_path, true) {
-            // SAFETY: VIDIOC_QUERYCAP writes a 104-byte struct v4l2_capability.
-            if unsafe { self.backend.ioctl(fd, VIDIOC_QUERYCAP, cap.as_mut_ptr().cast::<c_void>()) }.is_ok() {
-                let caps = media::Caps::parse(&cap);
-                // SAFETY: ENUM_FMT with a 64-byte struct v4l2_fmtdesc (media::any_compressed).
-                transform = media::classify(&caps, |req, arg| unsafe { self.backend.ioctl(fd, req, arg) });
-            }
-            let _ = self.backend.close(fd);
-        }
-        let caps = media::Caps::parse(&cap);
+        let caps = media::Caps::parse(&self.querycap(idx).unwrap_or(abi::v4l2_capability::zeroed()));
+        let transform = self.transform(idx, &caps);
         let name = if caps.card.is_empty() { self.card(idx) } else { caps.card.clone() };
         let info = media::Info {
             driver: if caps.driver.is_empty() { "v4l2-sim".into() } else { caps.driver.clone() },
@@ -297,6 +292,16 @@ impl State {
         };
         let t = Arc::new(Topology::m2m(info, &name, transform, emul::VIDEO_MAJOR, self.nodes[idx].minor));
         lock(&self.topologies).entry(idx).or_insert(t).clone()
+    }
+
+    /// What node `idx` transforms (decoder, encoder or other), asked with VIDIOC_ENUM_FMT.
+    fn transform(&self, idx: usize, caps: &media::Caps) -> media::Transform {
+        let _in = Inside::enter();
+        let Ok(fd) = self.backend.open(&self.nodes[idx].board_path, true) else { return media::Transform::Other };
+        // SAFETY: `media::classify` passes VIDIOC_ENUM_FMT with a `struct v4l2_fmtdesc`.
+        let transform = media::classify(caps, |req, arg| unsafe { self.backend.ioctl(fd, req, arg) });
+        let _ = self.backend.close(fd);
+        transform
     }
 
     /// Registers a new emulated open under `fd`.
@@ -320,6 +325,3 @@ impl State {
         }
     }
 }
-
-/// `_IOR('V', 0, struct v4l2_capability)`.
-pub const VIDIOC_QUERYCAP: u32 = 0x8068_5600;

@@ -14,6 +14,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use v4l2_sim_compat::interpose as ip;
 use v4l2_sim_compat::{state, Backend, BufferMap};
+use v4l2m2m::abi;
 
 const ARENA: usize = 1 << 20;
 
@@ -65,14 +66,14 @@ impl Backend for Fake {
             return Err(libc::EBADF);
         }
         match request {
-            state::VIDIOC_QUERYCAP => {
-                if arg.is_null() {
+            abi::VIDIOC_QUERYCAP => {
+                // SAFETY: QUERYCAP's argument is NULL or a `struct v4l2_capability`.
+                let Some(cap) = (unsafe { arg.cast::<abi::v4l2_capability>().as_mut() }) else {
                     return Err(libc::EFAULT);
-                }
-                let cap = core::slice::from_raw_parts_mut(arg as *mut u8, 104);
-                cap.fill(0);
-                cap[..4].copy_from_slice(b"fake");
-                cap[16..24].copy_from_slice(b"Fake M2M");
+                };
+                *cap = abi::v4l2_capability::zeroed();
+                cap.driver[..4].copy_from_slice(b"fake");
+                cap.card[..8].copy_from_slice(b"Fake M2M");
                 Ok(0)
             }
             _ => Err(libc::ENOTTY),
@@ -96,7 +97,7 @@ impl Backend for Fake {
         self.maps.fetch_add(1, Ordering::SeqCst);
         Ok(BufferMap { arena_fd: self.arena, arena_offset: offset, region: (offset as usize, len) })
     }
-    fn munmap(&self, _region: (usize, usize)) {
+    fn munmap(&self, _map: &BufferMap) {
         self.unmaps.fetch_add(1, Ordering::SeqCst);
     }
 }
@@ -107,6 +108,7 @@ fn fake() -> &'static Fake {
         // SAFETY: plain syscall wrappers.
         let arena = unsafe { libc::memfd_create(c"fake-arena".as_ptr(), libc::MFD_CLOEXEC) };
         assert!(arena >= 0);
+        // SAFETY: resizing the memfd created above.
         assert_eq!(unsafe { libc::ftruncate(arena, ARENA as i64) }, 0);
         let f: &'static Fake = Box::leak(Box::new(Fake {
             files: Mutex::new(HashMap::new()),
@@ -142,6 +144,8 @@ fn open_stat_access_and_sysfs() {
     let _s = serial();
     let fd = open_node("/dev/video1", libc::O_RDWR);
     assert!(fd >= 0, "open failed: {}", errno());
+    // SAFETY: the shims are called as libc would be: C strings, live buffers of the sizes
+    // passed, and fds this test opened.
     unsafe {
         let mut st: libc::stat = core::mem::zeroed();
         assert_eq!(ip::fstat(fd, &mut st), 0);
@@ -170,6 +174,8 @@ fn open_stat_access_and_sysfs() {
     assert_eq!(uevent, "MAJOR=81\nMINOR=3\nDEVNAME=video3\n");
     assert_eq!(std::fs::read_to_string("/sys/class/video4linux/video1/name").unwrap(), "Fake M2M\n");
     assert_eq!(std::fs::read_to_string("/sys/class/video4linux/video1/dev").unwrap(), "81:1\n");
+    // SAFETY: the shims are called as libc would be: C strings, live buffers of the sizes
+    // passed, and fds this test opened.
     unsafe {
         let f = ip::fopen(c"/sys/dev/char/81:1/uevent".as_ptr(), c"r".as_ptr());
         assert!(!f.is_null());
@@ -188,6 +194,8 @@ fn dup_close_and_fcntl_share_one_open() {
     let closes = f.closes.load(Ordering::SeqCst);
     let fd = open_node("/dev/video1", libc::O_RDWR | libc::O_NONBLOCK);
     assert!(f.nonblock(fd));
+    // SAFETY: the shims are called as libc would be: C strings, live buffers of the sizes
+    // passed, and fds this test opened.
     unsafe {
         assert_eq!(
             ip::fcntl(fd, libc::F_GETFL, 0) & (libc::O_ACCMODE | libc::O_NONBLOCK),
@@ -203,15 +211,15 @@ fn dup_close_and_fcntl_share_one_open() {
         let d = ip::dup(fd);
         assert!(d >= 0 && d != fd);
         let mut cap = [0u8; 104];
-        assert_eq!(ip::ioctl(d, state::VIDIOC_QUERYCAP as _, cap.as_mut_ptr().cast()), 0);
+        assert_eq!(ip::ioctl(d, abi::VIDIOC_QUERYCAP as _, cap.as_mut_ptr().cast()), 0);
         assert_eq!(&cap[..4], b"fake");
         // The flags are those of the open, shared by the duplicate.
         assert_eq!(ip::fcntl(d, libc::F_GETFL, 0) & libc::O_NONBLOCK, libc::O_NONBLOCK);
         // Closing the original keeps the open alive for the duplicate.
         assert_eq!(ip::close(fd), 0);
         assert_eq!(f.closes.load(Ordering::SeqCst), closes);
-        assert_eq!(ip::ioctl(d, state::VIDIOC_QUERYCAP as _, cap.as_mut_ptr().cast()), 0);
-        assert_eq!(ip::ioctl(fd, state::VIDIOC_QUERYCAP as _, cap.as_mut_ptr().cast()), -1);
+        assert_eq!(ip::ioctl(d, abi::VIDIOC_QUERYCAP as _, cap.as_mut_ptr().cast()), 0);
+        assert_eq!(ip::ioctl(fd, abi::VIDIOC_QUERYCAP as _, cap.as_mut_ptr().cast()), -1);
         assert_eq!(errno(), libc::EBADF);
         let d2 = ip::fcntl(d, libc::F_DUPFD_CLOEXEC, 100);
         assert!(d2 >= 100);
@@ -242,6 +250,8 @@ fn poll_select_epoll_report_v4l2_readiness() {
     let f = fake();
     let fd = open_node("/dev/video1", libc::O_RDWR);
     let mut pipe = [0 as c_int; 2];
+    // SAFETY: the shims are called as libc would be: C strings, live buffers of the sizes
+    // passed, and fds this test opened.
     unsafe {
         assert_eq!(libc::pipe(pipe.as_mut_ptr()), 0);
         // Nothing ready: times out.
@@ -325,6 +335,8 @@ fn mmap_maps_the_arena_and_munmap_reports_back() {
     let _s = serial();
     let f = fake();
     let fd = open_node("/dev/video1", libc::O_RDWR);
+    // SAFETY: the shims are called as libc would be: C strings, live buffers of the sizes
+    // passed, and fds this test opened.
     unsafe {
         let maps = f.maps.load(Ordering::SeqCst);
         let p = ip::mmap(core::ptr::null_mut(), 8192, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd, 4096);
@@ -357,6 +369,8 @@ fn dev_scan_lists_the_nodes() {
     assert!(names.iter().any(|n| n == "video3"));
     assert!(names.iter().any(|n| n == "null"));
     assert_eq!(names.iter().filter(|n| *n == "video1").count(), 1);
+    // SAFETY: the shims are called as libc would be: C strings, live buffers of the sizes
+    // passed, and fds this test opened.
     unsafe {
         let d = ip::opendir(c"/dev/".as_ptr());
         let mut found = 0;
@@ -378,6 +392,8 @@ fn dev_scan_lists_the_nodes() {
 
 /// The names `opendir`/`readdir` (interposed) list in `path`.
 fn scan(path: &std::ffi::CStr) -> Option<Vec<(String, u8)>> {
+    // SAFETY: the shims are called as libc would be: C strings, live buffers of the sizes
+    // passed, and fds this test opened.
     unsafe {
         let d = ip::opendir(path.as_ptr());
         if d.is_null() {
@@ -403,6 +419,8 @@ fn media_device_is_found_as_v4l2_compliance_finds_it() {
     let _s = serial();
     let fd = open_node("/dev/video3", libc::O_RDWR);
     assert!(fd >= 0);
+    // SAFETY: the shims are called as libc would be: C strings, live buffers of the sizes
+    // passed, and fds this test opened.
     unsafe {
         // mi_get_media_fd(): the video node's device number, then its device directory in /sys.
         let mut st: libc::stat = core::mem::zeroed();
@@ -434,7 +452,7 @@ fn media_device_is_found_as_v4l2_compliance_finds_it() {
         assert_eq!(errno(), libc::EFAULT);
         // V4L2 ioctls are not media ioctls.
         let mut cap = [0u8; 104];
-        assert_eq!(ip::ioctl(m, state::VIDIOC_QUERYCAP as _, cap.as_mut_ptr().cast()), -1);
+        assert_eq!(ip::ioctl(m, abi::VIDIOC_QUERYCAP as _, cap.as_mut_ptr().cast()), -1);
         assert_eq!(errno(), libc::ENOTTY);
 
         // read_topology(): the interface with the video node's number, its link, the entity.
