@@ -127,8 +127,9 @@ pub struct Summary {
     pub capture_errors: u64,
     /// SOURCE_CHANGE events handled.
     pub source_changes: u64,
-    /// Whether the drain ended with EOS / the LAST buffer.
-    pub eos: bool,
+    /// `V4L2_EVENT_EOS` events received, including any still pending when the stream
+    /// ended (a drain sends exactly one).
+    pub eos_events: u32,
     /// Visible sizes of the CAPTURE stream, in order (one per source change).
     pub resolutions: Vec<(u32, u32)>,
     /// CAPTURE pixel format used.
@@ -437,7 +438,7 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                         }
                     }
                     abi::V4L2_EVENT_EOS => {
-                        summary.eos = true;
+                        summary.eos_events += 1;
                         if !dev.capture.streaming {
                             done = true; // nothing was ever decodable
                         }
@@ -516,7 +517,7 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                             summary.source_changes += 1;
                             reconfig_pending = true;
                         }
-                        abi::V4L2_EVENT_EOS => summary.eos = true,
+                        abi::V4L2_EVENT_EOS => summary.eos_events += 1,
                         _ => {}
                     }
                 }
@@ -548,6 +549,11 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
         }
     }
     summary.elapsed = start.elapsed();
+    while let Some(ev) = dev.dqevent() {
+        if ev.type_ == abi::V4L2_EVENT_EOS {
+            summary.eos_events += 1;
+        }
+    }
     if opts.progress {
         progress_line(opts.input.len(), opts.input.len(), summary.frames, start);
         eprintln!();

@@ -85,8 +85,10 @@ fn bit_exact_every_stream_mplane_i420_and_splane_nv12() {
         assert_eq!(sum.output_errors + sum.capture_errors, 0);
         // Timestamps: frame n comes from access unit n (one unit per OUTPUT buffer).
         assert_eq!(sum.timestamps, (0..s.frames as u64).collect::<Vec<_>>(), "{}: timestamps", s.name);
+        assert_eq!(sum.eos_events, 1, "{} /dev/video1: one EOS per drain", s.name);
         let sum = decode("/dev/video3", input, abi::V4L2_PIX_FMT_NV12, Chunking::Frame, 4).expect(&s.name);
         assert_frames(&format!("{} NV12 /dev/video3", s.name), &sum.data, &read(&s.name, "nv12"), frame);
+        assert_eq!(sum.eos_events, 1, "{} /dev/video3: one EOS per drain", s.name);
         frames += 2 * s.frames;
     }
     eprintln!("bit-exact: {frames} frames checked");
@@ -176,7 +178,7 @@ fn corrupt_and_truncated_streams_finish() {
         for chunking in [Chunking::Frame, Chunking::Bytes(4096)] {
             match decode("/dev/video1", input.clone(), abi::V4L2_PIX_FMT_YUV420M, chunking, 4) {
                 Ok(sum) => {
-                    assert!(sum.eos, "{what}: the drain did not end with EOS");
+                    assert_eq!(sum.eos_events, 1, "{what}: the drain must end with exactly one EOS");
                     if what != "truncated" {
                         assert!(sum.output_errors + sum.capture_errors > 0, "{what} {chunking:?}: no error flagged");
                     }
@@ -231,4 +233,33 @@ fn two_decoders_at_once() {
 #[test]
 fn eight_decoders_at_once() {
     concurrent(8);
+}
+
+/// Eight contexts decoding the same stream on one node progress at the same rate: the
+/// framework hands the engine to ready contexts in turn, one OUTPUT buffer per job, so
+/// none can hold it while its input keeps arriving.
+#[test]
+fn eight_decoders_on_one_node_get_equal_shares() {
+    let s = manifest().into_iter().find(|s| s.name == "main_640x360_long").expect("main_640x360_long stream");
+    let input = Arc::new(read(&s.name, "h264"));
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let input = input.clone();
+            std::thread::spawn(move || {
+                let mut o = Options::new("/dev/video1", input.to_vec());
+                o.capture_fourcc = Some(abi::V4L2_PIX_FMT_YUV420M);
+                o.sink = Sink::Discard;
+                o.output_buffers = 4;
+                run(&o).expect("decode")
+            })
+        })
+        .collect();
+    let sums: Vec<codec_tool::Summary> = threads.into_iter().map(|t| t.join().expect("a decoder failed")).collect();
+    let rates: Vec<f64> = sums.iter().map(|sum| sum.frames as f64 / sum.elapsed.as_secs_f64()).collect();
+    let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+    eprintln!("fps per context: {rates:.1?} (mean {mean:.1})");
+    for (i, (sum, rate)) in sums.iter().zip(&rates).enumerate() {
+        assert_eq!(sum.frames, s.frames as u64, "context {i}: every frame");
+        assert!((rate / mean - 1.0).abs() <= 0.2, "context {i}: {rate:.1} fps against a mean of {mean:.1}");
+    }
 }
