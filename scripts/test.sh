@@ -55,6 +55,7 @@ step "Cortex-M4 firmware under QEMU" bash scripts/cortex-m.sh
 step "framework tests under AddressSanitizer" sanitized_framework_tests
 step "decoder against ffmpeg" bash scripts/test-decoder.sh
 step "conformance and real clients" bash scripts/conformance.sh
+step "vendor example (out-of-tree driver on the simulator)" bash scripts/test-vendor-example.sh
 
 echo
 for f in "${failures[@]}"; do echo "failed: $f"; done
