@@ -50,3 +50,9 @@ pub use m2m::CodecDevice;
 pub use memory::{ArenaRegion, BufferArena, MemoryArena};
 pub use node::{FileId, Mapping, OpenFlags, PollEvents, Registry, VideoNode};
 pub use os::OsGlue;
+
+/// The porting guide (docs/porting-guide.md), whose code blocks run as doctests so that
+/// the guide always builds against this framework.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/porting-guide.md")]
+pub struct PortingGuide;

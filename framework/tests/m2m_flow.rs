@@ -931,3 +931,22 @@ fn capture_buffers_inherit_timecode_and_timestamp_source_from_their_output_buffe
         "OUTPUT keeps what the application set"
     );
 }
+
+#[test]
+fn a_transform_has_no_drain_no_stream_events_and_no_frame_rate() {
+    let h = Harness::with(Opts { worker: false, kind: v4l2m2m::CodecKind::Transform, ..Opts::default() });
+    let fd = h.open_nb();
+    assert_eq!(h.dec_cmd(fd, V4L2_DEC_CMD_STOP, 0, false).err(), Some(Errno::ENOTTY));
+    assert_eq!(h.enc_cmd(fd, V4L2_ENC_CMD_STOP, 0, true).err(), Some(Errno::ENOTTY));
+    assert_eq!(h.subscribe(fd, V4L2_EVENT_EOS, 0, 0).err(), Some(Errno::EINVAL));
+    assert_eq!(h.subscribe(fd, V4L2_EVENT_SOURCE_CHANGE, 0, 0).err(), Some(Errno::EINVAL));
+    assert_eq!(h.subscribe(fd, V4L2_EVENT_CTRL, GOP, 0), Ok(0));
+    let mut parm = v4l2_streamparm::zeroed();
+    parm.type_ = h.ty(OUT);
+    assert_eq!(h.ioctl(fd, VIDIOC_G_PARM, &mut parm).err(), Some(Errno::ENOTTY));
+    // Frames flow as on any m2m device.
+    h.setup(fd, 1, 1);
+    h.queue_output(fd, 0, b"px", 5).unwrap();
+    h.dev.run_jobs();
+    assert_eq!(h.dqbuf(fd, CAP).unwrap().ts_us(), 5);
+}

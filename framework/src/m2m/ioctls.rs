@@ -636,8 +636,11 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
 
     fn subscribe_event(&self, file: FileId, event_type: u32, id: u32, flags: u32) -> Result<()> {
         let decoder = self.info.kind == CodecKind::Decoder;
+        let codec = self.info.kind != CodecKind::Transform;
         let initial = match event_type {
-            abi::V4L2_EVENT_EOS => None,
+            // A transform has no drain, so it never ends a stream (vim2m offers control
+            // events only).
+            abi::V4L2_EVENT_EOS if codec => None,
             abi::V4L2_EVENT_SOURCE_CHANGE if decoder => None,
             abi::V4L2_EVENT_CTRL => {
                 let (spec, value) = self.current_control(file, id)?;

@@ -1,0 +1,53 @@
+//! Prints what a device costs in RAM, per open-file slot, per buffer slot and per stored
+//! event, from `size_of` of whole devices (so a regression shows up in the test log), and
+//! checks that the cost is linear in the capacities the board chooses.
+
+use v4l2m2m::driver::{CodecOps, Direction, Errno, FormatDesc, Formats, Job, JobStatus, PixFormat, Result};
+use v4l2m2m::CodecDevice;
+
+struct Null;
+
+impl CodecOps for Null {
+    type Context = ();
+    fn open(&self) -> Result<()> {
+        Ok(())
+    }
+    fn default_formats(&self) -> Formats {
+        Formats { output: PixFormat::empty(), capture: PixFormat::empty() }
+    }
+    fn enum_fmt(&self, _dir: Direction, _index: u32) -> Result<FormatDesc> {
+        Err(Errno::EINVAL)
+    }
+    fn try_fmt(&self, _ctx: &(), _formats: &Formats, _dir: Direction, _fmt: &mut PixFormat) -> Result<()> {
+        Ok(())
+    }
+    fn device_run(&self, _ctx: &mut (), _job: Job<'_>) -> JobStatus {
+        JobStatus::Finished
+    }
+}
+
+const fn size<const F: usize, const B: usize, const E: usize>() -> usize {
+    core::mem::size_of::<CodecDevice<Null, F, B, E>>()
+}
+
+#[test]
+fn device_size_is_linear_in_files_buffers_and_events() {
+    let per_file = size::<2, 4, 4>() - size::<1, 4, 4>();
+    let fixed = size::<1, 4, 4>() - per_file;
+    // Over eight more slots, so that alignment padding averages out.
+    let per_buffer = (size::<2, 12, 4>() - size::<2, 4, 4>()) / 16;
+    let per_event = (size::<2, 4, 12>() - size::<2, 4, 4>()) / 16;
+    let file_base = per_file - 4 * per_buffer - 4 * per_event;
+    eprintln!("device: {fixed} B fixed + per open-file slot {file_base} B + {per_buffer} B per buffer slot + {per_event} B per event slot");
+    for (f, b, e, got) in [
+        (2, 4, 4, size::<2, 4, 4>()),
+        (4, 8, 4, size::<4, 8, 4>()),
+        (8, 32, 16, size::<8, 32, 16>()),
+        (128, 32, 16, size::<128, 32, 16>()),
+    ] {
+        let model = fixed + f * (file_base + b * per_buffer + e * per_event);
+        eprintln!("CodecDevice<_, {f}, {b}, {e}>: {got} B");
+        // Alignment padding may add a few bytes per file; anything more is not linear.
+        assert!(got.abs_diff(model) <= 64 * f, "<{f}, {b}, {e}>: {got} B, the linear model says {model} B");
+    }
+}
