@@ -5,7 +5,7 @@
 
 use crate::bitstream::BitWriter;
 
-/// Where bits go: the real writer, or a counter used to price coding decisions.
+/// Where bits go (the writer; tests plug in their own sinks).
 pub(crate) trait BitSink {
     /// Writes the `n` low bits of `v`.
     fn put(&mut self, n: u32, v: u32);
@@ -18,16 +18,6 @@ impl BitSink for BitWriter<'_> {
     }
 }
 
-/// Counts bits instead of writing them.
-#[derive(Default)]
-pub(crate) struct BitCounter(pub u32);
-
-impl BitSink for BitCounter {
-    #[inline]
-    fn put(&mut self, n: u32, _v: u32) {
-        self.0 += n;
-    }
-}
 
 type Vlc = (u8, u16);
 
@@ -545,7 +535,9 @@ pub(crate) fn cbp_code(cbp: u8, intra: bool) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
     use super::*;
+    use std::vec::Vec;
 
     /// A minimal CAVLC reader used to check the writer against the syntax of 9.2.
     struct Reader<'a> {
@@ -555,7 +547,7 @@ mod tests {
 
     impl Reader<'_> {
         fn bit(&mut self) -> u32 {
-            let b = u32::from(self.bits[self.pos]);
+            let b = self.bits.get(self.pos).map_or(0, |&b| u32::from(b));
             self.pos += 1;
             b
         }
@@ -693,6 +685,28 @@ mod tests {
                 assert_eq!(got[i], i32::from(levels[i]), "block {n} coeff {i}: {levels:?}");
             }
         }
+    }
+
+    /// Every VLC table is prefix-free (a transcription error would likely break this).
+    #[test]
+    fn tables_are_prefix_free() {
+        fn check(t: &[Vlc]) {
+            let codes: Vec<Vlc> = t.iter().copied().filter(|v| v.0 > 0).collect();
+            for (i, a) in codes.iter().enumerate() {
+                for (j, b) in codes.iter().enumerate() {
+                    if i != j && a.0 <= b.0 {
+                        assert_ne!(u32::from(b.1) >> (b.0 - a.0), u32::from(a.1), "{a:?} prefixes {b:?}");
+                    }
+                }
+            }
+        }
+        for t in [&CT0, &CT1, &CT2] {
+            check(&t.iter().flatten().copied().collect::<Vec<_>>());
+        }
+        check(&CT_CDC.iter().flatten().copied().collect::<Vec<_>>());
+        TZ.iter().for_each(|t| check(t));
+        TZ_CDC.iter().for_each(|t| check(t));
+        RUN.iter().for_each(|t| check(t));
     }
 
     #[test]

@@ -12,16 +12,14 @@ pub(crate) struct Edge<const N: usize> {
     pub has_top_left: bool,
 }
 
-/// Intra_16x16 modes.
+/// Intra_16x16 modes (3 is plane).
 pub(crate) const I16_V: u8 = 0;
 pub(crate) const I16_H: u8 = 1;
 pub(crate) const I16_DC: u8 = 2;
-pub(crate) const I16_PLANE: u8 = 3;
-/// Chroma modes.
+/// Chroma modes (3 is plane).
 pub(crate) const C_DC: u8 = 0;
 pub(crate) const C_H: u8 = 1;
 pub(crate) const C_V: u8 = 2;
-pub(crate) const C_PLANE: u8 = 3;
 
 /// Whether Intra_16x16 `mode` may be used with these neighbours.
 pub(crate) fn i16_available(mode: u8, e: &Edge<16>) -> bool {
