@@ -46,6 +46,9 @@ fn cases() -> Vec<Case> {
         c(1280, 720, 2, 51, Ippp, 0, false, Nv12, Noise, true),
         c(1918, 1078, 3, 40, Ippp, 0, false, Nv12, Mandelbrot, false),
         c(1918, 1078, 2, 10, AllIdr, 17, true, Yuyv, Testsrc2, false),
+        c(48, 32, 8, 0, Ippp, 0, true, I420, Extreme, false),
+        c(48, 32, 8, 0, AllIdr, 0, false, I420, Extreme, false),
+        c(64, 64, 8, 10, IdrEvery(3), 1, true, Nv12, Extreme, true),
     ]
 }
 

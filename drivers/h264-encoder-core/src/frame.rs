@@ -241,12 +241,12 @@ impl Enc<'_> {
     fn neighbours(&self, mbx: usize, mby: usize, slice_top: usize) -> Neighbours {
         let mb = mby * self.mbw + mbx;
         let up = mby > slice_top;
-        let get = |ok: bool, i: usize| ok.then(|| self.store.get(i));
+        let get = |ok: bool, dx: usize, dy: usize| ok.then(|| self.store.get(mb + dx - dy));
         Neighbours {
-            a: get(mbx > 0, mb.wrapping_sub(1)),
-            b: get(up, mb.wrapping_sub(self.mbw)),
-            c: get(up && mbx + 1 < self.mbw, mb.wrapping_sub(self.mbw) + 1),
-            d: get(up && mbx > 0, mb.wrapping_sub(self.mbw + 1)),
+            a: get(mbx > 0, 0, 1),
+            b: get(up, 0, self.mbw),
+            c: get(up && mbx + 1 < self.mbw, 1, self.mbw),
+            d: get(up && mbx > 0, 0, self.mbw + 1),
         }
     }
 }

@@ -33,6 +33,8 @@ pub enum Content {
     Noise,
     Static,
     SceneCut,
+    /// Black, white, a pixel checkerboard and stripes in turn: the largest residuals.
+    Extreme,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -118,6 +120,21 @@ pub fn content(c: Content, w: u32, h: u32, frames: usize) -> Vec<u8> {
             (0..frame_len(w, h) * frames).map(|_| r.next() as u8).collect()
         }
         Content::Static => lavfi("testsrc2", w, h, 1).repeat(frames),
+        Content::Extreme => {
+            let n = frame_len(w, h);
+            let wu = w as usize;
+            (0..frames * n)
+                .map(|i| {
+                    let (f, k) = (i / n, i % n);
+                    match f % 4 {
+                        0 => 0,
+                        1 => 255,
+                        2 => if (k % wu + k / wu) % 2 == 0 { 0 } else { 255 },
+                        _ => if (k / wu / 3) % 2 == 0 { 255 } else { 0 },
+                    }
+                })
+                .collect()
+        }
         Content::SceneCut => {
             let a = frames / 2;
             let mut v = lavfi("testsrc2", w, h, a);
