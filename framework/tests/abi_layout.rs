@@ -168,7 +168,11 @@ macro_rules! field {
             $cpath,
             offset_of!($T, $($rf).+),
             #[allow(unused_unsafe)]
-            Some(size_of_ret(|s: &$T| unsafe { s.$($rf).+ })),
+            Some(size_of_ret(|s: &$T| {
+                // SAFETY: only the field's type is used (its size); a union member of
+                // plain-old-data is read, never an uninitialised one.
+                unsafe { s.$($rf).+ }
+            })),
         )
     };
 }

@@ -401,8 +401,9 @@ fn control_events_send_initial_and_follow_changes() {
     let c = unsafe { e.u.ctrl };
     assert_eq!(c.changes, V4L2_EVENT_CTRL_CH_VALUE | V4L2_EVENT_CTRL_CH_FLAGS);
     // SAFETY: plain-old-data union member.
+    let value = unsafe { c.value.value };
     assert_eq!(
-        (c.type_, unsafe { c.value.value }, c.minimum, c.maximum, c.step, c.default_value),
+        (c.type_, value, c.minimum, c.maximum, c.step, c.default_value),
         (V4L2_CTRL_TYPE_INTEGER, 3, 0, 10, 3, 3)
     );
     // Subscribing again sends nothing.
@@ -423,10 +424,10 @@ fn control_events_send_initial_and_follow_changes() {
     h.s_ctrl(fd, GOP, 9).unwrap();
     let e = dq(&h, fd);
     // SAFETY: plain-old-data union member.
-    assert_eq!(
-        (e.id, unsafe { e.u.ctrl.value.value }, unsafe { e.u.ctrl.changes }),
-        (GOP, 9, V4L2_EVENT_CTRL_CH_VALUE)
-    );
+    let ctrl = unsafe { e.u.ctrl };
+    // SAFETY: plain-old-data union member.
+    let value = unsafe { ctrl.value.value };
+    assert_eq!((e.id, value, ctrl.changes), (GOP, 9, V4L2_EVENT_CTRL_CH_VALUE));
     h.s_ctrl(fd, GOP, 9).unwrap();
     assert_eq!(h.dqevent(fd).err(), Some(Errno::ENOENT), "no change, no event");
     // Driver-side changes are always reported; one slot per control, newest value kept.

@@ -6,7 +6,6 @@
 //! and the argument is left untouched; a NULL argument gets `EFAULT`.
 
 use core::ffi::c_void;
-use core::ptr;
 
 use crate::abi::*;
 use crate::ctrl::{ControlKind, ControlSpec};
@@ -19,6 +18,7 @@ use crate::queue::{BufState, BufferStatus, Memory, QueuePlane, QueueRequest};
 use crate::sync::SleepMutexGuard;
 
 use super::requests::{CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp};
+use super::user::{UserArg, UserSlice};
 use super::FileId;
 
 /// OUTPUT buffer flags an application sets and gets back (and CAPTURE buffers inherit):
@@ -53,347 +53,349 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
         return Err(Errno::ENOTTY);
     }
     let api = dev.api();
-    // SAFETY (for every `read`/`write` below): `arg` is non-NULL and valid for the size
-    // encoded in `request`, which is the size of the struct each arm reads and writes.
-    unsafe {
-        match request {
-            VIDIOC_QUERYCAP => {
-                let cap = dev.querycap(file)?;
-                let mut out = v4l2_capability::zeroed();
-                copy_str(&mut out.driver, cap.driver);
-                copy_str(&mut out.card, cap.card);
-                copy_str(&mut out.bus_info, cap.bus_info);
-                out.version = API_VERSION;
-                out.capabilities = cap.capabilities;
-                out.device_caps = cap.device_caps;
-                write(arg, &out);
+    // SAFETY: the caller guarantees that a non-NULL `arg` is valid for the size `request`
+    // encodes, for the duration of this call.
+    let arg = unsafe { UserArg::new(arg, request) };
+    match request {
+        VIDIOC_QUERYCAP => {
+            let cap = dev.querycap(file)?;
+            let mut out = v4l2_capability::zeroed();
+            copy_str(&mut out.driver, cap.driver);
+            copy_str(&mut out.card, cap.card);
+            copy_str(&mut out.bus_info, cap.bus_info);
+            out.version = API_VERSION;
+            out.capabilities = cap.capabilities;
+            out.device_caps = cap.device_caps;
+            arg.write(&out)?;
+        }
+        VIDIOC_ENUM_FMT => {
+            let mut desc: v4l2_fmtdesc = arg.read()?;
+            let dir = direction(api, desc.type_)?;
+            let found = dev.enum_fmt(file, dir, desc.index)?;
+            desc.flags = found.flags;
+            desc.description = [0; 32];
+            copy_str(&mut desc.description, found.description);
+            desc.pixelformat = found.pixelformat;
+            desc.mbus_code = 0;
+            desc.reserved = [0; 3];
+            arg.write(&desc)?;
+        }
+        VIDIOC_G_FMT | VIDIOC_S_FMT | VIDIOC_TRY_FMT => {
+            let mut fmt: v4l2_format = arg.read()?;
+            let dir = direction(api, fmt.type_)?;
+            let result = if request == VIDIOC_G_FMT {
+                dev.g_fmt(file, dir)?
+            } else {
+                dev.s_fmt(file, dir, decode_format(api, &fmt), request == VIDIOC_S_FMT)?
+            };
+            encode_format(api, &mut fmt, &result);
+            arg.write(&fmt)?;
+        }
+        VIDIOC_REQBUFS => {
+            let mut req: v4l2_requestbuffers = arg.read()?;
+            let dir = direction(api, req.type_)?;
+            let memory = memory(req.memory)?;
+            let done = dev.reqbufs(file, dir, memory, req.count)?;
+            req.count = done.count;
+            req.capabilities = done.capabilities;
+            req.flags = 0;
+            req.reserved = [0; 3];
+            arg.write(&req)?;
+        }
+        VIDIOC_CREATE_BUFS => {
+            let mut create: v4l2_create_buffers = arg.read()?;
+            let dir = direction(api, create.format.type_)?;
+            let memory = memory(create.memory)?;
+            let fmt = decode_format(api, &create.format);
+            let done = dev.create_bufs(file, dir, memory, create.count, fmt)?;
+            create.index = done.index;
+            create.count = done.count;
+            create.capabilities = done.capabilities;
+            create.flags = 0;
+            create.reserved = [0; 6];
+            arg.write(&create)?;
+        }
+        VIDIOC_QUERYBUF => {
+            let mut buf: v4l2_buffer = arg.read()?;
+            let dir = direction(api, buf.type_)?;
+            // SAFETY: `buf` was copied from this ioctl's argument, whose nested pointers the
+            // caller guarantees valid for their declared lengths.
+            let planes = unsafe { plane_array(api, &buf) }?;
+            let status = dev.querybuf(file, dir, buf.index)?;
+            if planes.as_ref().is_some_and(|p| p.len() < status.num_planes) {
+                // Linux: the application's plane array must hold every plane.
+                return Err(Errno::EINVAL);
             }
-            VIDIOC_ENUM_FMT => {
-                let mut desc: v4l2_fmtdesc = read(arg);
-                let dir = direction(api, desc.type_)?;
-                let found = dev.enum_fmt(file, dir, desc.index)?;
-                desc.flags = found.flags;
-                desc.description = [0; 32];
-                copy_str(&mut desc.description, found.description);
-                desc.pixelformat = found.pixelformat;
-                desc.mbus_code = 0;
-                desc.reserved = [0; 3];
-                write(arg, &desc);
+            encode_buffer(api, &mut buf, planes.as_ref(), &status)?;
+            arg.write(&buf)?;
+        }
+        VIDIOC_QBUF | VIDIOC_PREPARE_BUF => {
+            let mut buf: v4l2_buffer = arg.read()?;
+            let dir = direction(api, buf.type_)?;
+            // SAFETY: `buf` was copied from this ioctl's argument, whose nested pointers the
+            // caller guarantees valid for their declared lengths.
+            let planes = unsafe { plane_array(api, &buf) }?;
+            let req = decode_queue_request(api, &buf, planes.as_ref())?;
+            let status =
+                if request == VIDIOC_QBUF { dev.qbuf(file, dir, req)? } else { dev.prepare_buf(file, dir, req)? };
+            encode_buffer(api, &mut buf, planes.as_ref(), &status)?;
+            arg.write(&buf)?;
+        }
+        VIDIOC_DQBUF => {
+            let mut buf: v4l2_buffer = arg.read()?;
+            let dir = direction(api, buf.type_)?;
+            // SAFETY: `buf` was copied from this ioctl's argument, whose nested pointers the
+            // caller guarantees valid for their declared lengths.
+            let planes = unsafe { plane_array(api, &buf) }?;
+            let given = planes.as_ref().map_or(1, UserSlice::len);
+            let status = wait_for(dev, file, serial, Errno::EAGAIN, || dev.dqbuf(file, dir, given))?;
+            encode_buffer(api, &mut buf, planes.as_ref(), &status)?;
+            arg.write(&buf)?;
+        }
+        VIDIOC_STREAMON | VIDIOC_STREAMOFF => {
+            let buf_type: i32 = arg.read()?;
+            let dir = direction(api, buf_type as u32)?;
+            if request == VIDIOC_STREAMON {
+                dev.streamon(file, dir)?;
+            } else {
+                dev.streamoff(file, dir)?;
             }
-            VIDIOC_G_FMT | VIDIOC_S_FMT | VIDIOC_TRY_FMT => {
-                let mut fmt: v4l2_format = read(arg);
-                let dir = direction(api, fmt.type_)?;
-                let result = if request == VIDIOC_G_FMT {
-                    dev.g_fmt(file, dir)?
-                } else {
-                    dev.s_fmt(file, dir, decode_format(api, &fmt), request == VIDIOC_S_FMT)?
-                };
-                encode_format(api, &mut fmt, &result);
-                write(arg, &fmt);
-            }
-            VIDIOC_REQBUFS => {
-                let mut req: v4l2_requestbuffers = read(arg);
-                let dir = direction(api, req.type_)?;
-                let memory = memory(req.memory)?;
-                let done = dev.reqbufs(file, dir, memory, req.count)?;
-                req.count = done.count;
-                req.capabilities = done.capabilities;
-                req.flags = 0;
-                req.reserved = [0; 3];
-                write(arg, &req);
-            }
-            VIDIOC_CREATE_BUFS => {
-                let mut create: v4l2_create_buffers = read(arg);
-                let dir = direction(api, create.format.type_)?;
-                let memory = memory(create.memory)?;
-                let fmt = decode_format(api, &create.format);
-                let done = dev.create_bufs(file, dir, memory, create.count, fmt)?;
-                create.index = done.index;
-                create.count = done.count;
-                create.capabilities = done.capabilities;
-                create.flags = 0;
-                create.reserved = [0; 6];
-                write(arg, &create);
-            }
-            VIDIOC_QUERYBUF => {
-                let mut buf: v4l2_buffer = read(arg);
-                let dir = direction(api, buf.type_)?;
-                let planes = plane_array(api, &buf)?;
-                let status = dev.querybuf(file, dir, buf.index)?;
-                if planes.is_some_and(|(_, len)| len < status.num_planes) {
-                    // Linux: the application's plane array must hold every plane.
-                    return Err(Errno::EINVAL);
-                }
-                encode_buffer(api, &mut buf, planes, &status);
-                write(arg, &buf);
-            }
-            VIDIOC_QBUF | VIDIOC_PREPARE_BUF => {
-                let mut buf: v4l2_buffer = read(arg);
-                let dir = direction(api, buf.type_)?;
-                let planes = plane_array(api, &buf)?;
-                let req = decode_queue_request(api, &buf, planes)?;
-                let status =
-                    if request == VIDIOC_QBUF { dev.qbuf(file, dir, req)? } else { dev.prepare_buf(file, dir, req)? };
-                encode_buffer(api, &mut buf, planes, &status);
-                write(arg, &buf);
-            }
-            VIDIOC_DQBUF => {
-                let mut buf: v4l2_buffer = read(arg);
-                let dir = direction(api, buf.type_)?;
-                let planes = plane_array(api, &buf)?;
-                let given = planes.map_or(1, |(_, len)| len);
-                let status = wait_for(dev, file, serial, Errno::EAGAIN, || dev.dqbuf(file, dir, given))?;
-                encode_buffer(api, &mut buf, planes, &status);
-                write(arg, &buf);
-            }
-            VIDIOC_STREAMON | VIDIOC_STREAMOFF => {
-                let buf_type: i32 = read(arg);
-                let dir = direction(api, buf_type as u32)?;
-                if request == VIDIOC_STREAMON {
-                    dev.streamon(file, dir)?;
-                } else {
-                    dev.streamoff(file, dir)?;
-                }
-            }
-            VIDIOC_G_PARM | VIDIOC_S_PARM => {
-                let mut parm: v4l2_streamparm = read(arg);
-                let dir = any_direction(parm.type_)?;
-                let given = match dir {
+        }
+        VIDIOC_G_PARM | VIDIOC_S_PARM => {
+            let mut parm: v4l2_streamparm = arg.read()?;
+            let dir = any_direction(parm.type_)?;
+            // SAFETY: plain-old-data union members; the buffer type selects which one.
+            let given = unsafe {
+                match dir {
                     Direction::Output => parm.parm.output.timeperframe,
                     Direction::Capture => parm.parm.capture.timeperframe,
-                };
-                let result = if request == VIDIOC_G_PARM {
-                    dev.g_parm(file, dir)?
-                } else {
-                    let asked = crate::format::Fraction { numerator: given.numerator, denominator: given.denominator };
-                    dev.s_parm(file, dir, StreamParm { timeperframe: asked })?
-                };
-                let tpf = v4l2_fract {
-                    numerator: result.timeperframe.numerator,
-                    denominator: result.timeperframe.denominator,
-                };
-                parm.parm = v4l2_streamparm_parm::zeroed();
-                match dir {
-                    Direction::Output => {
-                        let mut out = v4l2_outputparm::zeroed();
-                        out.capability = V4L2_CAP_TIMEPERFRAME;
-                        out.timeperframe = tpf;
-                        parm.parm.output = out;
-                    }
-                    Direction::Capture => {
-                        let mut cap = v4l2_captureparm::zeroed();
-                        cap.capability = V4L2_CAP_TIMEPERFRAME;
-                        cap.timeperframe = tpf;
-                        parm.parm.capture = cap;
-                    }
                 }
-                write(arg, &parm);
-            }
-            VIDIOC_G_SELECTION | VIDIOC_S_SELECTION => {
-                let mut sel: v4l2_selection = read(arg);
-                let dir = any_direction(sel.type_)?;
-                let rect = if request == VIDIOC_G_SELECTION {
-                    dev.g_selection(file, dir, sel.target)?
-                } else {
-                    let asked = Rect { left: sel.r.left, top: sel.r.top, width: sel.r.width, height: sel.r.height };
-                    dev.s_selection(file, dir, sel.target, sel.flags, asked)?
-                };
-                sel.r = v4l2_rect { left: rect.left, top: rect.top, width: rect.width, height: rect.height };
-                sel.reserved = [0; 9];
-                write(arg, &sel);
-            }
-            VIDIOC_ENUM_FRAMESIZES => {
-                let mut fse: v4l2_frmsizeenum = read(arg);
-                let size = dev.enum_framesizes(file, fse.pixel_format, fse.index)?;
-                fse.u = v4l2_frmsizeenum_u::zeroed();
-                match size {
-                    FrameSize::Discrete { width, height } => {
-                        fse.type_ = V4L2_FRMSIZE_TYPE_DISCRETE;
-                        fse.u.discrete = v4l2_frmsize_discrete { width, height };
-                    }
-                    FrameSize::Stepwise { min_width, max_width, step_width, min_height, max_height, step_height } => {
-                        let continuous = step_width == 1 && step_height == 1;
-                        fse.type_ = if continuous { V4L2_FRMSIZE_TYPE_CONTINUOUS } else { V4L2_FRMSIZE_TYPE_STEPWISE };
-                        fse.u.stepwise = v4l2_frmsize_stepwise {
-                            min_width,
-                            max_width,
-                            step_width,
-                            min_height,
-                            max_height,
-                            step_height,
-                        };
-                    }
+            };
+            let result = if request == VIDIOC_G_PARM {
+                dev.g_parm(file, dir)?
+            } else {
+                let asked = crate::format::Fraction { numerator: given.numerator, denominator: given.denominator };
+                dev.s_parm(file, dir, StreamParm { timeperframe: asked })?
+            };
+            let tpf =
+                v4l2_fract { numerator: result.timeperframe.numerator, denominator: result.timeperframe.denominator };
+            parm.parm = v4l2_streamparm_parm::zeroed();
+            match dir {
+                Direction::Output => {
+                    let mut out = v4l2_outputparm::zeroed();
+                    out.capability = V4L2_CAP_TIMEPERFRAME;
+                    out.timeperframe = tpf;
+                    parm.parm.output = out;
                 }
-                fse.reserved = [0; 2];
-                write(arg, &fse);
-            }
-            VIDIOC_ENUM_FRAMEINTERVALS => {
-                let mut fie: v4l2_frmivalenum = read(arg);
-                let ival = dev.enum_frameintervals(file, fie.pixel_format, fie.width, fie.height, fie.index)?;
-                fie.type_ = V4L2_FRMIVAL_TYPE_DISCRETE;
-                fie.u = v4l2_frmivalenum_u::zeroed();
-                fie.u.discrete = v4l2_fract { numerator: ival.numerator, denominator: ival.denominator };
-                fie.reserved = [0; 2];
-                write(arg, &fie);
-            }
-            VIDIOC_QUERYCTRL => {
-                let mut q: v4l2_queryctrl = read(arg);
-                let spec = dev.query_control(file, q.id)?;
-                let mut out = v4l2_queryctrl::zeroed();
-                out.id = spec.id;
-                out.type_ = spec.kind.v4l2_type();
-                copy_str(&mut out.name, spec.name);
-                // Linux fills the range only for types whose values fit the 32-bit
-                // fields (integer, boolean, menu); others report zeros.
-                if matches!(spec.kind, ControlKind::Integer | ControlKind::Boolean | ControlKind::Menu) {
-                    out.minimum = clamp_i32(spec.min);
-                    out.maximum = clamp_i32(spec.max);
-                    out.step = spec.step.min(i32::MAX as u64) as i32;
-                    out.default_value = clamp_i32(spec.default);
-                }
-                out.flags = spec.flags;
-                q = out;
-                write(arg, &q);
-            }
-            VIDIOC_QUERY_EXT_CTRL => {
-                let q: v4l2_query_ext_ctrl = read(arg);
-                let spec = dev.query_control(file, q.id)?;
-                let mut out = v4l2_query_ext_ctrl::zeroed();
-                out.id = spec.id;
-                out.type_ = spec.kind.v4l2_type();
-                copy_str(&mut out.name, spec.name);
-                out.minimum = spec.min;
-                out.maximum = spec.max;
-                out.step = spec.step;
-                out.default_value = spec.default;
-                out.flags = spec.flags;
-                out.elem_size = elem_size(&spec);
-                out.elems = 1;
-                write(arg, &out);
-            }
-            VIDIOC_QUERYMENU => {
-                let mut q: v4l2_querymenu = read(arg);
-                let name = dev.querymenu(file, q.id, q.index)?;
-                q.u = v4l2_querymenu_u::zeroed();
-                let mut bytes = [0u8; 32];
-                copy_str(&mut bytes, name);
-                q.u.name = bytes;
-                q.reserved = 0;
-                write(arg, &q);
-            }
-            VIDIOC_G_CTRL | VIDIOC_S_CTRL => {
-                let mut c: v4l2_control = read(arg);
-                let spec = dev.query_control(file, c.id)?;
-                if spec.kind == ControlKind::Integer64 {
-                    return Err(Errno::EINVAL);
-                }
-                c.value = if request == VIDIOC_G_CTRL {
-                    dev.g_ctrl(file, c.id)? as i32
-                } else {
-                    dev.s_ctrl(file, c.id, i64::from(c.value))? as i32
-                };
-                write(arg, &c);
-            }
-            VIDIOC_G_EXT_CTRLS | VIDIOC_S_EXT_CTRLS | VIDIOC_TRY_EXT_CTRLS => {
-                let mut cs: v4l2_ext_controls = read(arg);
-                if cs.count > V4L2_CID_MAX_CTRLS {
-                    return Err(Errno::EINVAL);
-                }
-                if cs.count > 0 && cs.controls.is_null() {
-                    return Err(Errno::EFAULT);
-                }
-                let op = match request {
-                    VIDIOC_G_EXT_CTRLS => ExtControlsOp::Get,
-                    VIDIOC_TRY_EXT_CTRLS => ExtControlsOp::Try,
-                    _ => ExtControlsOp::Set,
-                };
-                let mut array = RawControls { base: cs.controls, len: cs.count as usize };
-                let result = dev.ext_ctrls(file, op, cs.which, &mut array);
-                cs.error_idx = match result {
-                    Ok(()) => cs.count,
-                    Err((_, idx)) => idx,
-                };
-                write(arg, &cs);
-                result.map_err(|(errno, _)| errno)?;
-            }
-            VIDIOC_SUBSCRIBE_EVENT | VIDIOC_UNSUBSCRIBE_EVENT => {
-                let sub: v4l2_event_subscription = read(arg);
-                if request == VIDIOC_SUBSCRIBE_EVENT {
-                    dev.subscribe_event(file, sub.type_, sub.id, sub.flags)?;
-                } else {
-                    dev.unsubscribe_event(file, sub.type_, sub.id)?;
+                Direction::Capture => {
+                    let mut cap = v4l2_captureparm::zeroed();
+                    cap.capability = V4L2_CAP_TIMEPERFRAME;
+                    cap.timeperframe = tpf;
+                    parm.parm.capture = cap;
                 }
             }
-            VIDIOC_DQEVENT => {
-                let got = wait_for(dev, file, serial, Errno::ENOENT, || dev.dqevent(file))?;
-                let mut ev = v4l2_event::zeroed();
-                ev.type_ = got.event.event_type();
-                ev.id = got.event.id();
-                ev.pending = got.pending;
-                ev.sequence = got.sequence;
-                ev.timestamp = timespec {
-                    tv_sec: (got.timestamp_ns / 1_000_000_000) as _,
-                    tv_nsec: (got.timestamp_ns % 1_000_000_000) as _,
-                };
-                match got.event {
-                    Event::Eos => {}
-                    Event::SourceChange { changes } => ev.u.src_change = v4l2_event_src_change { changes },
-                    Event::Ctrl { payload, .. } => {
-                        let mut ctrl = v4l2_event_ctrl::zeroed();
-                        ctrl.changes = payload.changes;
-                        ctrl.type_ = payload.ctrl_type;
-                        ctrl.value = if payload.ctrl_type == V4L2_CTRL_TYPE_INTEGER64 {
-                            v4l2_event_ctrl_value { value64: payload.value }
-                        } else {
-                            v4l2_event_ctrl_value { value: payload.value as i32 }
-                        };
-                        ctrl.flags = payload.flags;
-                        ctrl.minimum = clamp_i32(payload.minimum);
-                        ctrl.maximum = clamp_i32(payload.maximum);
-                        ctrl.step = clamp_i32(payload.step);
-                        ctrl.default_value = clamp_i32(payload.default_value);
-                        ev.u.ctrl = ctrl;
-                    }
-                }
-                write(arg, &ev);
-            }
-            VIDIOC_ENCODER_CMD | VIDIOC_TRY_ENCODER_CMD => {
-                let mut ec: v4l2_encoder_cmd = read(arg);
-                let cmd = CommandRequest {
-                    cmd: ec.cmd,
-                    flags: ec.flags,
-                    try_only: request == VIDIOC_TRY_ENCODER_CMD,
-                    encoder: true,
-                };
-                ec.flags = dev.codec_command(file, cmd)?;
-                write(arg, &ec);
-            }
-            VIDIOC_DECODER_CMD | VIDIOC_TRY_DECODER_CMD => {
-                let mut dc: v4l2_decoder_cmd = read(arg);
-                let cmd = CommandRequest {
-                    cmd: dc.cmd,
-                    flags: dc.flags,
-                    try_only: request == VIDIOC_TRY_DECODER_CMD,
-                    encoder: false,
-                };
-                dc.flags = dev.codec_command(file, cmd)?;
-                if dc.cmd == V4L2_DEC_CMD_STOP {
-                    dc.u.stop = v4l2_decoder_cmd_stop { pts: 0 };
-                } else {
-                    dc.u.start = v4l2_decoder_cmd_start { speed: 0, format: V4L2_DEC_START_FMT_NONE };
-                }
-                write(arg, &dc);
-            }
-            VIDIOC_G_PRIORITY => {
-                let prio = dev.g_priority(file)?;
-                write(arg, &prio);
-            }
-            VIDIOC_S_PRIORITY => {
-                let prio: u32 = read(arg);
-                dev.s_priority(file, prio)?;
-            }
-            _ => return Err(Errno::ENOTTY),
+            arg.write(&parm)?;
         }
+        VIDIOC_G_SELECTION | VIDIOC_S_SELECTION => {
+            let mut sel: v4l2_selection = arg.read()?;
+            let dir = any_direction(sel.type_)?;
+            let rect = if request == VIDIOC_G_SELECTION {
+                dev.g_selection(file, dir, sel.target)?
+            } else {
+                let asked = Rect { left: sel.r.left, top: sel.r.top, width: sel.r.width, height: sel.r.height };
+                dev.s_selection(file, dir, sel.target, sel.flags, asked)?
+            };
+            sel.r = v4l2_rect { left: rect.left, top: rect.top, width: rect.width, height: rect.height };
+            sel.reserved = [0; 9];
+            arg.write(&sel)?;
+        }
+        VIDIOC_ENUM_FRAMESIZES => {
+            let mut fse: v4l2_frmsizeenum = arg.read()?;
+            let size = dev.enum_framesizes(file, fse.pixel_format, fse.index)?;
+            fse.u = v4l2_frmsizeenum_u::zeroed();
+            match size {
+                FrameSize::Discrete { width, height } => {
+                    fse.type_ = V4L2_FRMSIZE_TYPE_DISCRETE;
+                    fse.u.discrete = v4l2_frmsize_discrete { width, height };
+                }
+                FrameSize::Stepwise { min_width, max_width, step_width, min_height, max_height, step_height } => {
+                    let continuous = step_width == 1 && step_height == 1;
+                    fse.type_ = if continuous { V4L2_FRMSIZE_TYPE_CONTINUOUS } else { V4L2_FRMSIZE_TYPE_STEPWISE };
+                    fse.u.stepwise =
+                        v4l2_frmsize_stepwise { min_width, max_width, step_width, min_height, max_height, step_height };
+                }
+            }
+            fse.reserved = [0; 2];
+            arg.write(&fse)?;
+        }
+        VIDIOC_ENUM_FRAMEINTERVALS => {
+            let mut fie: v4l2_frmivalenum = arg.read()?;
+            let ival = dev.enum_frameintervals(file, fie.pixel_format, fie.width, fie.height, fie.index)?;
+            fie.type_ = V4L2_FRMIVAL_TYPE_DISCRETE;
+            fie.u = v4l2_frmivalenum_u::zeroed();
+            fie.u.discrete = v4l2_fract { numerator: ival.numerator, denominator: ival.denominator };
+            fie.reserved = [0; 2];
+            arg.write(&fie)?;
+        }
+        VIDIOC_QUERYCTRL => {
+            let mut q: v4l2_queryctrl = arg.read()?;
+            let spec = dev.query_control(file, q.id)?;
+            let mut out = v4l2_queryctrl::zeroed();
+            out.id = spec.id;
+            out.type_ = spec.kind.v4l2_type();
+            copy_str(&mut out.name, spec.name);
+            // Linux fills the range only for types whose values fit the 32-bit
+            // fields (integer, boolean, menu); others report zeros.
+            if matches!(spec.kind, ControlKind::Integer | ControlKind::Boolean | ControlKind::Menu) {
+                out.minimum = clamp_i32(spec.min);
+                out.maximum = clamp_i32(spec.max);
+                out.step = spec.step.min(i32::MAX as u64) as i32;
+                out.default_value = clamp_i32(spec.default);
+            }
+            out.flags = spec.flags;
+            q = out;
+            arg.write(&q)?;
+        }
+        VIDIOC_QUERY_EXT_CTRL => {
+            let q: v4l2_query_ext_ctrl = arg.read()?;
+            let spec = dev.query_control(file, q.id)?;
+            let mut out = v4l2_query_ext_ctrl::zeroed();
+            out.id = spec.id;
+            out.type_ = spec.kind.v4l2_type();
+            copy_str(&mut out.name, spec.name);
+            out.minimum = spec.min;
+            out.maximum = spec.max;
+            out.step = spec.step;
+            out.default_value = spec.default;
+            out.flags = spec.flags;
+            out.elem_size = elem_size(&spec);
+            out.elems = 1;
+            arg.write(&out)?;
+        }
+        VIDIOC_QUERYMENU => {
+            let mut q: v4l2_querymenu = arg.read()?;
+            let name = dev.querymenu(file, q.id, q.index)?;
+            q.u = v4l2_querymenu_u::zeroed();
+            let mut bytes = [0u8; 32];
+            copy_str(&mut bytes, name);
+            q.u.name = bytes;
+            q.reserved = 0;
+            arg.write(&q)?;
+        }
+        VIDIOC_G_CTRL | VIDIOC_S_CTRL => {
+            let mut c: v4l2_control = arg.read()?;
+            let spec = dev.query_control(file, c.id)?;
+            if spec.kind == ControlKind::Integer64 {
+                return Err(Errno::EINVAL);
+            }
+            c.value = if request == VIDIOC_G_CTRL {
+                dev.g_ctrl(file, c.id)? as i32
+            } else {
+                dev.s_ctrl(file, c.id, i64::from(c.value))? as i32
+            };
+            arg.write(&c)?;
+        }
+        VIDIOC_G_EXT_CTRLS | VIDIOC_S_EXT_CTRLS | VIDIOC_TRY_EXT_CTRLS => {
+            let mut cs: v4l2_ext_controls = arg.read()?;
+            if cs.count > V4L2_CID_MAX_CTRLS {
+                return Err(Errno::EINVAL);
+            }
+            if cs.count > 0 && cs.controls.is_null() {
+                return Err(Errno::EFAULT);
+            }
+            let op = match request {
+                VIDIOC_G_EXT_CTRLS => ExtControlsOp::Get,
+                VIDIOC_TRY_EXT_CTRLS => ExtControlsOp::Try,
+                _ => ExtControlsOp::Set,
+            };
+            // SAFETY: `cs` was copied from this ioctl's argument; the caller guarantees its
+            // non-NULL `controls` valid for `count` elements.
+            let mut array = RawControls(unsafe { UserSlice::new(cs.controls, cs.count as usize) });
+            let result = dev.ext_ctrls(file, op, cs.which, &mut array);
+            cs.error_idx = match result {
+                Ok(()) => cs.count,
+                Err((_, idx)) => idx,
+            };
+            arg.write(&cs)?;
+            result.map_err(|(errno, _)| errno)?;
+        }
+        VIDIOC_SUBSCRIBE_EVENT | VIDIOC_UNSUBSCRIBE_EVENT => {
+            let sub: v4l2_event_subscription = arg.read()?;
+            if request == VIDIOC_SUBSCRIBE_EVENT {
+                dev.subscribe_event(file, sub.type_, sub.id, sub.flags)?;
+            } else {
+                dev.unsubscribe_event(file, sub.type_, sub.id)?;
+            }
+        }
+        VIDIOC_DQEVENT => {
+            let got = wait_for(dev, file, serial, Errno::ENOENT, || dev.dqevent(file))?;
+            let mut ev = v4l2_event::zeroed();
+            ev.type_ = got.event.event_type();
+            ev.id = got.event.id();
+            ev.pending = got.pending;
+            ev.sequence = got.sequence;
+            ev.timestamp = timespec {
+                tv_sec: (got.timestamp_ns / 1_000_000_000) as _,
+                tv_nsec: (got.timestamp_ns % 1_000_000_000) as _,
+            };
+            match got.event {
+                Event::Eos => {}
+                Event::SourceChange { changes } => ev.u.src_change = v4l2_event_src_change { changes },
+                Event::Ctrl { payload, .. } => {
+                    let mut ctrl = v4l2_event_ctrl::zeroed();
+                    ctrl.changes = payload.changes;
+                    ctrl.type_ = payload.ctrl_type;
+                    ctrl.value = if payload.ctrl_type == V4L2_CTRL_TYPE_INTEGER64 {
+                        v4l2_event_ctrl_value { value64: payload.value }
+                    } else {
+                        v4l2_event_ctrl_value { value: payload.value as i32 }
+                    };
+                    ctrl.flags = payload.flags;
+                    ctrl.minimum = clamp_i32(payload.minimum);
+                    ctrl.maximum = clamp_i32(payload.maximum);
+                    ctrl.step = clamp_i32(payload.step);
+                    ctrl.default_value = clamp_i32(payload.default_value);
+                    ev.u.ctrl = ctrl;
+                }
+            }
+            arg.write(&ev)?;
+        }
+        VIDIOC_ENCODER_CMD | VIDIOC_TRY_ENCODER_CMD => {
+            let mut ec: v4l2_encoder_cmd = arg.read()?;
+            let cmd = CommandRequest {
+                cmd: ec.cmd,
+                flags: ec.flags,
+                try_only: request == VIDIOC_TRY_ENCODER_CMD,
+                encoder: true,
+            };
+            ec.flags = dev.codec_command(file, cmd)?;
+            arg.write(&ec)?;
+        }
+        VIDIOC_DECODER_CMD | VIDIOC_TRY_DECODER_CMD => {
+            let mut dc: v4l2_decoder_cmd = arg.read()?;
+            let cmd = CommandRequest {
+                cmd: dc.cmd,
+                flags: dc.flags,
+                try_only: request == VIDIOC_TRY_DECODER_CMD,
+                encoder: false,
+            };
+            dc.flags = dev.codec_command(file, cmd)?;
+            if dc.cmd == V4L2_DEC_CMD_STOP {
+                dc.u.stop = v4l2_decoder_cmd_stop { pts: 0 };
+            } else {
+                dc.u.start = v4l2_decoder_cmd_start { speed: 0, format: V4L2_DEC_START_FMT_NONE };
+            }
+            arg.write(&dc)?;
+        }
+        VIDIOC_G_PRIORITY => {
+            let prio = dev.g_priority(file)?;
+            arg.write(&prio)?;
+        }
+        VIDIOC_S_PRIORITY => {
+            let prio: u32 = arg.read()?;
+            dev.s_priority(file, prio)?;
+        }
+        _ => return Err(Errno::ENOTTY),
     }
     Ok(0)
 }
@@ -416,26 +418,6 @@ fn wait_for<T: DeviceIoctls + ?Sized, R>(
             other => return other,
         }
     }
-}
-
-/// Copies a `T` out of application memory.
-///
-/// # Safety
-///
-/// `arg` must be valid for reads of `size_of::<T>()` bytes.
-unsafe fn read<T: Copy>(arg: *mut c_void) -> T {
-    // SAFETY: guaranteed by the caller; unaligned reads accept any application pointer.
-    unsafe { ptr::read_unaligned(arg as *const T) }
-}
-
-/// Copies a `T` into application memory.
-///
-/// # Safety
-///
-/// `arg` must be valid for writes of `size_of::<T>()` bytes.
-unsafe fn write<T: Copy>(arg: *mut c_void, value: &T) {
-    // SAFETY: guaranteed by the caller.
-    unsafe { ptr::write_unaligned(arg as *mut T, *value) }
 }
 
 fn copy_str(dst: &mut [u8], src: &str) {
@@ -561,9 +543,9 @@ fn encode_format(api: BufferApi, out: &mut v4l2_format, fmt: &PixFormat) {
 ///
 /// # Safety
 ///
-/// For multi-planar buffers, `buf.m.planes` must be NULL or valid for `buf.length`
-/// elements.
-unsafe fn plane_array(api: BufferApi, buf: &v4l2_buffer) -> Result<Option<(*mut v4l2_plane, usize)>> {
+/// For multi-planar buffers, `buf.m.planes` must be NULL or valid for reads and writes of
+/// `buf.length` elements during the ioctl.
+unsafe fn plane_array(api: BufferApi, buf: &v4l2_buffer) -> Result<Option<UserSlice<v4l2_plane>>> {
     if api == BufferApi::SinglePlanar {
         return Ok(None);
     }
@@ -576,7 +558,8 @@ unsafe fn plane_array(api: BufferApi, buf: &v4l2_buffer) -> Result<Option<(*mut 
     if len == 0 || len > VIDEO_MAX_PLANES {
         return Err(Errno::EINVAL);
     }
-    Ok(Some((planes, len.min(MAX_PLANES))))
+    // SAFETY: the caller's contract, for `len` elements (at most `buf.length`).
+    Ok(Some(unsafe { UserSlice::new(planes, len.min(MAX_PLANES)) }))
 }
 
 fn timestamp_of(tv: &timeval) -> Timestamp {
@@ -588,13 +571,12 @@ fn timeval_of(ts: Timestamp) -> timeval {
     timeval { tv_sec: (ts.0 / 1_000_000_000) as _, tv_usec: ((ts.0 % 1_000_000_000) / 1000) as _ }
 }
 
-/// # Safety
-///
-/// `planes`, when given, comes from [`plane_array`].
-unsafe fn decode_queue_request(
+/// The typed QBUF/PREPARE_BUF request of `buf`, with its planes from `planes` (the
+/// application's plane array of a multi-planar buffer).
+fn decode_queue_request(
     api: BufferApi,
     buf: &v4l2_buffer,
-    planes: Option<(*mut v4l2_plane, usize)>,
+    planes: Option<&UserSlice<v4l2_plane>>,
 ) -> Result<QueueRequest> {
     let memory = memory(buf.memory)?;
     let mut req = QueueRequest {
@@ -617,11 +599,10 @@ unsafe fn decode_queue_request(
         },
     };
     match (api, planes) {
-        (BufferApi::MultiPlanar, Some((base, len))) => {
-            req.num_planes = len;
-            for (i, out) in req.planes.iter_mut().enumerate().take(len) {
-                // SAFETY: `base` is valid for `len` elements (see `plane_array`).
-                let plane: v4l2_plane = unsafe { ptr::read_unaligned(base.add(i)) };
+        (BufferApi::MultiPlanar, Some(array)) => {
+            req.num_planes = array.len();
+            for (i, out) in req.planes.iter_mut().enumerate().take(array.len()) {
+                let plane = array.get(i)?;
                 *out = QueuePlane {
                     bytesused: plane.bytesused,
                     length: plane.length,
@@ -660,15 +641,14 @@ fn buffer_flags(status: &BufferStatus) -> u32 {
     flags
 }
 
-/// # Safety
-///
-/// `planes`, when given, comes from [`plane_array`].
-unsafe fn encode_buffer(
+/// Fills `buf` (and the application's plane array `planes` of a multi-planar buffer)
+/// from the buffer's status.
+fn encode_buffer(
     api: BufferApi,
     buf: &mut v4l2_buffer,
-    planes: Option<(*mut v4l2_plane, usize)>,
+    planes: Option<&UserSlice<v4l2_plane>>,
     status: &BufferStatus,
-) {
+) -> Result<()> {
     buf.index = status.index;
     buf.flags = buffer_flags(status);
     buf.field = V4L2_FIELD_NONE;
@@ -695,10 +675,10 @@ unsafe fn encode_buffer(
     buf.reserved2 = 0;
     buf.request_fd = 0;
     match (api, planes) {
-        (BufferApi::MultiPlanar, Some((base, len))) => {
+        (BufferApi::MultiPlanar, Some(array)) => {
             buf.bytesused = 0;
             buf.length = status.num_planes as u32;
-            for (i, plane) in status.planes.iter().enumerate().take(status.num_planes.min(len)) {
+            for (i, plane) in status.planes.iter().enumerate().take(status.num_planes.min(array.len())) {
                 let mut out = v4l2_plane::zeroed();
                 out.bytesused = plane.bytesused;
                 out.length = plane.length;
@@ -707,8 +687,7 @@ unsafe fn encode_buffer(
                     Memory::Mmap => v4l2_plane_m { mem_offset: plane.mem_offset },
                     Memory::UserPtr => v4l2_plane_m { userptr: plane.userptr as _ },
                 };
-                // SAFETY: `base` is valid for `len` elements (see `plane_array`).
-                unsafe { ptr::write_unaligned(base.add(i), out) };
+                array.set(i, out)?;
             }
         }
         _ => {
@@ -721,25 +700,22 @@ unsafe fn encode_buffer(
             };
         }
     }
+    Ok(())
 }
 
 /// The application's `struct v4l2_ext_control` array.
-struct RawControls {
-    base: *mut v4l2_ext_control,
-    len: usize,
-}
+struct RawControls(UserSlice<v4l2_ext_control>);
 
 impl RawControls {
+    /// Entry `i`; the framework only asks for indices below `len()`.
     fn entry(&self, i: usize) -> v4l2_ext_control {
-        assert!(i < self.len, "control index within the array");
-        // SAFETY: `base` is non-NULL and valid for `len` elements (dispatch's contract).
-        unsafe { ptr::read_unaligned(self.base.add(i)) }
+        self.0.get(i).unwrap_or_else(|_| v4l2_ext_control::zeroed())
     }
 }
 
 impl ExtControlArray for RawControls {
     fn len(&self) -> usize {
-        self.len
+        self.0.len()
     }
 
     fn id(&self, i: usize) -> u32 {
@@ -765,8 +741,7 @@ impl ExtControlArray for RawControls {
         } else {
             v4l2_ext_control_value { value: value as i32 }
         };
-        // SAFETY: as in `entry`.
-        unsafe { ptr::write_unaligned(self.base.add(i), entry) };
+        let _ = self.0.set(i, entry);
     }
 }
 

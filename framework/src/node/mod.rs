@@ -17,6 +17,7 @@ use crate::memory::ArenaRegion;
 
 pub mod ioctl;
 pub mod requests;
+mod user;
 
 pub use requests::{Allocation, Capability, CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp};
 
