@@ -93,6 +93,17 @@ impl<const REGIONS: usize> MemoryArena<REGIONS> {
         critical_section::with(|cs| self.used.borrow_ref(cs).iter().flatten().map(|r| self.rounded(r.len)).sum())
     }
 
+    /// The allocated region that holds the `len` bytes at bus address `bus`, if one does:
+    /// what a bus model checks before it lets an engine touch memory (an address outside
+    /// every buffer is a bus error, not a silent access to someone else's memory).
+    pub fn region_at_bus(&self, bus: u64, len: usize) -> Option<ArenaRegion> {
+        let offset = usize::try_from(bus.checked_sub(self.bus_base)?).ok()?;
+        let end = offset.checked_add(len)?;
+        critical_section::with(|cs| {
+            self.used.borrow_ref(cs).iter().flatten().copied().find(|r| offset >= r.offset && end <= r.offset + r.len)
+        })
+    }
+
     fn rounded(&self, len: usize) -> usize {
         len.div_ceil(self.align) * self.align
     }
