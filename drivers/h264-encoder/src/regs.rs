@@ -63,8 +63,9 @@ pub const IDR_PIC_ID: usize = 0x064;
 pub const REF_ADDR: usize = 0x068;
 /// `RECON_ADDR`: bus address of the reconstruction written by this frame.
 pub const RECON_ADDR: usize = 0x06C;
-/// `WORK_SIZE`: bytes each of the reference and reconstruction buffers needs.
-pub const WORK_SIZE: usize = 0x070;
+/// `WORK_MB_BYTES`: bytes per macroblock each of the reference and reconstruction
+/// buffers needs (a constant, readable while the block is busy).
+pub const WORK_MB_BYTES: usize = 0x070;
 /// `FPS_NUM`: frame rate numerator (VUI).
 pub const FPS_NUM: usize = 0x074;
 /// `FPS_DEN`: frame rate denominator (VUI).
