@@ -25,6 +25,7 @@ fn cases() -> Vec<Case> {
         layout,
         content,
         mb_qp_delta,
+        idr_qp_offset: 0,
     };
     vec![
         c(16, 16, 6, 26, Ippp, 0, true, I420, Testsrc2, false),

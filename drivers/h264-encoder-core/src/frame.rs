@@ -149,7 +149,8 @@ pub fn encode_frame(
         Some(r) if p_slice => {
             let (ry, rest) = r.split_at(w * h);
             let (ru, rest) = rest.split_at(w * h / 4);
-            Some(RefPic { y: ry, u: ru, v: &rest[..w * h / 4], w, h })
+            let (rv, info) = rest.split_at(w * h / 4);
+            Some(RefPic { y: ry, u: ru, v: rv, w, h, info })
         }
         _ => None,
     };

@@ -16,6 +16,9 @@ pub(crate) struct RefPic<'a> {
     /// Luma width and height (multiples of 16); chroma planes are half of each.
     pub w: usize,
     pub h: usize,
+    /// The side information the reference picture was coded with (its motion vectors are
+    /// temporal search candidates).
+    pub info: &'a [u8],
 }
 
 /// What a neighbouring partition contributes to motion vector prediction.
@@ -209,6 +212,10 @@ pub(crate) fn mvd_bits(mv: Mv, pred: Mv) -> u32 {
     se_bits(i32::from(mv.x) - i32::from(pred.x)) + se_bits(i32::from(mv.y) - i32::from(pred.y))
 }
 
+/// Largest vertical vector component in integer samples (MaxVmvR of levels 1 to 2 is
+/// [-64, 63.75]; the core keeps every stream within it).
+const MAX_MV_Y: i32 = 63;
+
 /// One block's motion search problem.
 pub(crate) struct Search<'a> {
     pub rf: &'a RefPic<'a>,
@@ -221,7 +228,7 @@ pub(crate) struct Search<'a> {
     pub py: i32,
     /// Predicted vector (for the cost of the difference).
     pub pred: Mv,
-    /// Integer search range around the zero vector.
+    /// Integer search range around the predicted vector.
     pub range: i32,
     pub lambda: u32,
 }
@@ -230,8 +237,9 @@ impl Search<'_> {
     /// Integer-sample SAD cost of `mv` (integer units), or None outside the allowed area.
     fn int_cost(&self, mx: i32, my: i32) -> Option<u32> {
         let (x, y) = (self.px + mx, self.py + my);
+        let (cx, cy) = ((i32::from(self.pred.x) + 2) >> 2, (i32::from(self.pred.y) + 2) >> 2);
         let lim = self.range;
-        if mx.abs() > lim || my.abs() > lim || x < 0 || y < 0 {
+        if (mx - cx).abs() > lim || (my - cy).abs() > lim || x < 0 || y < 0 || my.abs() > MAX_MV_Y {
             return None;
         }
         if x as usize + self.bw > self.rf.w || y as usize + self.bh > self.rf.h {

@@ -8,11 +8,11 @@ use crate::cavlc::{cbp_code, residual_block};
 use crate::frame::{Enc, MbCtx, SliceState};
 use crate::inter::{mc_chroma, mc_luma, pred_16x16, pred_8x8, pred_skip, Search};
 use crate::intra::{chroma_available, i16_available, i4_available, pred16, pred4, pred_chroma, Edge, Edge4};
-use crate::mbinfo::{MbInfo, MbKind, Mv};
+use crate::mbinfo::{MbInfo, MbKind, Mv, MB_INFO_BYTES};
 use crate::source::SrcMb;
 use crate::transform::{
     chroma_qp, copy4x4, dequant4x4, dequant_chroma_dc, dequant_luma_dc, fdct4x4, idct4x4_add, quant4x4,
-    quant_chroma_dc, quant_luma_dc, sad, satd,
+    decimate_score, quant_chroma_dc, quant_luma_dc, sad, satd,
 };
 
 /// Lambda for SATD-domain costs by QP (about 0.85 * 2^((QP - 12) / 6)).
@@ -247,27 +247,24 @@ impl Enc<'_> {
         let mv = pred_skip(&c.n);
         self.predict_inter(c, Pred::Skip(mv), wk);
         let qpc = chroma_qp(c.qp);
-        let mut l = [0i16; 16];
-        for by in 0..4 {
-            for bx in 0..4 {
-                let o = by * 64 + bx * 4;
-                if quant4x4(&fdct4x4(&src.y[o..], 16, &wk.pred[o..], 16), c.qp, false, false, &mut l) > 0 {
-                    return None;
-                }
-            }
+        let (mut ac, mut nz) = ([[0i16; 16]; 16], [0u8; 16]);
+        quant_luma_inter(src, &wk.pred, c.qp, &mut ac, &mut nz);
+        if nz.iter().any(|&n| n > 0) {
+            return None;
         }
+        let mut l = [0i16; 16];
         for (s, p) in [(&src.u, &wk.pu), (&src.v, &wk.pv)] {
             let mut dc = [0i32; 4];
+            let mut score = 0;
             for (blk, d) in dc.iter_mut().enumerate() {
                 let o = (blk >> 1) * 32 + (blk & 1) * 4;
                 let coef = fdct4x4(&s[o..], 8, &p[o..], 8);
                 *d = coef[0];
-                if quant4x4(&coef, qpc, false, true, &mut l) > 0 {
-                    return None;
-                }
+                quant4x4(&coef, qpc, false, true, &mut l);
+                score += decimate_score(&l[1..]);
             }
             let mut q = [0i16; 4];
-            if quant_chroma_dc(&dc, qpc, false, &mut q) > 0 {
+            if score >= 7 || quant_chroma_dc(&dc, qpc, false, &mut q) > 0 {
                 return None;
             }
         }
@@ -279,8 +276,17 @@ impl Enc<'_> {
         let Some(rf) = self.rf.as_ref() else { return (Pred::P16(Mv::ZERO), u32::MAX) };
         let (px, py) = ((c.mbx * 16) as i32, (c.mby * 16) as i32);
         let pmv = pred_16x16(&c.n);
-        let mut cands = [pmv, pred_skip(&c.n), Mv::ZERO, Mv::ZERO];
+        let mut cands = [pmv, pred_skip(&c.n), Mv::ZERO, Mv::ZERO, Mv::ZERO, Mv::ZERO];
         let mut nc = 2;
+        // Temporal candidates: the co-located macroblock and the one below it in the reference.
+        for mb in [c.mb, c.mb + self.mbw] {
+            if let Some(m) = rf.info.get(mb * MB_INFO_BYTES..(mb + 1) * MB_INFO_BYTES).map(MbInfo::read) {
+                if !m.kind.is_intra() {
+                    cands[nc] = m.mv[0];
+                    nc += 1;
+                }
+            }
+        }
         for m in [c.n.a, c.n.b].into_iter().flatten() {
             if !m.kind.is_intra() {
                 cands[nc] = m.mv[0];
@@ -552,13 +558,39 @@ fn code_luma_i16(src: &SrcMb, wk: &mut Work, qp: u8, code: &mut MbCode) -> u8 {
     }
 }
 
+/// Quantised inter luma levels with decimation: an 8x8 block scoring below 4 and a
+/// macroblock scoring below 6 drop their levels. Returns the macroblock's score.
+fn quant_luma_inter(src: &SrcMb, pred: &[u8; 256], qp: u8, ac: &mut [[i16; 16]; 16], nz: &mut [u8; 16]) -> u32 {
+    let mut total = 0;
+    for b8 in 0..4 {
+        let mut score = 0;
+        for sub in 0..4 {
+            let b = ((b8 >> 1) * 2 + (sub >> 1)) * 4 + (b8 & 1) * 2 + (sub & 1);
+            let o = (b / 4) * 64 + (b % 4) * 4;
+            let coef = fdct4x4(&src.y[o..], 16, &pred[o..], 16);
+            nz[b] = quant4x4(&coef, qp, false, false, &mut ac[b]) as u8;
+            score += decimate_score(&ac[b]);
+        }
+        if score < 4 {
+            for sub in 0..4 {
+                let b = ((b8 >> 1) * 2 + (sub >> 1)) * 4 + (b8 & 1) * 2 + (sub & 1);
+                ac[b] = [0; 16];
+                nz[b] = 0;
+            }
+        } else {
+            total += score;
+        }
+    }
+    if total < 6 {
+        *ac = [[0; 16]; 16];
+        *nz = [0; 16];
+    }
+    total
+}
+
 /// Inter luma residual: 4x4 blocks; returns the luma coded_block_pattern.
 fn code_luma_inter(src: &SrcMb, wk: &mut Work, qp: u8, code: &mut MbCode) -> u8 {
-    for b in 0..16 {
-        let o = (b / 4) * 64 + (b % 4) * 4;
-        let coef = fdct4x4(&src.y[o..], 16, &wk.pred[o..], 16);
-        code.nz[b] = quant4x4(&coef, qp, false, false, &mut code.ac[b]) as u8;
-    }
+    quant_luma_inter(src, &wk.pred, qp, &mut code.ac, &mut code.nz);
     for b in 0..16 {
         let o = (b / 4) * 64 + (b % 4) * 4;
         if code.nz[b] > 0 {
@@ -586,6 +618,19 @@ fn code_chroma(src: &SrcMb, wk: &mut Work, qp: u8, intra: bool, code: &mut MbCod
             any_ac |= nz > 0;
         }
         any_dc |= quant_chroma_dc(&dc, qpc, intra, &mut code.cdc[c]) > 0;
+    }
+    if !intra {
+        // Inter chroma AC decimation, per plane.
+        for c in 0..2 {
+            let score: u32 = (0..4).map(|b| decimate_score(&code.cac[c * 4 + b][1..])).sum();
+            if score < 7 {
+                for b in 0..4 {
+                    code.cac[c * 4 + b] = [0; 16];
+                    code.nzc[c * 4 + b] = 0;
+                }
+            }
+        }
+        any_ac = code.nzc.iter().any(|&n| n > 0);
     }
     if !any_ac {
         code.cac = [[0; 16]; 8];

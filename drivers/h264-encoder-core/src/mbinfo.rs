@@ -66,7 +66,7 @@ impl MbInfo {
         }
     }
 
-    fn read(b: &[u8]) -> MbInfo {
+    pub(crate) fn read(b: &[u8]) -> MbInfo {
         let kind = match b[0] {
             1 => MbKind::Inter,
             2 => MbKind::Intra4,

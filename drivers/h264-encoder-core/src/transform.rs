@@ -216,6 +216,27 @@ pub(crate) fn dequant_chroma_dc(c: &[i16; 4], qp: u8) -> [i32; 4] {
     f.map(|v| ((v * scale) << sh) >> 5)
 }
 
+/// How much an inter block's levels are worth keeping (an encoder heuristic): 9 when any
+/// level exceeds 1 in magnitude, else the sum over levels of a weight falling with the run
+/// of zeros before it (isolated high-frequency ones are cheap to drop).
+pub(crate) fn decimate_score(levels: &[i16]) -> u32 {
+    const W: [u32; 16] = [3, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    let mut score = 0;
+    let mut run = 0;
+    for &l in levels {
+        if l == 0 {
+            run += 1;
+            continue;
+        }
+        if l.unsigned_abs() > 1 {
+            return 9;
+        }
+        score += W[run.min(15)];
+        run = 0;
+    }
+    score
+}
+
 /// Sum of absolute transformed (4x4 Hadamard) differences of a w x h block, halved.
 pub(crate) fn satd(src: &[u8], ss: usize, pred: &[u8], ps: usize, w: usize, h: usize) -> u32 {
     let mut sum = 0u32;

@@ -49,6 +49,8 @@ pub struct Case {
     pub layout: Layout,
     pub content: Content,
     pub mb_qp_delta: bool,
+    /// QP offset of IDR frames (the driver's I/P QP ratio; 0 in the matrix).
+    pub idr_qp_offset: i8,
 }
 
 impl Case {
@@ -64,6 +66,7 @@ impl Case {
             layout: Layout::I420,
             content: Content::Testsrc2,
             mb_qp_delta: false,
+            idr_qp_offset: 0,
         }
     }
 }
@@ -276,7 +279,7 @@ pub fn encode(case: &Case, cfg: &Config, source: Vec<u8>) -> Encoded {
         let laid = Laid::new(case.layout, &source[i * fl..(i + 1) * fl], case.w, case.h);
         let params = FrameParams {
             frame_type: ft,
-            qp: case.qp,
+            qp: if ft == FrameType::Idr { (i16::from(case.qp) + i16::from(case.idr_qp_offset)).clamp(0, 51) as u8 } else { case.qp },
             frame_num: since_idr,
             idr_pic_id: idr_id,
             headers: ft == FrameType::Idr,
