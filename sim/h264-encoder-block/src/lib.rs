@@ -1,0 +1,73 @@
+//! Host model of the VENC H.264 encoder block (docs/encoder-block.md is its datasheet
+//! section). The driver in `drivers/h264-encoder` programs a [`VencBlock`] through
+//! [`h264_encoder::regs::Registers`] exactly as it programs the block's MMIO on a board.
+//!
+//! - `regfile`: the register file: access rules (RO, W1C, self-clearing
+//!   bits, `CTRL.ENABLE` gating), `WORK_MB_BYTES`, the statistics registers.
+//! - `setup`: the range checks of `CTRL.START` (a value out of range is
+//!   `CONFIG_ERROR`) and the frame the registers describe.
+//! - `bus`: [`Bus`], the block's bus-master port, and [`ArenaBus`] over a board's
+//!   [`v4l2m2m::MemoryArena`]: an access outside one allocated buffer is a bus fault.
+//! - `engine`: the engine thread: reads the source, reference and QP map
+//!   over the bus, runs the encoder core ([`h264_encoder_core`]) with exactly the
+//!   programmed type and QP, writes the bitstream and the reconstruction, waits the frame
+//!   time ([`Timing`]), then raises the interrupt.
+//! - `fault`: one-shot [`Fault`]s a test injects: hang, output overflow, bus error.
+//! - `timing`: [`Timing`], how long a frame and a reset take.
+//! - `block`: [`VencBlock`], which ties them together.
+//!
+//! # The interrupt line
+//!
+//! The line is active while `IRQ_STATUS & IRQ_MASK` is not zero. The handler registered
+//! with [`VencBlock::set_irq_handler`] is called on the engine thread each time the line
+//! goes from inactive to active (a frame ending, or software unmasking a pending cause), as
+//! an interrupt controller latches a rising line. A handler that returns without clearing
+//! the cause is not called again in a loop: the next call comes after the line has dropped
+//! (a W1C write to `IRQ_STATUS` or `IRQ_CLEAR`, or masking) and risen again. A line that
+//! rises and drops again before the engine thread gets to it calls nothing. The handler is
+//! never called with a lock of the model held, so it may read and write the registers.
+//!
+//! # Choices where the register map leaves room
+//!
+//! - A frame that fails sets its error bit alone (`OVERFLOW`, `BUS_ERROR` or
+//!   `CONFIG_ERROR`), never together with `FRAME_DONE`; `OUT_BYTES` and the statistics
+//!   read 0 after it, and no byte was written to the bitstream buffer, the reconstruction
+//!   or the reference.
+//! - `CONFIG_ERROR` is decided at `START`, from the registers then: the frame does not
+//!   start (`BUSY` stays clear) and the interrupt follows at once. `START` while busy (a
+//!   frame or a reset in progress) is refused the same way and leaves the running frame
+//!   alone.
+//! - `ERROR` is cleared by every `START` the block accepts and set when a frame (or a
+//!   refused `START`) fails, so it describes the last `START`.
+//! - Registers are sampled at `START`: writes while a frame runs (which the datasheet
+//!   forbids) do not disturb it and apply to the next one.
+//! - `CTRL` is written as a whole: `RESET` and `START` act only if the value written keeps
+//!   `ENABLE` set. `CTRL.RESET` reads 1 while the reset runs; `START` reads 0.
+//! - Sizes: width 16 to 4096 and height 16 to 2304, both even. `FPS_NUM` and `FPS_DEN`
+//!   must not be 0 (both read 0 after reset, so software must program them).
+//! - Enumerations (`INPUT_FORMAT`, `FRAME_TYPE`, `QP`, `HEADERS`) keep whatever is written,
+//!   so that `START` can refuse an out-of-range value; fields with a documented width
+//!   (`IDR_PIC_ID` 15:0, `CODING` bits 0 and 15:8, `IRQ_MASK` 3:0) drop reserved bits.
+//! - Every transfer must lie inside one buffer of the bus: each source plane over
+//!   `stride * (rows - 1) + line bytes`, the reference and the reconstruction over
+//!   `WORK_MB_BYTES` per macroblock, the QP map over one byte per macroblock, and the bitstream buffer over
+//!   the whole `OUT_SIZE`. A stride shorter than a line is a `CONFIG_ERROR`.
+//! - Clearing `ENABLE` does not abort a frame (use `RESET`). `WORK_MB_BYTES`, a constant
+//!   "readable at any time", reads like `ID` and `VERSION` also while `ENABLE` is clear.
+//! - `CTRL` with both `RESET` and `START` set resets (a start during the reset would be
+//!   refused anyway).
+
+#![deny(missing_docs)]
+
+mod block;
+mod bus;
+mod engine;
+mod fault;
+mod regfile;
+mod setup;
+mod timing;
+
+pub use block::VencBlock;
+pub use bus::{ArenaBus, Bus, BusFault};
+pub use fault::Fault;
+pub use timing::Timing;
