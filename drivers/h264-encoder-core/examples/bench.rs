@@ -67,7 +67,9 @@ fn x264(src: &[u8], w: u32, h: u32, frames: usize, qp: u32) -> (usize, f64, f64)
 fn quality() {
     let (w, h, frames, qp) = (640u32, 360u32, 40usize, 28u8);
     println!("quality: {w}x{h}, {frames} frames at 25 fps, IDR (QP {}) then P frames (QP {qp}); x264 -preset ultrafast -profile:v baseline at the same bit rate", qp - 3);
-    println!("| clip | our kbit/s | our PSNR Y / YUV (dB) | x264 PSNR Y / YUV at that rate (dB) | difference Y / YUV (dB) |");
+    println!(
+        "| clip | our kbit/s | our PSNR Y / YUV (dB) | x264 PSNR Y / YUV at that rate (dB) | difference Y / YUV (dB) |"
+    );
     println!("|---|---|---|---|---|");
     for (name, filter) in [
         ("testsrc2", "testsrc2"),
@@ -172,25 +174,6 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("quality") => quality(),
         Some("speed") => speed(),
-        Some("probe") => {
-            let (w, h, frames) = (640u32, 360u32, 10usize);
-            let src = lavfi_filter(&args[1], w, h, frames);
-            for range in [16u32] {
-                let mut cfg = Config::new(w, h);
-                cfg.search_range = range;
-                cfg.deblock = false;
-                let enc = encode(&Case { idr_qp_offset: -3, ..Case::new(w, h, frames, 28) }, &cfg, src.clone());
-                let (oy, _) = clip_psnr(&src, &enc.recon, w, h);
-                let fl = frame_len(w, h);
-                let yl = (w * h) as usize;
-                let per: Vec<String> = (0..frames).map(|f| format!("{:.1}", psnr(&src[f * fl..f * fl + yl], &enc.recon[f * fl..f * fl + yl]))).collect();
-                let bytes: Vec<usize> = enc.stats.iter().map(|s| s.bytes).collect();
-                println!("per-frame Y PSNR {per:?} bytes {bytes:?}");
-                let intra: Vec<u32> = enc.stats.iter().map(|s| s.intra_mbs).collect();
-                let skip: Vec<u32> = enc.stats.iter().map(|s| s.skip_mbs).collect();
-                println!("range {range}: {} bytes, {oy:.2} dB, intra {intra:?} skip {skip:?}", enc.stream.len());
-            }
-        }
         Some("frames") => {
             let n = |i: usize| args[i].parse::<u32>().unwrap();
             let (s, b) = run_frames(n(1), n(2), n(3) as usize);

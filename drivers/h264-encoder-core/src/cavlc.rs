@@ -18,7 +18,6 @@ impl BitSink for BitWriter<'_> {
     }
 }
 
-
 type Vlc = (u8, u16);
 
 /// coeff_token, 0 <= nC < 2: [TotalCoeff][TrailingOnes] -> (length, code).

@@ -32,6 +32,8 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Index loops over fixed-size sample and coefficient arrays read like the clauses they follow.
+#![allow(clippy::needless_range_loop, clippy::too_many_arguments)]
 
 mod bitstream;
 mod cavlc;

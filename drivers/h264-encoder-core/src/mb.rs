@@ -11,8 +11,8 @@ use crate::intra::{chroma_available, i16_available, i4_available, pred16, pred4,
 use crate::mbinfo::{MbInfo, MbKind, Mv, MB_INFO_BYTES};
 use crate::source::SrcMb;
 use crate::transform::{
-    chroma_qp, copy4x4, dequant4x4, dequant_chroma_dc, dequant_luma_dc, fdct4x4, idct4x4_add, quant4x4,
-    decimate_score, quant_chroma_dc, quant_luma_dc, sad, satd,
+    chroma_qp, copy4x4, decimate_score, dequant4x4, dequant_chroma_dc, dequant_luma_dc, fdct4x4, idct4x4_add, quant4x4,
+    quant_chroma_dc, quant_luma_dc, sad, satd,
 };
 
 /// Lambda for SATD-domain costs by QP (about 0.85 * 2^((QP - 12) / 6)).

@@ -14,7 +14,13 @@ fn picture(r: &mut Rng, w: usize, h: usize, kind: u32) -> Vec<u8> {
             0 => r.next() as u8,
             1 => base as u8,
             2 => ((i % w) * 3 + (i / w) * 5 + base as usize) as u8,
-            _ => if r.next() % 7 == 0 { 255 } else { (base >> (i % 8)) as u8 },
+            _ => {
+                if r.next() % 7 == 0 {
+                    255
+                } else {
+                    (base >> (i % 8)) as u8
+                }
+            }
         })
         .collect()
 }
@@ -79,7 +85,8 @@ fn every_qp_and_type_at_extreme_content() {
         let (mut cur, mut refb) = (vec![0u8; len], vec![0u8; len]);
         let mut out = vec![0u8; 4 * (w * h) as usize + 4096];
         let n = common::frame_len(w, h);
-        let pics: [Vec<u8>; 3] = [vec![0u8; n], vec![255u8; n], (0..n).map(|i| if i % 2 == 0 { 0 } else { 255 }).collect()];
+        let pics: [Vec<u8>; 3] =
+            [vec![0u8; n], vec![255u8; n], (0..n).map(|i| if i % 2 == 0 { 0 } else { 255 }).collect()];
         for qp in 0..=51u8 {
             for (k, pic) in pics.iter().enumerate() {
                 let p = if (qp as usize + k) % 3 == 0 { FrameParams::idr(qp, 0) } else { FrameParams::p(qp, 1) };

@@ -1,7 +1,7 @@
 //! Shared helpers of the integration tests: source generation with ffmpeg's lavfi sources
 //! (and a seeded noise generator), the encoder driven with a GOP pattern, and the check that
 //! ffmpeg's H.264 decoder reconstructs exactly what the encoder reconstructed.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::needless_range_loop)]
 
 use h264_encoder_core::*;
 use std::path::PathBuf;
@@ -89,7 +89,19 @@ fn ffmpeg() -> Command {
 pub fn lavfi(src: &str, w: u32, h: u32, frames: usize) -> Vec<u8> {
     let spec = format!("{src}=size={w}x{h}:rate=25");
     let out = ffmpeg()
-        .args(["-f", "lavfi", "-i", &spec, "-frames:v", &frames.to_string(), "-pix_fmt", "yuv420p", "-f", "rawvideo", "-"])
+        .args([
+            "-f",
+            "lavfi",
+            "-i",
+            &spec,
+            "-frames:v",
+            &frames.to_string(),
+            "-pix_fmt",
+            "yuv420p",
+            "-f",
+            "rawvideo",
+            "-",
+        ])
         .stderr(Stdio::piped())
         .output()
         .expect("ffmpeg must be installed (scripts/setup.sh installs it)");
@@ -132,8 +144,20 @@ pub fn content(c: Content, w: u32, h: u32, frames: usize) -> Vec<u8> {
                     match f % 4 {
                         0 => 0,
                         1 => 255,
-                        2 => if (k % wu + k / wu) % 2 == 0 { 0 } else { 255 },
-                        _ => if (k / wu / 3) % 2 == 0 { 255 } else { 0 },
+                        2 => {
+                            if (k % wu + k / wu) % 2 == 0 {
+                                0
+                            } else {
+                                255
+                            }
+                        }
+                        _ => {
+                            if (k / wu / 3) % 2 == 0 {
+                                255
+                            } else {
+                                0
+                            }
+                        }
                     }
                 })
                 .collect()
@@ -279,7 +303,11 @@ pub fn encode(case: &Case, cfg: &Config, source: Vec<u8>) -> Encoded {
         let laid = Laid::new(case.layout, &source[i * fl..(i + 1) * fl], case.w, case.h);
         let params = FrameParams {
             frame_type: ft,
-            qp: if ft == FrameType::Idr { (i16::from(case.qp) + i16::from(case.idr_qp_offset)).clamp(0, 51) as u8 } else { case.qp },
+            qp: if ft == FrameType::Idr {
+                (i16::from(case.qp) + i16::from(case.idr_qp_offset)).clamp(0, 51) as u8
+            } else {
+                case.qp
+            },
             frame_num: since_idr,
             idr_pic_id: idr_id,
             headers: ft == FrameType::Idr,
@@ -336,8 +364,15 @@ pub fn check(case: &Case) -> Encoded {
         if a != b {
             let pos = a.iter().zip(b).position(|(x, y)| x != y).unwrap();
             let w = case.w as usize;
-            let plane = if pos < w * case.h as usize { format!("luma x {} y {}", pos % w, pos / w) } else { format!("chroma offset {}", pos - w * case.h as usize) };
-            panic!("{case:?}: frame {i} differs from the reconstruction first at {plane}: ffmpeg {} core {}", a[pos], b[pos]);
+            let plane = if pos < w * case.h as usize {
+                format!("luma x {} y {}", pos % w, pos / w)
+            } else {
+                format!("chroma offset {}", pos - w * case.h as usize)
+            };
+            panic!(
+                "{case:?}: frame {i} differs from the reconstruction first at {plane}: ffmpeg {} core {}",
+                a[pos], b[pos]
+            );
         }
     }
     enc
