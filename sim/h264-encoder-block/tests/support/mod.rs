@@ -154,6 +154,13 @@ impl Rig {
         irq.status
     }
 
+    /// CTRL.START that the block refuses: the IRQ_STATUS of its interrupt.
+    pub fn run_refused(&self) -> u32 {
+        let seen = self.irq_count();
+        self.write(CTRL, CTRL_ENABLE | CTRL_START);
+        self.wait_irq(seen, Duration::from_secs(5)).expect("no interrupt for the refused START").status
+    }
+
     /// Programs the per-stream registers for `src` and an interrupt mask of every cause.
     pub fn program_stream(&self, s: &Stream) {
         self.write(FRAME_SIZE, s.w | (s.h << 16));
@@ -493,4 +500,82 @@ pub fn visible(cfg: &h264_encoder_core::Config, recon: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+// ------------------------------------------------------------------------------------
+// One frame ready to start
+// ------------------------------------------------------------------------------------
+
+/// A block programmed for an IDR frame at QP 30 with SPS and PPS, of a `w` x `h` I420
+/// picture: every buffer allocated (the reconstruction filled with 0x5A, the bitstream
+/// buffer with 0xEE, the reference with 0x33) and every register written.
+pub struct Ready {
+    pub rig: Rig,
+    pub stream: Stream,
+    pub laid: Laid,
+    pub src: Buf,
+    pub refb: Buf,
+    pub recon: Buf,
+    pub out: Buf,
+}
+
+pub const OUT_FILL: u8 = 0xEE;
+pub const RECON_FILL: u8 = 0x5A;
+pub const REF_FILL: u8 = 0x33;
+
+impl Ready {
+    pub fn new(w: u32, h: u32) -> Ready {
+        let rig = Rig::new(4 << 20);
+        let stream = Stream::new(w, h);
+        rig.program_stream(&stream);
+        let ws = rig.work_size(w, h);
+        let (refb, recon, out) = (rig.alloc(ws, REF_FILL), rig.alloc(ws, RECON_FILL), rig.alloc(16 << 10, OUT_FILL));
+        let laid = lay_out(&picture(w as usize, h as usize, 0), INPUT_I420, 0);
+        let src = rig.alloc(laid.bytes.len(), 0);
+        rig.put(src, 0, &laid.bytes);
+        let ready = Ready { rig, stream, laid, src, refb, recon, out };
+        ready.program();
+        ready
+    }
+
+    /// (Re)writes every register for the IDR frame.
+    pub fn program(&self) {
+        let rig = &self.rig;
+        rig.program_stream(&self.stream);
+        rig.program_source(&self.laid, self.src);
+        rig.write(OUT_ADDR, self.out.addr);
+        rig.write(OUT_SIZE, self.out.len as u32);
+        rig.write(FRAME_TYPE, FRAME_IDR);
+        rig.write(QP, 30);
+        rig.write(QP_MAP, 0);
+        rig.write(HEADERS, HEADERS_BEFORE_IDR);
+        rig.write(FRAME_NUM, 0);
+        rig.write(IDR_PIC_ID, 0);
+        rig.write(REF_ADDR, self.refb.addr);
+        rig.write(RECON_ADDR, self.recon.addr);
+    }
+
+    /// Switches to a P frame that refers to the last reconstruction.
+    pub fn next_p(&mut self) {
+        std::mem::swap(&mut self.refb, &mut self.recon);
+        self.rig.write(REF_ADDR, self.refb.addr);
+        self.rig.write(RECON_ADDR, self.recon.addr);
+        self.rig.write(FRAME_TYPE, FRAME_P);
+        self.rig.write(HEADERS, HEADERS_NONE);
+        self.rig.write(FRAME_NUM, 1);
+    }
+
+    /// Whether `buf` still holds only `fill`.
+    pub fn untouched(&self, buf: Buf, fill: u8) -> bool {
+        self.rig.get(buf).iter().all(|&b| b == fill)
+    }
+
+    /// Checks that the last frame failed with `cause` and `code` and wrote nothing.
+    pub fn assert_failed(&self, status: u32, cause: u32, code: u32) {
+        assert_eq!(status, cause, "IRQ_STATUS");
+        assert_eq!(self.rig.read(ERROR), code, "ERROR");
+        assert_eq!(self.rig.read(OUT_BYTES), 0, "OUT_BYTES");
+        assert_eq!(self.rig.read(STAT_BITS), 0, "STAT_BITS");
+        assert!(self.untouched(self.out, OUT_FILL), "the bitstream buffer was written");
+    }
 }
