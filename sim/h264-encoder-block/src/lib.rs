@@ -37,8 +37,8 @@
 //!   start (`BUSY` stays clear) and the interrupt follows at once. `START` while busy (a
 //!   frame or a reset in progress) is refused the same way and leaves the running frame
 //!   alone.
-//! - `ERROR` is cleared by every `START` the block accepts and set when a frame (or a
-//!   refused `START`) fails, so it describes the last `START`.
+//! - `ERROR` is cleared by every `START` the block accepts and written when a frame ends
+//!   (0, or the code of its failure) and when a `START` is refused (3).
 //! - Registers are sampled at `START`: writes while a frame runs (which the datasheet
 //!   forbids) do not disturb it and apply to the next one.
 //! - `CTRL` is written as a whole: `RESET` and `START` act only if the value written keeps

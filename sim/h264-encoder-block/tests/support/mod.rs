@@ -233,7 +233,7 @@ pub fn picture(w: usize, h: usize, t: usize) -> Picture {
     for r in 0..h {
         for c in 0..w {
             let g = (c + r + 3 * t) * 255 / (w + h + 3 * t).max(1);
-            let tex = ((c * 7 + r * 13) % 11) as usize;
+            let tex = (c * 7 + r * 13) % 11;
             let (sx, sy) = ((w / 2 + w - (2 * t) % w) % w, (h / 3 + t) % h);
             let square = c >= sx && c < sx + w / 5 && r >= sy && r < sy + h / 5;
             y[r * w + c] = if square { 235 } else { (g + tex).min(255) as u8 };
