@@ -54,6 +54,8 @@ pub(crate) struct State {
     pub fault: Option<Fault>,
     pub timing: Timing,
     pub handler: Option<Handler>,
+    /// The engine thread is writing a frame's results to the bus.
+    pub dma: bool,
     pub shutdown: bool,
 }
 
@@ -73,12 +75,13 @@ impl Shared {
 }
 
 impl State {
-    /// `STATUS.BUSY`; a reset whose time is over ends here.
+    /// `STATUS.BUSY`; a reset whose time is over (and that no longer waits for the
+    /// transfers of an aborted frame) ends here.
     fn busy(&mut self) -> bool {
         match self.activity {
             Activity::Idle => false,
             Activity::Frame => true,
-            Activity::Reset(until) if Instant::now() < until => true,
+            Activity::Reset(until) if self.dma || Instant::now() < until => true,
             Activity::Reset(_) => {
                 self.activity = Activity::Idle;
                 false
@@ -174,6 +177,7 @@ impl VencBlock {
             fault: None,
             timing: Timing::DEFAULT,
             handler: None,
+            dma: false,
             shutdown: false,
         };
         let shared = Arc::new(Shared { state: Mutex::new(state), wake: Condvar::new(), bus: Box::new(bus) });

@@ -11,7 +11,7 @@ use std::time::Instant;
 use h264_encoder::regs::*;
 use h264_encoder_core::{encode_frame, encode_headers, Error, FrameParams, FrameStats, FrameType, Plane, Source};
 
-use crate::block::{Handler, Job, Shared, State};
+use crate::block::{Handler, Job, Shared};
 use crate::bus::{Bus, BusFault};
 use crate::fault::Fault;
 use crate::regfile::Results;
@@ -74,6 +74,8 @@ enum Action {
     Stop,
     Interrupt(Handler),
     Encode(Job),
+    /// The frame's time is over: write its results.
+    Commit(Running),
 }
 
 /// Starts the engine thread of a block.
@@ -85,17 +87,17 @@ fn run(shared: &Shared) {
     let mut scratch = Scratch::default();
     let mut running: Option<Running> = None;
     loop {
-        match next_action(shared, &mut running, &scratch) {
+        match next_action(shared, &mut running) {
             Action::Stop => return,
             Action::Interrupt(handler) => handler(),
             Action::Encode(job) => running = encode_job(&*shared.bus, job, &mut scratch),
+            Action::Commit(r) => commit(shared, r, &scratch),
         }
     }
 }
 
-/// Waits for something to do with the lock released; ends the running frame when its
-/// deadline has passed.
-fn next_action(shared: &Shared, running: &mut Option<Running>, scratch: &Scratch) -> Action {
+/// Waits for something to do with the lock released.
+fn next_action(shared: &Shared, running: &mut Option<Running>) -> Action {
     let mut st = shared.lock();
     loop {
         if st.shutdown {
@@ -120,10 +122,9 @@ fn next_action(shared: &Shared, running: &mut Option<Running>, scratch: &Scratch
                 continue;
             }
             if let Some(r) = running.take() {
-                // Under the lock, so that no transfer happens after a reset has returned.
-                commit(&mut st, &*shared.bus, r, scratch);
+                st.dma = true;
+                return Action::Commit(r);
             }
-            continue;
         }
         if let Some(job) = st.job.take() {
             return Action::Encode(job);
@@ -143,9 +144,12 @@ fn encode_job(bus: &dyn Bus, job: Job, scratch: &mut Scratch) -> Option<Running>
     Some(Running { job, outcome })
 }
 
-/// Writes what a frame produced and reports its end.
-fn commit(st: &mut State, bus: &dyn Bus, r: Running, scratch: &Scratch) {
+/// Writes what a frame produced and reports its end. The transfers run without the lock
+/// (the bus may take locks of its own) but with `State::dma` set, which keeps
+/// `STATUS.BUSY` set through a reset that comes meanwhile; such a frame reports nothing.
+fn commit(shared: &Shared, r: Running, scratch: &Scratch) {
     let setup = &r.job.setup;
+    let bus = &*shared.bus;
     let written = r.outcome.and_then(|res| {
         bus.write(setup.out_addr, &scratch.out[..res.bytes as usize])?;
         if let Some(pic) = &setup.picture {
@@ -153,6 +157,11 @@ fn commit(st: &mut State, bus: &dyn Bus, r: Running, scratch: &Scratch) {
         }
         Ok(res)
     });
+    let mut st = shared.lock();
+    st.dma = false;
+    if st.generation != r.job.generation {
+        return;
+    }
     match written {
         Ok(res) => st.finish(&res, IRQ_FRAME_DONE, ERROR_NONE),
         Err(failure) => {

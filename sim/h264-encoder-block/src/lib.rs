@@ -16,6 +16,34 @@
 //! - `timing`: [`Timing`], how long a frame and a reset take.
 //! - `block`: [`VencBlock`], which ties them together.
 //!
+//! # Use
+//!
+//! ```
+//! use h264_encoder::regs::*;
+//! use h264_encoder_block::{Fault, Timing, VencBlock};
+//! use std::time::Duration;
+//!
+//! // A board's arena (here over leaked memory; the sim board's is `board().arena().arena`).
+//! let mem: &'static mut [u8] = Box::leak(vec![0u8; 1 << 20].into_boxed_slice());
+//! // SAFETY: the leaked memory lives for the rest of the process and only the arena uses it.
+//! let arena = unsafe { v4l2m2m::MemoryArena::<16>::new(mem.as_mut_ptr(), mem.len(), 0x4000_0000, 4096) };
+//! let arena: &'static v4l2m2m::MemoryArena<16> = Box::leak(Box::new(arena));
+//!
+//! let block: &'static VencBlock = Box::leak(Box::new(VencBlock::over_arena(arena)));
+//! block.set_irq_handler(Box::new(move || {
+//!     let status = block.read(IRQ_STATUS); // the driver's interrupt handler runs here
+//!     block.write(IRQ_STATUS, status);
+//! }));
+//! block.set_timing(Timing { per_mb: Duration::from_micros(5), ..Timing::DEFAULT });
+//! block.inject(Fault::Hang); // the next frame never ends
+//!
+//! // The driver sees only `Registers`.
+//! let regs: &'static dyn Registers = block;
+//! regs.write(CTRL, CTRL_ENABLE | CTRL_RESET);
+//! while regs.read(STATUS) & STATUS_BUSY != 0 {}
+//! assert_eq!(regs.read(ID), ID_VALUE);
+//! ```
+//!
 //! # The interrupt line
 //!
 //! The line is active while `IRQ_STATUS & IRQ_MASK` is not zero. The handler registered
@@ -25,7 +53,9 @@
 //! the cause is not called again in a loop: the next call comes after the line has dropped
 //! (a W1C write to `IRQ_STATUS` or `IRQ_CLEAR`, or masking) and risen again. A line that
 //! rises and drops again before the engine thread gets to it calls nothing. The handler is
-//! never called with a lock of the model held, so it may read and write the registers.
+//! never called with a lock of the model held, so it may read and write the registers; nor
+//! does the model hold its lock while it uses the bus (whose arena takes a critical
+//! section), so registers may be accessed from inside a critical section too.
 //!
 //! # Choices where the register map leaves room
 //!
@@ -52,6 +82,10 @@
 //!   `stride * (rows - 1) + line bytes`, the reference and the reconstruction over
 //!   `WORK_MB_BYTES` per macroblock, the QP map over one byte per macroblock, and the bitstream buffer over
 //!   the whole `OUT_SIZE`. A stride shorter than a line is a `CONFIG_ERROR`.
+//! - `RESET` aborts a frame at once, but a frame already writing its results finishes those
+//!   transfers (reporting nothing); `STATUS.BUSY` stays set until they are over, so memory
+//!   is the driver's again once `BUSY` clears after a reset, as the datasheet's sequence
+//!   has it.
 //! - Clearing `ENABLE` does not abort a frame (use `RESET`). `WORK_MB_BYTES`, a constant
 //!   "readable at any time", reads like `ID` and `VERSION` also while `ENABLE` is clear.
 //! - `CTRL` with both `RESET` and `START` set resets (a start during the reset would be

@@ -50,6 +50,23 @@ fn core_stats(st: &FrameStats) -> (u32, u32, u32, u32, u32, u32) {
     (sat(st.total_bits), sat(st.header_bits), st.qp_sum, sat(st.sad), st.intra_mbs, st.skip_mbs)
 }
 
+/// Every slice of a frame carries the programmed type, QP and numbering (`frame_num`,
+/// `idr_pic_id`), and an IDR frame starts with SPS and PPS.
+fn check_slices(s: &Stream, f: &Frame, numbering: (u32, u16), bits: &[u8], init_qp: &mut Option<i32>, what: &str) {
+    let (frame_num, idr_pic_id) = numbering;
+    let slices = slices(bits, init_qp);
+    let rows_per_slice = if s.slice_rows == 0 { s.h.div_ceil(16) } else { s.slice_rows };
+    assert_eq!(slices.len() as u32, s.h.div_ceil(16).div_ceil(rows_per_slice), "{what}: slices");
+    for sl in &slices {
+        assert_eq!(sl.qp, i32::from(f.qp), "{what}: slice QP");
+        assert_eq!(sl.idr, f.idr, "{what}: NAL unit type");
+        assert_eq!(sl.slice_type, if f.idr { 7 } else { 5 }, "{what}: slice_type");
+        assert_eq!(sl.frame_num, frame_num % 256, "{what}: frame_num");
+        assert_eq!(sl.idr_pic_id, f.idr.then_some(u32::from(idr_pic_id)), "{what}: idr_pic_id");
+    }
+    assert_eq!(nal_types(bits).starts_with(&[7, 8]), f.idr, "{what}: parameter sets");
+}
+
 /// Encodes `clip` through the block and, alongside, through the core; checks each frame and
 /// the whole stream.
 fn run_clip(clip: &Clip, name: &str) {
@@ -116,20 +133,8 @@ fn run_clip(clip: &Clip, name: &str) {
         let recon = rig.get(bufs[1]);
         assert!(recon == core_recon, "{name}: reconstruction of frame {t}");
 
-        // Every slice carries the programmed type, QP and numbering.
-        let slices = slices(&bits, &mut init_qp);
-        let rows_per_slice = if s.slice_rows == 0 { s.h.div_ceil(16) } else { s.slice_rows };
-        assert_eq!(slices.len() as u32, s.h.div_ceil(16).div_ceil(rows_per_slice), "{name}: slices of frame {t}");
-        for sl in &slices {
-            assert_eq!(sl.qp, i32::from(f.qp), "{name}: slice QP of frame {t}");
-            assert_eq!(sl.idr, f.idr);
-            assert_eq!(sl.slice_type, if f.idr { 7 } else { 5 });
-            assert_eq!(sl.frame_num, frame_num % 256);
-            assert_eq!(sl.idr_pic_id, f.idr.then_some(u32::from(idr_pic_id)));
-        }
-        let types = nal_types(&bits);
-        assert_eq!(types.starts_with(&[7, 8]), f.idr, "{name}: parameter sets of frame {t}");
-
+        let numbering = (frame_num, idr_pic_id);
+        check_slices(&s, f, numbering, &bits, &mut init_qp, &format!("{name}: frame {t}"));
         stream.extend_from_slice(&bits);
         recons.extend_from_slice(&visible(&cfg, &recon));
         bufs.swap(0, 1);

@@ -184,3 +184,26 @@ fn dropping_a_block_stops_its_engine() {
         drop(block);
     }
 }
+
+#[test]
+fn registers_can_be_used_inside_a_critical_section_while_frames_run() {
+    // The arena's bus checks take the critical section; the model must not hold its own
+    // lock meanwhile, or a driver reading a register inside one would deadlock.
+    let r = Ready::new(64, 48);
+    let rig = &r.rig;
+    let block = rig.block;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let poller = {
+        let stop = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                critical_section::with(|_| block.read(STATUS));
+            }
+        })
+    };
+    for _ in 0..6 {
+        assert_eq!(rig.run(), IRQ_FRAME_DONE);
+    }
+    stop.store(true, Ordering::SeqCst);
+    poller.join().unwrap();
+}
