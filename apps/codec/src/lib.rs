@@ -318,6 +318,9 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
     if let Some((w, h)) = opts.size {
         want.width = w;
         want.height = h;
+        // The input is packed: the device picks the line length (a stale one from G_FMT
+        // would ask for padding the input does not have).
+        want.bytesperline = [0; 4];
     }
     if decoder {
         want.num_planes = 1;

@@ -8,7 +8,10 @@
 //! - One worker thread per device, running the framework's job loop.
 //! - The device nodes in a [`Registry`]: with the `openh264` feature (on by default) the
 //!   OpenH264 decoder at `/dev/video1` (multi-planar API) and the same driver at
-//!   `/dev/video3` (single-planar API); devices of other crates join them through
+//!   `/dev/video3` (single-planar API); with the `encoder` feature (on by default) the VENC
+//!   H.264 encoder (the `h264-encoder` driver over a model of its block, one block per
+//!   node) at `/dev/video2` (multi-planar) and `/dev/video4` (single-planar); devices of
+//!   other crates join them through
 //!   [`Board::register`] (see [below](#devices-from-other-crates)).
 //! - [`vfs`]: a small POSIX-like layer (`open`/`close`/`ioctl`/`mmap`/`munmap`/`poll`) in
 //!   which every open file is a real kernel fd (an eventfd), as applications use on NuttX.
@@ -62,11 +65,15 @@
 //! | --- | --- | --- |
 //! | `SIM_BOARD_DECODER` | `/dev/video1` | path of the multi-planar decoder node |
 //! | `SIM_BOARD_DECODER_SP` | `/dev/video3` | path of the single-planar decoder node |
+//! | `SIM_BOARD_ENCODER` | `/dev/video2` | path of the multi-planar encoder node |
+//! | `SIM_BOARD_ENCODER_SP` | `/dev/video4` | path of the single-planar encoder node |
 //! | `SIM_BOARD_ARENA_MB` | `512` | size of the buffer arena in MiB (virtual; pages are committed on use) |
 
 #![deny(missing_docs)]
 
 mod arena;
+#[cfg(feature = "encoder")]
+mod encoder;
 mod glue;
 pub mod vfs;
 
@@ -76,6 +83,8 @@ use std::sync::{Mutex, OnceLock};
 use v4l2m2m::{CodecDevice, CodecOps, Errno, Mapping, Registry, VideoNode};
 
 pub use arena::{MemfdArena, ARENA_ALIGN, ARENA_REGIONS};
+#[cfg(feature = "encoder")]
+pub use encoder::{Encoder, EncoderDevice, EncoderDriver, HostDelay, TIMEOUT_TICKS, WATCHDOG_TICK};
 pub use glue::HostGlue;
 
 /// Open files per device node (V4L2 tools open a node 100 times at once).
@@ -141,6 +150,8 @@ pub struct Board {
     nodes: Mutex<Vec<Node>>,
     #[cfg(feature = "openh264")]
     decoders: Vec<(&'static str, &'static DecoderDevice)>,
+    #[cfg(feature = "encoder")]
+    encoders: Vec<Encoder>,
 }
 
 static BOARD: OnceLock<Board> = OnceLock::new();
@@ -156,7 +167,7 @@ pub fn board() -> &'static Board {
     BOARD.get_or_init(|| Board::start().unwrap_or_else(|e| panic!("sim-board: cannot start: {e}")))
 }
 
-#[cfg(feature = "openh264")]
+#[cfg(any(feature = "openh264", feature = "encoder"))]
 fn env_path(var: &str, default: &'static str) -> &'static str {
     match std::env::var(var) {
         Ok(p) if !p.is_empty() => Box::leak(p.into_boxed_str()),
@@ -194,9 +205,13 @@ impl Board {
             nodes: Mutex::new(Vec::new()),
             #[cfg(feature = "openh264")]
             decoders: Vec::new(),
+            #[cfg(feature = "encoder")]
+            encoders: Vec::new(),
         };
         #[cfg(feature = "openh264")]
         board.start_decoders()?;
+        #[cfg(feature = "encoder")]
+        board.start_encoders()?;
         Ok(board)
     }
 
