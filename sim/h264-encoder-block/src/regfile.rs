@@ -150,3 +150,27 @@ pub(crate) fn size_ok(w: u32, h: u32) -> bool {
 pub(crate) const fn work_mb_bytes() -> u32 {
     frame_buffer_len(16, 16) as u32
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statistics_saturate_at_32_bits() {
+        let mut regs = RegFile::new();
+        let stats =
+            FrameStats { sad: 1 << 40, total_bits: 8 << 32, header_bits: 5, qp_sum: 7, ..FrameStats::default() };
+        regs.set_results(&Results { bytes: u32::MAX, stats });
+        assert_eq!(regs.read(STAT_SAD), u32::MAX);
+        assert_eq!(regs.read(STAT_BITS), u32::MAX);
+        assert_eq!(regs.read(STAT_HEADER_BITS), 5);
+        assert_eq!(regs.read(STAT_QP_SUM), 7);
+    }
+
+    #[test]
+    fn sizes_of_the_datasheet() {
+        assert!(size_ok(16, 16) && size_ok(4096, 2304) && size_ok(50, 34));
+        assert!(!size_ok(4096, 2306) && !size_ok(4098, 16) && !size_ok(14, 16) && !size_ok(17, 16));
+        assert_eq!(work_mb_bytes() as usize * 80 * 45, frame_buffer_len(1280, 720));
+    }
+}
