@@ -141,52 +141,87 @@ const WS: usize = 21;
 
 /// Luma prediction of a bw x bh block (bw, bh <= 16) at (px, py) displaced by `mv`
 /// (8.4.2.2.1), into `dst` with stride 16.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn mc_luma(rf: &RefPic, px: i32, py: i32, mv: Mv, bw: usize, bh: usize, dst: &mut [u8]) {
     let (ix, iy) = (px + (i32::from(mv.x) >> 2), py + (i32::from(mv.y) >> 2));
     let (fx, fy) = (mv.x & 3, mv.y & 3);
     let mut win = [0u8; WS * WS];
     fetch(rf.y, rf.w, rf.h, ix - 2, iy - 2, bw + 5, bh + 5, &mut win, WS);
-    let g = |x: usize, y: usize| i32::from(win[(y + 2) * WS + x + 2]);
-    // b: half sample right of (x, y); h: half sample below (x, y).
-    // Horizontal 6-tap sum at window row `wy` (block row wy - 2).
-    let b1w = |x: usize, wy: usize| {
-        let r = &win[wy * WS + x..];
-        tap6(r[0].into(), r[1].into(), r[2].into(), r[3].into(), r[4].into(), r[5].into())
-    };
-    let h1 = |x: usize, y: usize| {
-        let c = |k: usize| i32::from(win[(y + k) * WS + x + 2]);
-        tap6(c(0), c(1), c(2), c(3), c(4), c(5))
-    };
-    let b = |x: usize, y: usize| clip((b1w(x, y + 2) + 16) >> 5);
-    let h = |x: usize, y: usize| clip((h1(x, y) + 16) >> 5);
-    let j = |x: usize, y: usize| {
-        let c = |k: usize| b1w(x, y + k);
-        clip((tap6(c(0), c(1), c(2), c(3), c(4), c(5)) + 512) >> 10)
-    };
+    // G at block (x, y) is win[(y + 2) * WS + x + 2].
+    if fx == 0 && fy == 0 {
+        for y in 0..bh {
+            dst[y * 16..y * 16 + bw].copy_from_slice(&win[(y + 2) * WS + 2..(y + 2) * WS + 2 + bw]);
+        }
+        return;
+    }
+    // b: horizontal half samples for block rows 0..=bh (row bh is s of the last row).
+    let mut b = [0u8; 17 * 16];
+    // h: vertical half samples for block columns 0..=bw (column bw is m of the last column).
+    let mut h = [0u8; 16 * 17];
+    // j: centre half samples.
+    let mut j = [0u8; 16 * 16];
+    let need_b = fx != 0 && fy != 2 || (fx == 2 && fy != 0);
+    let need_h = fy != 0 && fx != 2 || (fy == 2 && fx != 0);
+    let need_j = (fx == 2 && fy != 0) || (fy == 2 && fx != 0);
+    if need_b {
+        for y in 0..=bh {
+            let r = &win[(y + 2) * WS..];
+            for x in 0..bw {
+                b[y * 16 + x] = clip((tap6_u8(&r[x..x + 6]) + 16) >> 5);
+            }
+        }
+    }
+    if need_h {
+        for y in 0..bh {
+            for x in 0..=bw {
+                let c = |k: usize| i32::from(win[(y + k) * WS + x + 2]);
+                h[y * 17 + x] = clip((tap6(c(0), c(1), c(2), c(3), c(4), c(5)) + 16) >> 5);
+            }
+        }
+    }
+    if need_j {
+        let mut b1 = [0i16; 21 * 16];
+        for wy in 0..bh + 5 {
+            let r = &win[wy * WS..];
+            for x in 0..bw {
+                b1[wy * 16 + x] = tap6_u8(&r[x..x + 6]) as i16;
+            }
+        }
+        for y in 0..bh {
+            for x in 0..bw {
+                let c = |k: usize| i32::from(b1[(y + k) * 16 + x]);
+                j[y * 16 + x] = clip((tap6(c(0), c(1), c(2), c(3), c(4), c(5)) + 512) >> 10);
+            }
+        }
+    }
     let avg = |p: u8, q: u8| ((u16::from(p) + u16::from(q) + 1) >> 1) as u8;
     for y in 0..bh {
         for x in 0..bw {
+            let g = |dx: usize, dy: usize| win[(y + 2 + dy) * WS + x + 2 + dx];
+            let (bb, hh, jj) = (b[y * 16 + x], h[y * 17 + x], j[y * 16 + x]);
             dst[y * 16 + x] = match (fx, fy) {
-                (0, 0) => g(x, y) as u8,
-                (0, 1) => avg(g(x, y) as u8, h(x, y)),
-                (0, 2) => h(x, y),
-                (0, 3) => avg(g(x, y + 1) as u8, h(x, y)),
-                (1, 0) => avg(g(x, y) as u8, b(x, y)),
-                (2, 0) => b(x, y),
-                (3, 0) => avg(g(x + 1, y) as u8, b(x, y)),
-                (1, 1) => avg(b(x, y), h(x, y)),
-                (3, 1) => avg(b(x, y), h(x + 1, y)),
-                (1, 3) => avg(h(x, y), b(x, y + 1)),
-                (3, 3) => avg(h(x + 1, y), b(x, y + 1)),
-                (2, 2) => j(x, y),
-                (1, 2) => avg(j(x, y), h(x, y)),
-                (3, 2) => avg(j(x, y), h(x + 1, y)),
-                (2, 1) => avg(j(x, y), b(x, y)),
-                _ => avg(j(x, y), b(x, y + 1)),
+                (0, 1) => avg(g(0, 0), hh),
+                (0, 2) => hh,
+                (0, 3) => avg(g(0, 1), hh),
+                (1, 0) => avg(g(0, 0), bb),
+                (2, 0) => bb,
+                (3, 0) => avg(g(1, 0), bb),
+                (1, 1) => avg(bb, hh),
+                (3, 1) => avg(bb, h[y * 17 + x + 1]),
+                (1, 3) => avg(hh, b[(y + 1) * 16 + x]),
+                (3, 3) => avg(h[y * 17 + x + 1], b[(y + 1) * 16 + x]),
+                (2, 2) => jj,
+                (1, 2) => avg(jj, hh),
+                (3, 2) => avg(jj, h[y * 17 + x + 1]),
+                (2, 1) => avg(jj, bb),
+                _ => avg(jj, b[(y + 1) * 16 + x]),
             };
         }
     }
+}
+
+#[inline]
+fn tap6_u8(r: &[u8]) -> i32 {
+    tap6(r[0].into(), r[1].into(), r[2].into(), r[3].into(), r[4].into(), r[5].into())
 }
 
 /// Chroma prediction of a bw x bh chroma block (bw, bh <= 8) at chroma (px, py) for the

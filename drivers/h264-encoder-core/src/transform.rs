@@ -240,17 +240,30 @@ pub(crate) fn decimate_score(levels: &[i16]) -> u32 {
 /// Sum of absolute transformed (4x4 Hadamard) differences of a w x h block, halved.
 pub(crate) fn satd(src: &[u8], ss: usize, pred: &[u8], ps: usize, w: usize, h: usize) -> u32 {
     let mut sum = 0u32;
-    for by in (0..h).step_by(4) {
-        for bx in (0..w).step_by(4) {
+    let mut by = 0;
+    while by < h {
+        let mut bx = 0;
+        while bx < w {
             let mut m = [0i32; 16];
             for y in 0..4 {
-                for x in 0..4 {
-                    m[y * 4 + x] = i32::from(src[(by + y) * ss + bx + x]) - i32::from(pred[(by + y) * ps + bx + x]);
-                }
+                let (s, p) = (
+                    &src[(by + y) * ss + bx..(by + y) * ss + bx + 4],
+                    &pred[(by + y) * ps + bx..(by + y) * ps + bx + 4],
+                );
+                let d = [0, 1, 2, 3].map(|x| i32::from(s[x]) - i32::from(p[x]));
+                let (a, b, c, e) = (d[0] + d[1], d[0] - d[1], d[2] + d[3], d[2] - d[3]);
+                m[y * 4] = a + c;
+                m[y * 4 + 1] = a - c;
+                m[y * 4 + 2] = b - e;
+                m[y * 4 + 3] = b + e;
             }
-            hadamard4(&mut m);
-            sum += m.iter().map(|v| v.unsigned_abs()).sum::<u32>();
+            for x in 0..4 {
+                let (a, b, c, e) = (m[x] + m[4 + x], m[x] - m[4 + x], m[8 + x] + m[12 + x], m[8 + x] - m[12 + x]);
+                sum += ((a + c).abs() + (a - c).abs() + (b - e).abs() + (b + e).abs()) as u32;
+            }
+            bx += 4;
         }
+        by += 4;
     }
     sum / 2
 }
