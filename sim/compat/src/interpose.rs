@@ -1,7 +1,7 @@
 //! The interposed libc entry points: one thin `extern "C"` shim per function.
 //!
-//! Each shim asks the layer that owns the call (the fd/mmap manager [`crate::fds`], the
-//! wait engines [`crate::wait`], the /dev and /sys view [`crate::view`]) and, when that
+//! Each shim asks the layer that owns the call (the fd/mmap manager (`fds`), the
+//! wait engines (`wait`), the /dev and /sys view (`view`)) and, when that
 //! answers `None` (not an emulated node, fd, mapping or scan; or the calling thread is
 //! inside the layer), calls the real libc function with the arguments unchanged.
 //!
