@@ -1,0 +1,152 @@
+//! How the QP of the next frame is chosen (see docs/rate-control.md): the QP of the P frames
+//! over a planning horizon of about a second whose predicted bits meet the budget of that
+//! horizon, corrected by how far the buffer is from where it should be at this point of the
+//! GOP; then limited in its change from frame to frame, and raised if the frame would not fit
+//! the buffer.
+
+use crate::{FrameType, Mode, RateControl, IDR_QP_OFFSET, QP_LIMIT};
+
+/// The buffer level aimed at just before an IDR frame (and where a stream starts): an
+/// eighth of the buffer, which leaves the rest for the IDR frame.
+pub(crate) fn idr_level(size: u64) -> u64 {
+    size / 8
+}
+
+/// `2^(1/12)` in Q16: the geometric middle between two neighbouring QPs.
+const HALF_STEP_Q16: u64 = 69_433;
+
+impl RateControl {
+    /// The QP for a frame of type `ft` in CBR or VBR mode.
+    pub(crate) fn planned_qp(&mut self, ft: FrameType) -> u8 {
+        let (min, max) = (self.cfg.min_qp, self.cfg.max_qp);
+        let phase = if ft == FrameType::Idr { 0 } else { self.since_idr };
+        let budget = self.frame_budget(phase);
+        let want = self.solve(budget).clamp(min, max);
+        let q = match (ft, self.last_p_qp) {
+            (FrameType::Idr, _) => self.idr_qp(want),
+            // Half the way (rounded towards the last QP): bits fall faster with the QP than
+            // the model says on some content, and a full step would then overshoot.
+            // At a limit it still moves one step, so that it reaches the limit.
+            (FrameType::P, Some(last)) => {
+                let d = i16::from(want) - i16::from(last);
+                let step = if d.abs() == 1 && (want == min || want == max) { d } else { d / 2 };
+                (i16::from(last) + step) as u8
+            }
+            (FrameType::P, _) => want,
+        };
+        let q = self.fit_buffer(ft, self.limit_step(ft, q));
+        let budget = u64::try_from(budget).unwrap_or(0);
+        self.pinned = if q == max && self.predicted(max) > budget {
+            self.pinned.max(0).saturating_add(1)
+        } else if q == min && self.predicted(min).saturating_mul(9) / 8 < budget {
+            self.pinned.min(0).saturating_sub(1)
+        } else {
+            0
+        };
+        q
+    }
+
+    /// Frames the budget is planned over: the GOP, but at least one second and at most four.
+    pub(crate) fn horizon(&self) -> u32 {
+        let second = self.cfg.fps_frames();
+        match self.cfg.gop_size {
+            0 => second,
+            g => g.clamp(second, second.saturating_mul(4)),
+        }
+    }
+
+    /// How much of the last IDR frame's excess over one frame share `share` is still to be
+    /// paid back by the P frames at `phase` frames after it (paid back evenly over the GOP).
+    fn ramp(&self, phase: u32, share: u64) -> u64 {
+        let gop = if self.cfg.gop_size == 0 { self.horizon() } else { self.cfg.gop_size };
+        if phase == 0 || gop <= 1 {
+            return 0;
+        }
+        self.last_i_bits.saturating_sub(share) * u64::from(gop.saturating_sub(phase)) / u64::from(gop - 1)
+    }
+
+    /// Bits per frame the frames of the horizon may have on average, for a frame `phase`
+    /// frames after the last IDR (0: an IDR). May be negative when far over budget.
+    pub(crate) fn frame_budget(&self, phase: u32) -> i64 {
+        let w = i64::from(self.horizon());
+        let r = self.bucket.drain.per_frame();
+        let goal = idr_level(self.bucket.size) + self.ramp(phase, r);
+        let deviation = self.bucket.level as i64 - goal as i64;
+        let channel = r as i64 - deviation / w;
+        if self.cfg.mode != Mode::Vbr {
+            return channel;
+        }
+        // VBR: the average over a three times longer horizon, within what the peak allows.
+        let ra = self.avg.per_frame();
+        let deviation = self.debt - self.ramp(phase, ra) as i64;
+        let average = ra as i64 - deviation / (3 * w);
+        average.min(channel)
+    }
+
+    /// The QP of an IDR frame among P frames of `p_qp`.
+    fn idr_qp(&self, p_qp: u8) -> u8 {
+        p_qp.saturating_sub(IDR_QP_OFFSET).max(self.cfg.min_qp)
+    }
+
+    /// Predicted bits per frame over the horizon with P frames at `qp` (IDR frames in the
+    /// proportion of the GOP).
+    pub(crate) fn predicted(&self, qp: u8) -> u64 {
+        let p = self.p_model.bits_at(qp);
+        let i = self.i_model.bits_at(self.idr_qp(qp));
+        match self.cfg.gop_size {
+            0 => p,
+            g => (u64::from(g - 1) * p + i) / u64::from(g),
+        }
+    }
+
+    /// The P frame QP (0..=51) whose prediction is nearest to `budget` bits per frame.
+    fn solve(&self, budget: i64) -> u8 {
+        let Ok(b) = u64::try_from(budget) else { return QP_LIMIT };
+        match (0..=QP_LIMIT).find(|&q| self.predicted(q) <= b) {
+            None => QP_LIMIT,
+            Some(0) => 0,
+            // Between q - 1 (over) and q (under): the nearer one on a log scale.
+            Some(q) if b.saturating_mul(1 << 16) > self.predicted(q).saturating_mul(HALF_STEP_Q16) => q - 1,
+            Some(q) => q,
+        }
+    }
+
+    /// Limits the change of QP from frame to frame: 2 between P frames, 4 after a scene cut
+    /// and between an IDR frame and the frames around it.
+    fn limit_step(&self, ft: FrameType, q: u8) -> u8 {
+        let (mut lo, mut hi) = (self.cfg.min_qp, self.cfg.max_qp);
+        let mut narrow = |centre: u8, d: u8| {
+            lo = lo.max(centre.saturating_sub(d));
+            hi = hi.min(centre.saturating_add(d));
+        };
+        match ft {
+            FrameType::Idr => {
+                if let Some(lp) = self.last_p_qp {
+                    narrow(lp, 4);
+                }
+            }
+            FrameType::P => {
+                if let Some(lp) = self.last_p_qp {
+                    narrow(lp, if self.after_cut { 4 } else { 2 });
+                }
+                if let (true, Some(li)) = (self.after_idr, self.last_i_qp) {
+                    narrow(li, 4);
+                }
+            }
+        }
+        if lo > hi {
+            return q.clamp(self.cfg.min_qp, self.cfg.max_qp);
+        }
+        q.clamp(lo, hi)
+    }
+
+    /// Raises `q` until the predicted frame takes at most 7/8 of the room left in the buffer.
+    fn fit_buffer(&self, ft: FrameType, mut q: u8) -> u8 {
+        let model = if ft == FrameType::Idr { &self.i_model } else { &self.p_model };
+        let room = self.bucket.room() / 8 * 7;
+        while q < self.cfg.max_qp && model.bits_at(q) > room {
+            q += 1;
+        }
+        q
+    }
+}
