@@ -22,7 +22,9 @@ use crate::{formats, Venc};
 enum Work {
     /// SPS and PPS alone.
     Headers,
-    /// A frame, at `qp`; `retried` once it was encoded again after an overflow.
+    /// A frame, at `qp`; `retried` once it was encoded again after an overflow of its
+    /// CAPTURE buffer (the rate control's own re-encodes are not counted: each raises the
+    /// QP, up to the largest allowed, where the rate control accepts the frame).
     Frame { plan: FramePlan, qp: u8, retried: bool },
 }
 
@@ -127,9 +129,15 @@ impl<R: Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
                 let _ = handle.put_buf(capture, Completion::done(report.bytes, Timestamp(0)));
                 handle.job_finish();
             }
-            (Work::Frame { plan, .. }, Some(output)) => {
+            (Work::Frame { plan, retried, .. }, Some(output)) => {
+                // The rate control may want the frame again at a higher QP (it would not
+                // fit the decoder's buffer): the reference is untouched, start again.
+                if let Some(qp) = self.streams.with(stream, |s| s.rate.done(&report)).flatten() {
+                    let work = Work::Frame { plan, qp, retried };
+                    self.restart(Running { handle, stream, work, output: Some(output), capture }, qp);
+                    return;
+                }
                 self.streams.with(stream, |s| {
-                    s.rate.done(&report, plan.idr);
                     s.gop.frame_done(&plan);
                     s.swap();
                 });
@@ -151,14 +159,19 @@ impl<R: Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
             let retry = self.streams.with(running.stream, |s| s.rate.retry_qp(qp)).flatten();
             if let Some(higher) = retry {
                 running.work = Work::Frame { plan, qp: higher, retried: true };
-                match self.job.park(running) {
-                    Ok(()) => block::restart_with_qp(self.regs, higher),
-                    Err(running) => self.fail(running),
-                }
+                self.restart(running, higher);
                 return;
             }
         }
         self.fail(running);
+    }
+
+    /// Parks `running` again and starts its frame once more at `qp`.
+    fn restart(&self, running: Running, qp: u8) {
+        match self.job.park(running) {
+            Ok(()) => block::restart_with_qp(self.regs, qp),
+            Err(running) => self.fail(running),
+        }
     }
 
     /// Ends `running` without output: the CAPTURE buffer comes back flagged ERROR, the
@@ -166,10 +179,7 @@ impl<R: Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
     fn fail(&self, running: Running) {
         let Running { handle, stream, work, output, capture } = running;
         if matches!(work, Work::Frame { .. }) {
-            self.streams.with(stream, |s| {
-                s.gop.frame_lost();
-                s.rate.lost();
-            });
+            self.streams.with(stream, |s| s.gop.frame_lost());
         }
         let _ = handle.put_buf(capture, Completion::error());
         if let Some(output) = output {

@@ -52,6 +52,12 @@ use job::Running;
 use rate::Rate;
 use stream::Streams;
 
+/// The walk-through of this driver (docs/encoder-driver.md), whose code blocks are
+/// compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/encoder-driver.md")]
+pub struct EncoderDriverGuide;
+
 /// Streams (open files that are encoding) the driver serves at once.
 pub const STREAMS: usize = 8;
 
