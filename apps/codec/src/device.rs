@@ -298,6 +298,112 @@ impl Device {
     }
 }
 
+impl Device {
+    /// S_EXT_CTRLS of `(id, value)` pairs in one call (32-bit values). On failure, the
+    /// errno and the `error_idx` the device reported.
+    pub fn set_controls(&self, controls: &[(u32, i32)]) -> Result<(), (Errno, u32)> {
+        self.ext_ctrls(abi::VIDIOC_S_EXT_CTRLS, controls).map(|_| ())
+    }
+
+    /// TRY_EXT_CTRLS: the values the device would apply, or the errno and `error_idx`.
+    pub fn try_controls(&self, controls: &[(u32, i32)]) -> Result<Vec<i32>, (Errno, u32)> {
+        self.ext_ctrls(abi::VIDIOC_TRY_EXT_CTRLS, controls)
+    }
+
+    /// G_EXT_CTRLS of `ids`.
+    pub fn get_controls(&self, ids: &[u32]) -> Result<Vec<i32>, (Errno, u32)> {
+        let pairs: Vec<(u32, i32)> = ids.iter().map(|&id| (id, 0)).collect();
+        self.ext_ctrls(abi::VIDIOC_G_EXT_CTRLS, &pairs)
+    }
+
+    fn ext_ctrls(&self, request: u32, controls: &[(u32, i32)]) -> Result<Vec<i32>, (Errno, u32)> {
+        let mut list: Vec<abi::v4l2_ext_control> = controls
+            .iter()
+            .map(|&(id, value)| {
+                let mut c = abi::v4l2_ext_control::zeroed();
+                c.id = id;
+                c.value.value = value;
+                c
+            })
+            .collect();
+        let which = controls.first().map_or(abi::V4L2_CTRL_CLASS_CODEC, |&(id, _)| abi::V4L2_CTRL_ID2WHICH(id));
+        let (result, error_idx) = crate::sys::ioctl_ext_ctrls(self.fd, request, which, &mut list);
+        result.map_err(|e| (e, error_idx))?;
+        // SAFETY: a union read: every control the tool uses has a 32-bit value.
+        Ok(list.iter().map(|c| unsafe { c.value.value }).collect())
+    }
+
+    /// S_PARM on OUTPUT: `fps` = (numerator, denominator) frames per second; returns the
+    /// frame rate the device applied.
+    pub fn set_frame_rate(&self, fps: (u32, u32)) -> Result<(u32, u32), ToolError> {
+        let mut p = abi::v4l2_streamparm::zeroed();
+        p.type_ = self.output.type_;
+        // A union field write (safe): OUTPUT types use `output`.
+        p.parm.output.timeperframe = abi::v4l2_fract { numerator: fps.1, denominator: fps.0 };
+        ioctl(self.fd, abi::VIDIOC_S_PARM, &mut p).map_err(|e| err("VIDIOC_S_PARM", e))?;
+        // SAFETY: a union read: S_PARM on an OUTPUT type fills `output`.
+        let t = unsafe { p.parm.output.timeperframe };
+        Ok((t.denominator, t.numerator))
+    }
+
+    /// G_PARM on OUTPUT: the frame rate as (numerator, denominator) frames per second.
+    pub fn frame_rate(&self) -> Result<(u32, u32), ToolError> {
+        let mut p = abi::v4l2_streamparm::zeroed();
+        p.type_ = self.output.type_;
+        ioctl(self.fd, abi::VIDIOC_G_PARM, &mut p).map_err(|e| err("VIDIOC_G_PARM", e))?;
+        // SAFETY: a union read: G_PARM on an OUTPUT type fills `output`.
+        let t = unsafe { p.parm.output.timeperframe };
+        Ok((t.denominator, t.numerator))
+    }
+
+    /// S_SELECTION of the OUTPUT queue's CROP rectangle (encoders: the visible size);
+    /// returns the rectangle the device applied.
+    pub fn set_crop(&self, width: u32, height: u32) -> Result<abi::v4l2_rect, ToolError> {
+        let mut s = abi::v4l2_selection::zeroed();
+        s.type_ = abi::V4L2_BUF_TYPE_VIDEO_OUTPUT; // selection uses the single-planar types
+        s.target = abi::V4L2_SEL_TGT_CROP;
+        s.r = abi::v4l2_rect { left: 0, top: 0, width, height };
+        ioctl(self.fd, abi::VIDIOC_S_SELECTION, &mut s).map_err(|e| err("VIDIOC_S_SELECTION", e))?;
+        Ok(s.r)
+    }
+
+    /// ENCODER_CMD `cmd` (`V4L2_ENC_CMD_START`, `_STOP`...).
+    pub fn encoder_cmd(&self, cmd: u32) -> Result<(), Errno> {
+        let mut c = abi::v4l2_encoder_cmd::zeroed();
+        c.cmd = cmd;
+        ioctl(self.fd, abi::VIDIOC_ENCODER_CMD, &mut c).map(|_| ())
+    }
+
+    /// Copies `frame` into OUTPUT buffer `index`, plane after plane (each plane takes its
+    /// `sizeimage` of `fmt`; the last one the rest), and queues it with `timestamp_us`.
+    pub fn queue_frame(
+        &mut self,
+        index: usize,
+        fmt: &Format,
+        frame: &[u8],
+        timestamp_us: u64,
+    ) -> Result<(), ToolError> {
+        let planes = &self.output.buffers[index].planes;
+        let mut used = Vec::with_capacity(planes.len());
+        let mut rest = frame;
+        for (i, plane) in planes.iter().enumerate() {
+            let take = if i + 1 == planes.len() { rest.len() } else { (fmt.sizeimage[i] as usize).min(rest.len()) };
+            if take > plane.len {
+                return Err(ToolError::Device(format!(
+                    "{take} bytes of input do not fit OUTPUT plane {i} of {} bytes",
+                    plane.len
+                )));
+            }
+            // SAFETY: the plane is a live mapping of `plane.len` bytes that the device does
+            // not use while the buffer is dequeued; `take` fits (checked above).
+            unsafe { core::ptr::copy_nonoverlapping(rest.as_ptr(), plane.ptr, take) };
+            used.push(take as u32);
+            rest = &rest[take..];
+        }
+        self.qbuf(true, index, &used, timestamp_us)
+    }
+}
+
 impl Drop for Device {
     fn drop(&mut self) {
         for q in [&mut self.output, &mut self.capture] {

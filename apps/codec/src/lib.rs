@@ -93,6 +93,22 @@ pub struct Options {
     pub progress: bool,
     /// Give up if nothing happens for this long (a hung device).
     pub stall_timeout: Duration,
+    /// Encoders: controls set with one VIDIOC_S_EXT_CTRLS before streaming, as
+    /// (`V4L2_CID_*`, value) pairs; a refused or adjusted value is an error.
+    pub controls: Vec<(u32, i32)>,
+    /// Encoders: frames per second (numerator, denominator), set with S_PARM on OUTPUT.
+    pub frame_rate: Option<(u32, u32)>,
+    /// Encoders: indices of the input frames to encode as key frames
+    /// (`V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME`, set when no frame is queued, before the
+    /// frame is queued).
+    pub force_key_frames: Vec<usize>,
+    /// Encoders: the raw input's luma line length in bytes, if padded (`None`: packed).
+    pub output_bytesperline: Option<u32>,
+    /// Encoders: the visible picture size, a crop of the OUTPUT frame (S_SELECTION).
+    pub crop: Option<(u32, u32)>,
+    /// Encoders: set the CAPTURE (coded) format before the OUTPUT one, the order of
+    /// dev-encoder.rst; otherwise OUTPUT first, then CAPTURE with only the size.
+    pub capture_format_first: bool,
 }
 
 impl Options {
@@ -110,6 +126,12 @@ impl Options {
             capture_buffers: 4,
             progress: false,
             stall_timeout: Duration::from_secs(20),
+            controls: Vec::new(),
+            frame_rate: None,
+            force_key_frames: Vec::new(),
+            output_bytesperline: None,
+            crop: None,
+            capture_format_first: true,
         }
     }
 }
@@ -144,6 +166,17 @@ pub struct Summary {
     pub elapsed: Duration,
     /// The output, with [`Sink::Memory`].
     pub data: Vec<u8>,
+    /// `V4L2_BUF_FLAG_*` of each CAPTURE buffer with data, in order.
+    pub flags: Vec<u32>,
+    /// Encoders: CAPTURE buffers flagged `V4L2_BUF_FLAG_KEYFRAME`.
+    pub key_frames: u64,
+    /// Encoders: CAPTURE buffers that held parameter sets but no picture (header mode
+    /// SEPARATE).
+    pub header_buffers: u64,
+    /// Encoders: every slice of the bitstream, in order.
+    pub slices: Vec<h264::Slice>,
+    /// Encoders: the frame rate of the stream (numerator, denominator), from G_PARM.
+    pub frame_rate: (u32, u32),
 }
 
 impl Summary {
@@ -151,6 +184,69 @@ impl Summary {
     pub fn fps(&self) -> f64 {
         self.frames as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
+
+    /// Encoders: the achieved bitrate in bit/s, bits / (frames / frame rate).
+    pub fn bitrate(&self) -> f64 {
+        let (num, den) = self.frame_rate;
+        if self.frames == 0 || num == 0 || den == 0 {
+            return 0.0;
+        }
+        let seconds = self.frames as f64 * f64::from(den) / f64::from(num);
+        self.bytes as f64 * 8.0 / seconds
+    }
+
+    /// Encoders: the lowest and highest slice QP of the intra (`true`) or the predicted
+    /// (`false`) slices.
+    pub fn qp_range(&self, intra: bool) -> Option<(i32, i32)> {
+        let qps = self.slices.iter().filter(|s| (s.slice_type == 2) == intra).map(|s| s.qp);
+        qps.fold(None, |acc, qp| Some(acc.map_or((qp, qp), |(lo, hi): (i32, i32)| (lo.min(qp), hi.max(qp)))))
+    }
+}
+
+/// The names of the encoder controls the tool sets, for messages.
+pub fn control_name(id: u32) -> String {
+    let name = match id {
+        abi::V4L2_CID_MPEG_VIDEO_BITRATE => "V4L2_CID_MPEG_VIDEO_BITRATE",
+        abi::V4L2_CID_MPEG_VIDEO_BITRATE_MODE => "V4L2_CID_MPEG_VIDEO_BITRATE_MODE",
+        abi::V4L2_CID_MPEG_VIDEO_FRAME_RC_ENABLE => "V4L2_CID_MPEG_VIDEO_FRAME_RC_ENABLE",
+        abi::V4L2_CID_MPEG_VIDEO_GOP_SIZE => "V4L2_CID_MPEG_VIDEO_GOP_SIZE",
+        abi::V4L2_CID_MPEG_VIDEO_H264_I_PERIOD => "V4L2_CID_MPEG_VIDEO_H264_I_PERIOD",
+        abi::V4L2_CID_MPEG_VIDEO_H264_I_FRAME_QP => "V4L2_CID_MPEG_VIDEO_H264_I_FRAME_QP",
+        abi::V4L2_CID_MPEG_VIDEO_H264_P_FRAME_QP => "V4L2_CID_MPEG_VIDEO_H264_P_FRAME_QP",
+        abi::V4L2_CID_MPEG_VIDEO_HEADER_MODE => "V4L2_CID_MPEG_VIDEO_HEADER_MODE",
+        abi::V4L2_CID_MPEG_VIDEO_REPEAT_SEQ_HEADER => "V4L2_CID_MPEG_VIDEO_REPEAT_SEQ_HEADER",
+        abi::V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME => "V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME",
+        abi::V4L2_CID_MPEG_VIDEO_B_FRAMES => "V4L2_CID_MPEG_VIDEO_B_FRAMES",
+        _ => return format!("control {id:#x}"),
+    };
+    name.to_string()
+}
+
+/// Sets `controls` on an encoder: TRY_EXT_CTRLS first (its `error_idx` names a refused
+/// control), then S_EXT_CTRLS, then G_EXT_CTRLS to check that nothing was adjusted.
+fn apply_controls(dev: &Device, path: &str, controls: &[(u32, i32)]) -> Result<(), ToolError> {
+    if controls.is_empty() {
+        return Ok(());
+    }
+    let refused = |(e, idx): (Errno, u32)| -> ToolError {
+        match controls.get(idx as usize) {
+            Some(&(id, value)) => ToolError::Usage(format!("{path} refused {} = {value}: {e}", control_name(id))),
+            None => ToolError::Usage(format!("{path} refused the encoder controls: {e}")),
+        }
+    };
+    dev.try_controls(controls).map_err(refused)?;
+    dev.set_controls(controls).map_err(refused)?;
+    let ids: Vec<u32> = controls.iter().map(|c| c.0).collect();
+    let got = dev.get_controls(&ids).map_err(|(e, _)| ToolError::Device(format!("VIDIOC_G_EXT_CTRLS: {e}")))?;
+    for (&(id, want), have) in controls.iter().zip(got) {
+        if have != want {
+            return Err(ToolError::Usage(format!(
+                "{path} does not support {} = {want} (it applied {have})",
+                control_name(id)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A FourCC as text (`"H264"`).
@@ -310,6 +406,17 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
     let out_fourcc = check(opts.output_fourcc, &out_formats, "OUTPUT (-f)")?;
     let cap_fourcc = check(opts.capture_fourcc, &cap_formats, "CAPTURE (-F)")?;
 
+    // An encoder's coded format first (dev-encoder.rst), unless asked otherwise.
+    let coded_size = opts.size;
+    if !decoder && opts.capture_format_first {
+        if let Some((w, h)) = opts.size {
+            let mut c = dev.g_fmt(false)?;
+            c.pixelformat = cap_fourcc.unwrap_or(c.pixelformat);
+            (c.width, c.height) = (w, h);
+            c.sizeimage = [0; 4];
+            dev.s_fmt(false, &c)?;
+        }
+    }
     // OUTPUT format.
     let mut want = dev.g_fmt(true)?;
     if let Some(f) = out_fourcc {
@@ -321,6 +428,9 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
         // The input is packed: the device picks the line length (a stale one from G_FMT
         // would ask for padding the input does not have).
         want.bytesperline = [0; 4];
+        if let Some(bpl) = opts.output_bytesperline {
+            want.bytesperline[0] = bpl;
+        }
     }
     if decoder {
         want.num_planes = 1;
@@ -340,9 +450,42 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
             fourcc_name(want.pixelformat)
         )));
     }
+    if let Some(bpl) = opts.output_bytesperline.filter(|_| !decoder) {
+        if out_fmt.bytesperline[0] != bpl {
+            return Err(ToolError::Usage(format!(
+                "{} refused an OUTPUT line length of {bpl} bytes (it chose {})",
+                opts.device, out_fmt.bytesperline[0]
+            )));
+        }
+    }
+    if !decoder {
+        if !opts.capture_format_first {
+            // OUTPUT first: CAPTURE gets only the size (the coded format stays).
+            if let Some((w, h)) = coded_size {
+                let mut c = dev.g_fmt(false)?;
+                (c.width, c.height) = (w, h);
+                c.sizeimage = [0; 4];
+                dev.s_fmt(false, &c)?;
+            }
+        }
+        // The crop last: S_FMT resets it.
+        if let Some((w, h)) = opts.crop {
+            let r = dev.set_crop(w, h)?;
+            if (r.width, r.height) != (w, h) {
+                return Err(ToolError::Usage(format!(
+                    "{} refused the visible size {w}x{h} (it chose {}x{})",
+                    opts.device, r.width, r.height
+                )));
+            }
+        }
+        if let Some(fps) = opts.frame_rate {
+            dev.set_frame_rate(fps)?;
+        }
+        apply_controls(&dev, &opts.device, &opts.controls)?;
+    }
     // CAPTURE format: the wanted FourCC now (for a decoder the size comes with SOURCE_CHANGE).
     let mut cap_want = dev.g_fmt(false)?;
-    if let Some(f) = cap_fourcc {
+    if let Some(f) = cap_fourcc.filter(|_| decoder || !opts.capture_format_first) {
         cap_want.pixelformat = f;
         let got = dev.s_fmt(false, &cap_want)?;
         if got.pixelformat != f {
@@ -370,10 +513,10 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
     }
 
     dev.setup_buffers(true, opts.output_buffers)?;
-    let out_plane_len = dev.output.buffers[0].planes[0].len;
-    if let Some(&(s, e)) = chunks.iter().find(|&&(s, e)| e - s > out_plane_len) {
+    let out_len: usize = dev.output.buffers[0].planes.iter().map(|p| p.len).sum();
+    if let Some(&(s, e)) = chunks.iter().find(|&&(s, e)| e - s > out_len) {
         return Err(ToolError::Device(format!(
-            "an input chunk of {} bytes does not fit an OUTPUT buffer of {out_plane_len}",
+            "an input chunk of {} bytes does not fit an OUTPUT buffer of {out_len}",
             e - s
         )));
     }
@@ -381,6 +524,11 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
 
     let mut writer = Writer::new(&opts.sink)?;
     let mut summary = Summary::default();
+    let mut parser = h264::Parser::new();
+    let mut forced = 0usize;
+    if !decoder {
+        summary.frame_rate = dev.frame_rate()?;
+    }
     let mut scratch = Vec::new();
     let mut next_chunk = 0usize;
     let mut stop_sent = false;
@@ -401,12 +549,26 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
         // Feed every free OUTPUT buffer.
         while next_chunk < chunks.len() {
             let Some(index) = dev.output.buffers.iter().position(|b| !b.queued) else { break };
+            if !decoder && opts.force_key_frames.get(forced) == Some(&next_chunk) {
+                // The next frame encoded is a key frame: ask when none is waiting.
+                if dev.output.buffers.iter().any(|b| b.queued) {
+                    break;
+                }
+                dev.set_controls(&[(abi::V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME, 0)]).map_err(|(e, _)| {
+                    ToolError::Device(format!("{}: {e}", control_name(abi::V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME)))
+                })?;
+                forced += 1;
+            }
             let (s, e) = chunks[next_chunk];
-            let plane = &dev.output.buffers[index].planes[0];
-            // SAFETY: the plane is a live mapping of `plane.len` bytes that the device does
-            // not use while the buffer is dequeued; the chunk fits (checked above).
-            unsafe { core::ptr::copy_nonoverlapping(opts.input[s..e].as_ptr(), plane.ptr, e - s) };
-            dev.qbuf(true, index, &[(e - s) as u32], next_chunk as u64)?;
+            if decoder {
+                let plane = &dev.output.buffers[index].planes[0];
+                // SAFETY: the plane is a live mapping of `plane.len` bytes that the device
+                // does not use while the buffer is dequeued; the chunk fits (checked above).
+                unsafe { core::ptr::copy_nonoverlapping(opts.input[s..e].as_ptr(), plane.ptr, e - s) };
+                dev.qbuf(true, index, &[(e - s) as u32], next_chunk as u64)?;
+            } else {
+                dev.queue_frame(index, &out_fmt, &opts.input[s..e], next_chunk as u64)?;
+            }
             summary.output_buffers += 1;
             next_chunk += 1;
             last_activity = Instant::now();
@@ -501,6 +663,21 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                         unsafe { core::slice::from_raw_parts(p.ptr, (n as usize).min(p.len)) }
                     })
                     .collect();
+                let mut picture = true;
+                if !decoder {
+                    let units = parser.parse(planes[0]).map_err(|e| {
+                        ToolError::Device(format!("CAPTURE buffer {}: bad bitstream: {e}", summary.flags.len()))
+                    })?;
+                    let before = summary.slices.len();
+                    summary.slices.extend(units.iter().filter_map(|u| match u {
+                        h264::Unit::Slice(s) => Some(*s),
+                        _ => None,
+                    }));
+                    picture = summary.slices.len() > before;
+                    if b.flags & abi::V4L2_BUF_FLAG_KEYFRAME != 0 {
+                        summary.key_frames += 1;
+                    }
+                }
                 if opts.sink == Sink::Discard {
                     // Counted only.
                 } else if decoder {
@@ -508,8 +685,13 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                 } else {
                     writer.write(planes[0])?;
                 }
-                summary.frames += 1;
-                summary.timestamps.push(b.timestamp_us);
+                summary.flags.push(b.flags);
+                if picture {
+                    summary.frames += 1;
+                    summary.timestamps.push(b.timestamp_us);
+                } else {
+                    summary.header_buffers += 1;
+                }
             }
             if b.flags & abi::V4L2_BUF_FLAG_LAST != 0 {
                 // A LAST buffer ends the drain, or precedes a resolution change whose

@@ -32,6 +32,10 @@ unsafe impl IoctlArg for abi::v4l2_encoder_cmd {}
 unsafe impl IoctlArg for abi::v4l2_selection {}
 // SAFETY: see above.
 unsafe impl IoctlArg for abi::v4l2_fmtdesc {}
+// SAFETY: see above.
+unsafe impl IoctlArg for abi::v4l2_streamparm {}
+// SAFETY: see above.
+unsafe impl IoctlArg for abi::v4l2_ext_controls {}
 // SAFETY: STREAMON/STREAMOFF take a plain int (the buffer type).
 unsafe impl IoctlArg for u32 {}
 
@@ -68,4 +72,21 @@ unsafe impl IoctlArg for abi::v4l2_control {}
 /// VIDIOC_G_CTRL.
 pub fn ioctl_ctrl(fd: vfs::RawFd, c: &mut abi::v4l2_control) -> Result<(), Errno> {
     ioctl(fd, abi::VIDIOC_G_CTRL, c).map(|_| ())
+}
+
+/// VIDIOC_G/S/TRY_EXT_CTRLS on `controls` (of class `which`): the result and the
+/// `error_idx` the device wrote back.
+pub fn ioctl_ext_ctrls(
+    fd: vfs::RawFd,
+    request: u32,
+    which: u32,
+    controls: &mut [abi::v4l2_ext_control],
+) -> (Result<(), Errno>, u32) {
+    let mut c = abi::v4l2_ext_controls::zeroed();
+    c.which = which;
+    c.count = controls.len() as u32;
+    c.controls = controls.as_mut_ptr();
+    // The array outlives the call and holds `count` entries.
+    let r = ioctl(fd, request, &mut c).map(|_| ());
+    (r, c.error_idx)
 }
