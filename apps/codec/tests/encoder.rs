@@ -905,3 +905,38 @@ fn check_lost_frame(tag: &str, got: &[Got], n: usize, at: usize) {
         assert_eq!(g.flags & abi::V4L2_BUF_FLAG_KEYFRAME != 0, idr, "{tag}: buffer {i} KEYFRAME");
     }
 }
+
+/// ffprobe's `r_frame_rate` of a stream (from the SPS's VUI timing).
+fn probe_frame_rate(tag: &str, stream: &[u8]) -> String {
+    let path = temp_file(tag, stream);
+    let out = tool("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=r_frame_rate", "-of", "csv=p=0"])
+        .arg(&*path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn frame_rates_stay_between_1_and_240_fps_and_reach_the_sps() {
+    let (w, h, n) = (176usize, 144usize, 3usize);
+    let input = layout(&clip(w, h, n, 12), w, h, abi::V4L2_PIX_FMT_NV12, w);
+    // (asked fps as numerator/denominator, applied, ffprobe's frame rate)
+    let cases = [
+        ((25, 1), (25, 1), "25/1"),
+        ((30000, 1001), (30000, 1001), "30000/1001"),
+        ((1000, 1), (240, 1), "240/1"),
+        ((1, 1000), (1, 1), "1/1"),
+        // Terms too large for the SPS's 32-bit time_scale (twice the numerator): reduced.
+        ((4_000_000_000, 20_000_000), (200, 1), "200/1"),
+        ((4_000_000_001, 20_000_000), (200, 1), "200/1"),
+    ];
+    for (i, (asked, applied, probed)) in cases.into_iter().enumerate() {
+        let mut o = options(NODES[i % 2], abi::V4L2_PIX_FMT_NV12, (w as u32, h as u32), input.clone());
+        o.frame_rate = Some(asked);
+        let s = encode(&o);
+        let tag = format!("{} {asked:?} fps", o.device);
+        assert_eq!(s.frame_rate, applied, "{tag}: G_PARM");
+        assert_eq!(probe_frame_rate(&tag, &s.data), probed, "{tag}: the stream's frame rate");
+    }
+}

@@ -203,6 +203,33 @@ impl<R: regs::Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
     }
 }
 
+/// The frame rate (numerator, denominator frames per second) of a frame interval of
+/// `numerator`/`denominator` seconds: between 1 and 240 frames per second (a zero term
+/// means the default, 30), as a reduced fraction whose numerator fits the SPS's 32-bit
+/// `time_scale` (twice the numerator; larger terms are scaled down, a close approximation).
+fn frame_rate(numerator: u32, denominator: u32) -> (u32, u32) {
+    let (mut num, mut den) = if numerator == 0 || denominator == 0 {
+        (30, 1)
+    } else if u64::from(denominator) > 240 * u64::from(numerator) {
+        (240, 1)
+    } else if denominator < numerator {
+        (1, 1)
+    } else {
+        (denominator, numerator)
+    };
+    while num > u32::MAX / 2 {
+        (num, den) = (num >> 1, (den >> 1).max(1));
+    }
+    let gcd = {
+        let (mut a, mut b) = (num, den);
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    (num / gcd, den / gcd)
+}
+
 impl<R: regs::Registers, D: DelayNs + Send, P: OutputPin + Send> CodecOps for Venc<R, D, P> {
     type Context = EncoderContext;
 
@@ -277,14 +304,7 @@ impl<R: regs::Registers, D: DelayNs + Send, P: OutputPin + Send> CodecOps for Ve
 
     fn s_parm(&self, ctx: &mut EncoderContext, _dir: Direction, parm: &mut StreamParm) -> Result<()> {
         let Fraction { numerator, denominator } = parm.timeperframe;
-        // Between 1 and 240 frames per second; a zero term means the default, 30.
-        ctx.fps = if numerator == 0 || denominator == 0 {
-            (30, 1)
-        } else if denominator > numerator.saturating_mul(240) {
-            (240, 1)
-        } else {
-            (denominator, numerator)
-        };
+        ctx.fps = frame_rate(numerator, denominator);
         parm.timeperframe = Fraction { numerator: ctx.fps.1, denominator: ctx.fps.0 };
         if let Some(index) = ctx.stream {
             let (params, fps) = (ctx.params, ctx.fps);
@@ -356,5 +376,25 @@ impl<R: regs::Registers, D: DelayNs + Send, P: OutputPin + Send> CodecOps for Ve
 
     fn job_abort(&self, _ctx: &mut EncoderContext) {
         self.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::frame_rate;
+
+    #[test]
+    fn frame_rates_are_clamped_reduced_and_fit_the_sps() {
+        // (timeperframe numerator, denominator) -> frames per second
+        assert_eq!(frame_rate(1, 25), (25, 1));
+        assert_eq!(frame_rate(1001, 30000), (30000, 1001));
+        assert_eq!(frame_rate(2, 50), (25, 1));
+        assert_eq!(frame_rate(0, 25), (30, 1));
+        assert_eq!(frame_rate(1, 1000), (240, 1));
+        assert_eq!(frame_rate(1000, 1), (1, 1), "at least one frame per second");
+        assert_eq!(frame_rate(u32::MAX, u32::MAX - 1), (1, 1));
+        assert_eq!(frame_rate(20_000_000, 4_000_000_000), (200, 1));
+        let (num, den) = frame_rate(20_000_001, 4_000_000_003);
+        assert!(num <= u32::MAX / 2 && (f64::from(num) / f64::from(den) - 199.99999).abs() < 1e-3, "{num}/{den}");
     }
 }
