@@ -10,6 +10,9 @@
 #     each must end with "Failed: 0"; every warning must have an explanation below;
 #   - ffmpeg -c:v h264_v4l2m2m (every decoder node): frames MD5-identical to ffmpeg's own
 #     h264 decoder;
+#   - ffmpeg -f rawvideo ... -c:v h264_v4l2m2m -b:v 1M (every encoder node): the stream has
+#     every frame (ffprobe), decodes without an error, and its bitrate is within 10% of the
+#     target;
 #   - v4l2-ctl --list-devices lists every node; v4l2-ctl -d NODE --list-formats-out
 #     --list-ctrls-menus --all shows the expected formats and controls.
 #
@@ -171,6 +174,48 @@ ffmpeg_check() {
     fi
 }
 
+# The encoders' input: testsrc2 (moving, detailed: it needs the bitrate the test asks
+# for), raw NV12.
+enc_size=320x240
+enc_fps=25
+enc_bitrate=1000000
+enc_source=$work/encoder-source.nv12
+ffmpeg_encode_check() {
+    local node=$1
+    local out=$work/encoded-$(basename "$node").h264 log_=$work/ffmpeg-encode-$(basename "$node").txt
+    [[ -s $enc_source ]] || ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=$enc_size:rate=$enc_fps" \
+        -frames:v "$frames" -pix_fmt nv12 -f rawvideo "$enc_source" 2>>"$log_"
+    local cmd=(ffmpeg -nostdin -hide_banner -loglevel warning -y -f rawvideo -pix_fmt nv12 -s "$enc_size" -r "$enc_fps"
+        -i "$enc_source" -c:v h264_v4l2m2m -b:v "$enc_bitrate" "$out")
+    echo "\$ scripts/v4l2-sim-run --only $node -- ${cmd[*]}" | sed "s|$work/||g" >>"$log_"
+    if ! timeout -k 10 120 "$root/scripts/v4l2-sim-run" --lib "$lib" --only "$node" -- "${cmd[@]}" >>"$log_" 2>&1; then
+        fail "$node: ffmpeg -c:v h264_v4l2m2m (encode) failed (see below)"
+        client_results+=("$node|ffmpeg h264_v4l2m2m encode|FAIL: ffmpeg exited non-zero|$log_")
+        return
+    fi
+    local n bytes bitrate decode_errors problems=()
+    n=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$out" 2>>"$log_")
+    decode_errors=$(ffmpeg -nostdin -v error -i "$out" -f null - 2>&1)
+    bytes=$(stat -c %s "$out")
+    # bits / (frames / frame rate)
+    bitrate=$(( bytes * 8 * enc_fps / frames ))
+    local low=$(( enc_bitrate * 9 / 10 )) high=$(( enc_bitrate * 11 / 10 ))
+    {
+        echo "frames (ffprobe): $n of $frames"
+        echo "bytes: $bytes, bitrate: $bitrate bit/s (target $enc_bitrate, allowed $low to $high)"
+        echo "ffmpeg -v error decode: ${decode_errors:-no errors}"
+    } >>"$log_"
+    [[ "$n" == "$frames" ]] || problems+=("$n frames instead of $frames")
+    [[ -z "$decode_errors" ]] || problems+=("the stream does not decode cleanly")
+    (( bitrate >= low && bitrate <= high )) || problems+=("bitrate $bitrate bit/s is not within 10% of $enc_bitrate")
+    if [[ ${#problems[@]} -eq 0 ]]; then
+        client_results+=("$node|ffmpeg h264_v4l2m2m encode|PASS: $n of $frames frames, decodes cleanly, $bitrate bit/s for a $enc_bitrate bit/s target|$log_")
+    else
+        fail "$node: ffmpeg h264_v4l2m2m encode: ${problems[*]}"
+        client_results+=("$node|ffmpeg h264_v4l2m2m encode|FAIL: ${problems[*]}|$log_")
+    fi
+}
+
 v4l2ctl_check() {
     local node=$1 k=$2
     local out=$work/v4l2-ctl-$(basename "$node").txt
@@ -212,6 +257,7 @@ for node in "${nodes[@]}"; do
         ffmpeg_check "$node"
     else
         compliance "$node" streaming -s
+        [[ ${kind[$node]} == encoder ]] && ffmpeg_encode_check "$node"
     fi
     v4l2ctl_check "$node" "${kind[$node]}"
 done
@@ -264,6 +310,11 @@ that is, by scanning /dev as a client does):
   with only that node visible, compared line by line (timestamp, size, MD5 of every frame)
   with `ffmpeg -c:v h264 ... -f framemd5`; `stream.mkv` is the H.264 stream remuxed at 25
   fps, because a raw `.h264` file has no timestamps to carry.
+- For encoder nodes, `ffmpeg -f rawvideo -pix_fmt nv12 -s 320x240 -r 25 -i source.nv12
+  -c:v h264_v4l2m2m -b:v 1000000 out.h264` with only that node visible (the source is N
+  frames of `testsrc2`): ffprobe must count every frame, ffmpeg must decode the stream with
+  no message at `-v error`, and the bitrate, bits / (frames / 25), must be within 10% of
+  the target.
 - For every media node (the media controller device the compat layer shows for each video
   node, see docs/compat.md), `v4l2-compliance -M MEDIA`: MEDIA_IOC_DEVICE_INFO,
   G_TOPOLOGY, ENUM_ENTITIES/LINKS, SETUP_LINK. (The video node tests above use it too: a
