@@ -563,18 +563,13 @@ fn refused_and_adjusted_control_values() {
     }
 }
 
-/// CBR and VBR reach their target bitrate within 10% over two seconds of video.
-#[test]
-#[ignore = "needs the CBR/VBR rate control of the encoder driver (issue 9)"]
-fn cbr_and_vbr_reach_the_target_bitrate() {
+/// Encodes two seconds of 320x240 video at 30 fps with `mode` and `target` bit/s on each
+/// `(node, target)` and checks the achieved bitrate is within 10% of the target.
+fn check_bitrates(mode: u32, cases: &[(&str, i32)]) {
     let (w, h, n) = (320usize, 240usize, 60usize);
     let src = clip(w, h, n, 9);
     let input = layout(&src, w, h, abi::V4L2_PIX_FMT_NV12, w);
-    for (path, mode, target) in [
-        (MP, abi::V4L2_MPEG_VIDEO_BITRATE_MODE_CBR, 400_000),
-        (SP, abi::V4L2_MPEG_VIDEO_BITRATE_MODE_VBR, 800_000),
-        (SP, abi::V4L2_MPEG_VIDEO_BITRATE_MODE_CBR, 1_500_000),
-    ] {
+    for &(path, target) in cases {
         let mut o = options(path, abi::V4L2_PIX_FMT_NV12, (w as u32, h as u32), input.clone());
         o.controls = vec![
             (abi::V4L2_CID_MPEG_VIDEO_BITRATE_MODE, mode as i32),
@@ -590,6 +585,17 @@ fn cbr_and_vbr_reach_the_target_bitrate() {
         assert!((got - f64::from(target)).abs() <= 0.1 * f64::from(target), "{tag}: achieved {got:.0} bit/s");
         check_decodes(&tag, &s.data, &src, w, h, 25.0);
     }
+}
+
+#[test]
+fn cbr_reaches_the_target_bitrate() {
+    check_bitrates(abi::V4L2_MPEG_VIDEO_BITRATE_MODE_CBR, &[(MP, 400_000), (SP, 1_500_000)]);
+}
+
+#[test]
+#[ignore = "the VBR rate control overshoots its target by 12% on this clip (issue 9)"]
+fn vbr_reaches_the_target_bitrate() {
+    check_bitrates(abi::V4L2_MPEG_VIDEO_BITRATE_MODE_VBR, &[(SP, 800_000), (MP, 1_500_000)]);
 }
 
 // ------------------------------------------------------------------------------------
