@@ -21,6 +21,13 @@ const LAMBDA: [u32; 52] = [
     15, 17, 19, 22, 24, 27, 31, 34, 38, 43, 48, 54, 61, 69, 77,
 ];
 
+/// Lambda for SSD-domain costs by QP in 1/16 units (about 0.85 * 2^((QP - 12) / 3)).
+const LAMBDA_RD: [u32; 52] = [
+    1, 1, 1, 2, 2, 3, 3, 4, 5, 7, 9, 11, 14, 17, 22, 27, 34, 43, 54, 69, 86, 109, 137, 173, 218, 274, 345, 435, 548,
+    691, 870, 1097, 1382, 1741, 2193, 2763, 3482, 4387, 5527, 6963, 8773, 11053, 13926, 17546, 22107, 27853, 35092,
+    44214, 55706, 70185, 88427, 111411,
+];
+
 /// Raster 4x4 block position (x, y) of each luma4x4BlkIdx (6.4.3).
 const BLK_XY: [(usize, usize); 16] = [
     (0, 0),
@@ -63,6 +70,55 @@ struct MbCode {
     cac: [[i16; 16]; 8],
     nz: [u8; 16],
     nzc: [u8; 8],
+}
+
+/// A coded macroblock candidate of the mode decision.
+struct Cand {
+    code: MbCode,
+    wk: Work,
+    /// SAD between the source luma and the candidate's prediction.
+    sad: u32,
+}
+
+impl Cand {
+    fn new() -> Self {
+        Cand {
+            code: MbCode {
+                pred: Pred::I16(0),
+                modes: [2; 16],
+                chroma_mode: 0,
+                cbp: 0,
+                dc: [0; 16],
+                ac: [[0; 16]; 16],
+                cdc: [[0; 4]; 2],
+                cac: [[0; 16]; 8],
+                nz: [0; 16],
+                nzc: [0; 8],
+            },
+            wk: Work { pred: [0; 256], pu: [0; 64], pv: [0; 64], rec: [0; 256], ru: [0; 64], rv: [0; 64] },
+            sad: 0,
+        }
+    }
+
+    /// Clears the coded state for a new candidate predicted by `pred`.
+    fn reset(&mut self, pred: Pred) {
+        let c = &mut self.code;
+        c.pred = pred;
+        c.modes = [2; 16];
+        c.chroma_mode = 0;
+        c.cbp = 0;
+        c.dc = [0; 16];
+        c.ac = [[0; 16]; 16];
+        c.cdc = [[0; 4]; 2];
+        c.cac = [[0; 16]; 8];
+        c.nz = [0; 16];
+        c.nzc = [0; 8];
+        self.sad = 0;
+    }
+}
+
+fn ssd(a: &[u8], b: &[u8]) -> u64 {
+    a.iter().zip(b).map(|(&x, &y)| (u32::from(x.abs_diff(y))).pow(2) as u64).sum()
 }
 
 /// Unfiltered neighbour samples of the macroblock's luma.
@@ -145,83 +201,105 @@ impl Enc<'_> {
     /// Decides, codes, writes and records one macroblock.
     pub(crate) fn encode_mb(&mut self, bw: &mut BitWriter, c: &MbCtx, src: &SrcMb, st: &mut SliceState) {
         let lambda = LAMBDA[usize::from(c.qp)];
-        let mut code = MbCode {
-            pred: Pred::I16(0),
-            modes: [2; 16],
-            chroma_mode: 0,
-            cbp: 0,
-            dc: [0; 16],
-            ac: [[0; 16]; 16],
-            cdc: [[0; 4]; 2],
-            cac: [[0; 16]; 8],
-            nz: [0; 16],
-            nzc: [0; 8],
-        };
-        let mut wk = Work { pred: [0; 256], pu: [0; 64], pv: [0; 64], rec: [0; 256], ru: [0; 64], rv: [0; 64] };
+        let lambda_rd = u64::from(LAMBDA_RD[usize::from(c.qp)]);
+        let mut best = Cand::new();
+        let mut cand = Cand::new();
         let le = self.luma_edge(c);
-        let mut sad_luma = 0;
-        let mut done = false;
-        let mut i4_sad = 0;
-        let mut inter_cost = u32::MAX;
-        let mut inter = Pred::Skip(Mv::ZERO);
         if self.p_slice {
-            if let Some(s) = self.try_skip(c, src, &mut wk) {
-                code.pred = Pred::Skip(s);
-                sad_luma = sad(&src.y, 16, &wk.pred, 16, 16, 16);
-                wk.rec = wk.pred;
-                wk.ru = wk.pu;
-                wk.rv = wk.pv;
-                done = true;
-            } else {
-                (inter, inter_cost) = self.search_inter(c, src, lambda);
+            if let Some(s) = self.try_skip(c, src, &mut best.wk) {
+                best.code.pred = Pred::Skip(s);
+                best.wk.rec = best.wk.pred;
+                best.wk.ru = best.wk.pu;
+                best.wk.rv = best.wk.pv;
+                best.sad = sad(&src.y, 16, &best.wk.pred, 16, 16, 16);
+                self.stats.sad += u64::from(best.sad);
+                self.finish_mb(bw, c, &best.code, &best.wk, st);
+                return;
             }
         }
-        if !done {
-            let (i16_mode, i16_cost) = best_i16(&le, src, lambda);
-            let mut intra = Pred::I16(i16_mode);
-            let mut intra_cost = i16_cost;
-            if i16_cost < inter_cost {
-                let (i4_cost, sad4) = self.code_i4(c, &le, src, &mut code, &mut wk, lambda);
-                i4_sad = sad4;
-                if i4_cost < i16_cost {
-                    intra = Pred::I4;
-                    intra_cost = i4_cost;
-                }
-            }
-            if inter_cost <= intra_cost {
-                code.pred = inter;
-                self.predict_inter(c, inter, &mut wk);
-                sad_luma = sad(&src.y, 16, &wk.pred, 16, 16, 16);
-                code.modes = [2; 16];
-                let cbp_l = code_luma_inter(src, &mut wk, c.qp, &mut code);
-                let cbp_c = code_chroma(src, &mut wk, c.qp, false, &mut code);
-                code.cbp = cbp_l | (cbp_c << 4);
-                if code.cbp == 0 {
-                    if let Pred::P16(mv) = inter {
-                        if mv == pred_skip(&c.n) {
-                            code.pred = Pred::Skip(mv);
-                        }
-                    }
-                }
-            } else {
-                code.pred = intra;
-                sad_luma = self.code_intra(c, &le, src, &mut code, &mut wk, i4_sad);
+        // Rate-distortion decision: every candidate is coded and costs the SSD of its
+        // reconstruction plus lambda times its bits.
+        let mut best_j = u64::MAX;
+        let mut inter_cost = u32::MAX;
+        if self.p_slice {
+            let (mv16, cost16, p8) = self.search_inter(c, src, lambda);
+            inter_cost = cost16.min(p8.map_or(u32::MAX, |p| p.1));
+            let skip_mv = pred_skip(&c.n);
+            // P_Skip leaving its residual uncoded.
+            cand.reset(Pred::Skip(skip_mv));
+            self.predict_inter(c, Pred::Skip(skip_mv), &mut cand.wk);
+            cand.wk.rec = cand.wk.pred;
+            cand.wk.ru = cand.wk.pu;
+            cand.wk.rv = cand.wk.pv;
+            cand.sad = sad(&src.y, 16, &cand.wk.pred, 16, 16, 16);
+            self.consider(c, src, st, lambda_rd, &mut cand, &mut best, &mut best_j);
+            cand.reset(Pred::P16(mv16));
+            self.code_inter(c, src, &mut cand, skip_mv);
+            self.consider(c, src, st, lambda_rd, &mut cand, &mut best, &mut best_j);
+            if let Some((mvs, _)) = p8 {
+                cand.reset(Pred::P8(mvs));
+                self.code_inter(c, src, &mut cand, skip_mv);
+                self.consider(c, src, st, lambda_rd, &mut cand, &mut best, &mut best_j);
             }
         }
-        self.stats.sad += u64::from(sad_luma);
-        self.finish_mb(bw, c, &code, &wk, st);
+        // Intra candidates of a P macroblock are coded when their SATD estimate comes within
+        // 25 % of the inter one.
+        let (i16_mode, i16_cost) = best_i16(&le, src, lambda);
+        if !self.p_slice || u64::from(i16_cost) * 4 < u64::from(inter_cost) * 5 {
+            cand.reset(Pred::I16(i16_mode));
+            cand.sad = self.code_intra(c, &le, src, &mut cand.code, &mut cand.wk, 0);
+            self.consider(c, src, st, lambda_rd, &mut cand, &mut best, &mut best_j);
+            cand.reset(Pred::I4);
+            let (_, sad4) = self.code_i4(c, &le, src, &mut cand.code, &mut cand.wk, lambda);
+            cand.sad = self.code_intra(c, &le, src, &mut cand.code, &mut cand.wk, sad4);
+            self.consider(c, src, st, lambda_rd, &mut cand, &mut best, &mut best_j);
+        }
+        self.stats.sad += u64::from(best.sad);
+        self.finish_mb(bw, c, &best.code, &best.wk, st);
+    }
+
+    /// Inter prediction and residual coding of a P_L0_16x16 or P_8x8 candidate (a 16x16
+    /// vector equal to the skip vector without residual becomes P_Skip).
+    fn code_inter(&self, c: &MbCtx, src: &SrcMb, cand: &mut Cand, skip_mv: Mv) {
+        let (code, wk) = (&mut cand.code, &mut cand.wk);
+        self.predict_inter(c, code.pred, wk);
+        cand.sad = sad(&src.y, 16, &wk.pred, 16, 16, 16);
+        let cbp_l = code_luma_inter(src, wk, c.qp, code);
+        let cbp_c = code_chroma(src, wk, c.qp, false, code);
+        code.cbp = cbp_l | (cbp_c << 4);
+        if code.cbp == 0 && code.pred == Pred::P16(skip_mv) {
+            code.pred = Pred::Skip(skip_mv);
+        }
+    }
+
+    /// Rate-distortion cost of a coded candidate (SSD of the reconstruction plus lambda times
+    /// its bits); it becomes `best` when cheaper.
+    fn consider(
+        &self,
+        c: &MbCtx,
+        src: &SrcMb,
+        st: &SliceState,
+        lambda_rd: u64,
+        cand: &mut Cand,
+        best: &mut Cand,
+        best_j: &mut u64,
+    ) {
+        let mut counter = BitWriter::new(&mut []);
+        let mut s = SliceState { qp_pred: st.qp_pred, skip_run: st.skip_run };
+        let mut res = 0;
+        write_mb(&mut counter, c, &cand.code, &mut s, self.p_slice, &mut res);
+        // A skipped macroblock costs about one bit of mb_skip_run.
+        let bits = counter.bits().max(1);
+        let d = ssd(&src.y, &cand.wk.rec) + ssd(&src.u, &cand.wk.ru) + ssd(&src.v, &cand.wk.rv);
+        let j = 16 * d + lambda_rd * bits;
+        if j < *best_j {
+            *best_j = j;
+            core::mem::swap(best, cand);
+        }
     }
 
     /// Intra coding of the chosen intra prediction (Intra_4x4 is already coded in `code`).
-    fn code_intra(
-        &mut self,
-        c: &MbCtx,
-        le: &LumaEdge,
-        src: &SrcMb,
-        code: &mut MbCode,
-        wk: &mut Work,
-        i4_sad: u32,
-    ) -> u32 {
+    fn code_intra(&self, c: &MbCtx, le: &LumaEdge, src: &SrcMb, code: &mut MbCode, wk: &mut Work, i4_sad: u32) -> u32 {
         let mut sad_luma = i4_sad;
         let cbp_l = match code.pred {
             Pred::I16(mode) => {
@@ -272,8 +350,8 @@ impl Enc<'_> {
     }
 
     /// Motion search: 16x16, then four 8x8 partitions when they cost less.
-    fn search_inter(&self, c: &MbCtx, src: &SrcMb, lambda: u32) -> (Pred, u32) {
-        let Some(rf) = self.rf.as_ref() else { return (Pred::P16(Mv::ZERO), u32::MAX) };
+    fn search_inter(&self, c: &MbCtx, src: &SrcMb, lambda: u32) -> (Mv, u32, Option<([Mv; 4], u32)>) {
+        let Some(rf) = self.rf.as_ref() else { return (Mv::ZERO, u32::MAX, None) };
         let (px, py) = ((c.mbx * 16) as i32, (c.mby * 16) as i32);
         let pmv = pred_16x16(&c.n);
         let mut cands = [pmv, pred_skip(&c.n), Mv::ZERO, Mv::ZERO, Mv::ZERO, Mv::ZERO];
@@ -317,11 +395,11 @@ impl Enc<'_> {
             cost8 += cost;
             mvs[k] = mv;
             cur[k] = Some(mv);
-            if cost8 >= cost16 {
-                return (Pred::P16(mv16), cost16);
+            if cost8 >= cost16 + cost16 / 4 {
+                return (mv16, cost16, None);
             }
         }
-        (Pred::P8(mvs), cost8)
+        (mv16, cost16, Some((mvs, cost8)))
     }
 
     /// Inter prediction of luma and chroma for 16x16, 8x8 or skip vectors.

@@ -58,11 +58,11 @@ pub(crate) fn fdct4x4(src: &[u8], ss: usize, pred: &[u8], ps: usize) -> [i32; 16
     o
 }
 
-/// Dead-zone rounding offset: 1/3 of a step for intra, 1/6 for inter blocks.
+/// Dead-zone rounding offset: 5/12 of a step for intra, 1/6 for inter blocks.
 #[inline]
 fn deadzone(qbits: u32, intra: bool) -> i32 {
     if intra {
-        (1 << qbits) / 3
+        (5 << qbits) / 12
     } else {
         (1 << qbits) / 6
     }
