@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Cortex-M4 firmware consumer (boards/qemu-mps2) for thumbv7em-none-eabihf and
-# runs it under QEMU (mps2-an386); also builds the framework with its `defmt` feature. Uses rustup's thumbv7em target when installed,
-# otherwise Debian's rustc-web with -Zbuild-std=core and rustup's rust-lld as linker.
+# runs it under QEMU (mps2-an386); also builds the framework with its `defmt` feature and
+# the no_std VENC encoder driver (drivers/h264-encoder) for the same target. Uses rustup's
+# thumbv7em target when installed, otherwise Debian's rustc-web with -Zbuild-std=core and
+# rustup's rust-lld as linker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=thumbv7em-none-eabihf
@@ -9,6 +11,7 @@ out=${CARGO_TARGET_DIR:-target}
 if rustup target list --installed 2>/dev/null | grep -q "^$target$"; then
     cargo build -p v4l2-m2m --features defmt --target $target --release
     cargo build -p qemu-mps2-board --target $target --release
+    cargo build -p h264-encoder --target $target --release
 else
     lld="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
     [[ -x $lld ]] || { echo "cortex-m: no rust-lld at $lld" >&2; exit 1; }
@@ -19,6 +22,8 @@ else
     RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
         CARGO_TARGET_THUMBV7EM_NONE_EABIHF_LINKER="$lld" CARGO_TARGET_DIR="$out/debian-cross" \
         /usr/bin/cargo build -p qemu-mps2-board --target $target -Zbuild-std=core --release
+    RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc CARGO_TARGET_DIR="$out/debian-cross" \
+        /usr/bin/cargo build -p h264-encoder --target $target -Zbuild-std=core --release
     out="$out/debian-cross"
 fi
 image="$out/$target/release/qemu-mps2-board"
