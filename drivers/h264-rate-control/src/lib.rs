@@ -263,6 +263,8 @@ struct Pending {
     qp: u8,
     /// The bits predicted for the frame at `qp`.
     target: u64,
+    /// The planned bits per frame over the horizon when the frame was planned (CBR, VBR).
+    budget: i64,
     /// Encodings of this frame already thrown away.
     tries: u8,
 }
@@ -357,15 +359,25 @@ impl RateControl {
     /// The QP for the next frame, of type `frame_type`; within `min_qp..=max_qp`. Call it once
     /// before each frame, then [`frame_done`](Self::frame_done) with what the block reported.
     pub fn frame_qp(&mut self, frame_type: FrameType) -> u8 {
-        let qp = match self.cfg.mode {
+        let (min, max) = (self.cfg.min_qp, self.cfg.max_qp);
+        let budget = self.frame_budget(if frame_type == FrameType::Idr { 0 } else { self.since_idr });
+        let first = frame_type == FrameType::Idr && self.status.frames == 0;
+        let (qp, target) = match self.cfg.mode {
             Mode::Cq => {
                 let q = if frame_type == FrameType::Idr { self.cfg.i_qp } else { self.cfg.p_qp };
-                q.clamp(self.cfg.min_qp, self.cfg.max_qp)
+                (q.clamp(min, max), 0)
             }
-            Mode::Cbr | Mode::Vbr => self.planned_qp(frame_type),
+            Mode::Cbr | Mode::Vbr if first => {
+                let target = self.first_idr_target(budget);
+                let q = (min..=max).find(|&q| self.i_model.bits_at(q) <= target).unwrap_or(max);
+                (q, target)
+            }
+            Mode::Cbr | Mode::Vbr => {
+                let q = self.planned_qp(frame_type);
+                (q, self.model(frame_type).bits_at(q))
+            }
         };
-        let target = self.model(frame_type).bits_at(qp);
-        self.pending = Some(Pending { frame_type, qp, target, tries: 0 });
+        self.pending = Some(Pending { frame_type, qp, target, budget, tries: 0 });
         qp
     }
 
@@ -385,7 +397,7 @@ impl RateControl {
     /// does not fit the buffer and a higher QP is left; otherwise the frame is counted.
     pub fn frame_done(&mut self, stats: &FrameStats) -> Verdict {
         let last = self.status.last_qp;
-        let pending = self.pending.unwrap_or(Pending { frame_type: FrameType::P, qp: last, target: 0, tries: 0 });
+        let pending = self.pending.unwrap_or(Pending { frame_type: FrameType::P, qp: last, target: 0, budget: 0, tries: 0 });
         let bits = u64::from(stats.bits);
         if self.cfg.mode != Mode::Cq {
             if let Some(qp) = self.reencode_qp(&pending, bits) {
@@ -436,26 +448,50 @@ impl RateControl {
     /// The QP to encode the pending frame of `bits` again at, if any: a frame that does not
     /// fit the buffer goes up (while below `max_qp`); the first frame of a stream, coded
     /// before anything was measured, goes to the QP that meets its target if it missed it by
-    /// more than a factor of two (at most twice).
+    /// more than a factor of 3/2 (at most three times); the first P frame of a stream goes to
+    /// the QP its own measurement asks for if it missed its prediction by more than a factor
+    /// of two (once, within the step limits).
     fn reencode_qp(&self, pending: &Pending, bits: u64) -> Option<u8> {
-        let (min, max) = (self.cfg.min_qp, self.cfg.max_qp);
+        let max = self.cfg.max_qp;
         let room = self.bucket.room();
         if bits > room && pending.qp < max {
             let n = steps_to_fit(bits, room / 16 * 15, max - pending.qp).max(1);
             return Some(pending.qp + n);
         }
+        let qp = match (pending.frame_type, self.status.frames) {
+            (FrameType::Idr, 0) if pending.tries < 3 => self.first_idr_retry(pending, bits, room),
+            (FrameType::P, _) if self.p_model.guess && self.last_p_qp.is_none() && pending.tries == 0 => {
+                self.first_p_retry(pending, bits)
+            }
+            _ => pending.qp,
+        };
+        (qp != pending.qp).then_some(qp)
+    }
+
+    /// The QP to code the first IDR frame again at after `bits` at `pending.qp`.
+    fn first_idr_retry(&self, pending: &Pending, bits: u64, room: u64) -> u8 {
+        let (min, max) = (self.cfg.min_qp, self.cfg.max_qp);
         let target = pending.target.min(room / 8 * 7).max(1);
-        if self.status.frames != 0 || pending.tries >= 2 {
-            return None;
-        }
-        let qp = if bits > target * 2 {
+        if bits * 2 > target * 3 {
             pending.qp + steps_to_fit(bits, target, max - pending.qp.min(max))
-        } else if bits * 2 < target {
+        } else if bits * 3 < target * 2 {
             pending.qp.saturating_sub(steps_to_fit(target, bits.max(1), pending.qp)).max(min)
         } else {
             pending.qp
-        };
-        (qp != pending.qp).then_some(qp)
+        }
+    }
+
+    /// The QP to code the first P frame again at after `bits` at `pending.qp`, if its
+    /// prediction (a guess from the IDR frame) was off by more than a factor of two.
+    fn first_p_retry(&self, pending: &Pending, bits: u64) -> u8 {
+        let predicted = self.p_model.bits_at(pending.qp).max(1);
+        if bits <= predicted * 2 && bits * 2 >= predicted {
+            return pending.qp;
+        }
+        let mut measured = self.clone();
+        measured.p_model.update(bits, pending.qp);
+        let want = measured.solve(FrameType::P, pending.budget).clamp(self.cfg.min_qp, self.cfg.max_qp);
+        self.limit_step(FrameType::P, want)
     }
 
     /// Updates the models and the GOP position with an accepted frame.
@@ -477,7 +513,8 @@ impl RateControl {
                     self.p_model.rescale(a, b);
                 }
                 if self.p_model.guess {
-                    self.p_model = Model::guessed(fresh.bits_at(qp) / 5, qp);
+                    // Cautious: half the IDR frame at its QP (the first P frame corrects it).
+                    self.p_model = Model::guessed(fresh.bits_at(qp) / 2, qp);
                 }
                 self.i_model = fresh;
                 self.last_i_bits = bits;
@@ -492,8 +529,13 @@ impl RateControl {
                 if cut {
                     // A mostly intra frame: the cost of the new scene coded as intra.
                     let x = model::scale_up(bits, qp) * u64::from(mbs) / intra;
-                    self.p_model.rescale(x, self.i_model.x);
-                    self.p_model.guess = true;
+                    if self.after_cut {
+                        // Cuts in a row: P frames of this content cost what intra frames do.
+                        self.p_model.update(bits, qp);
+                    } else {
+                        self.p_model.rescale(x, self.i_model.x);
+                        self.p_model.guess = true;
+                    }
                     self.i_model.x = x.max(1);
                 } else {
                     self.p_model.update(bits, qp);

@@ -21,24 +21,25 @@ impl RateControl {
         let (min, max) = (self.cfg.min_qp, self.cfg.max_qp);
         let phase = if ft == FrameType::Idr { 0 } else { self.since_idr };
         let budget = self.frame_budget(phase);
-        let want = self.solve(budget).clamp(min, max);
+        let want = self.solve(ft, budget).clamp(min, max);
         let q = match (ft, self.last_p_qp) {
             (FrameType::Idr, _) => self.idr_qp(want),
-            // Half the way (rounded towards the last QP): bits fall faster with the QP than
-            // the model says on some content, and a full step would then overshoot.
-            // At a limit it still moves one step, so that it reaches the limit.
+            // Half the way for small changes (rounded towards the last QP): bits fall faster
+            // with the QP than the model says on some content, and a full step would then
+            // overshoot. At a limit it still moves one step, so that it reaches the limit;
+            // further away it moves the whole way (within the step limits).
             (FrameType::P, Some(last)) => {
                 let d = i16::from(want) - i16::from(last);
-                let step = if d.abs() == 1 && (want == min || want == max) { d } else { d / 2 };
+                let step = if d.abs() > 2 || (d.abs() == 1 && (want == min || want == max)) { d } else { d / 2 };
                 (i16::from(last) + step) as u8
             }
             (FrameType::P, _) => want,
         };
         let q = self.fit_buffer(ft, self.limit_step(ft, q));
         let budget = u64::try_from(budget).unwrap_or(0);
-        self.pinned = if q == max && self.predicted(max) > budget {
+        self.pinned = if q == max && self.planned_bits(ft, max) > budget {
             self.pinned.max(0).saturating_add(1)
-        } else if q == min && self.predicted(min).saturating_mul(9) / 8 < budget {
+        } else if q == min && self.planned_bits(ft, min).saturating_mul(9) / 8 < budget {
             self.pinned.min(0).saturating_sub(1)
         } else {
             0
@@ -65,22 +66,43 @@ impl RateControl {
         self.last_i_bits.saturating_sub(share) * u64::from(gop.saturating_sub(phase)) / u64::from(gop - 1)
     }
 
-    /// Bits per frame the frames of the horizon may have on average, for a frame `phase`
-    /// frames after the last IDR (0: an IDR). May be negative when far over budget.
+    /// The bits of the last IDR frame's excess that the P frame at `phase` pays back.
+    fn payback(&self, phase: u32, share: u64) -> u64 {
+        self.ramp(phase, share).saturating_sub(self.ramp(phase + 1, share))
+    }
+
+    /// The bit budget of the next frame, `phase` frames after the last IDR. For an IDR
+    /// (`phase` 0): bits per frame the frames of the horizon (IDR frames included) may have on
+    /// average. For a P frame: the bits of that P frame, one share less its part of the last
+    /// IDR frame's excess. Both corrected by the deviation from the plan, spread over the
+    /// horizon. May be negative when far over budget.
     pub(crate) fn frame_budget(&self, phase: u32) -> i64 {
         let w = i64::from(self.horizon());
         let r = self.bucket.drain.per_frame();
         let goal = idr_level(self.bucket.size) + self.ramp(phase, r);
         let deviation = self.bucket.level as i64 - goal as i64;
-        let channel = r as i64 - deviation / w;
+        let channel = r as i64 - deviation / w - self.payback(phase, r) as i64;
         if self.cfg.mode != Mode::Vbr {
             return channel;
         }
-        // VBR: the average over a three times longer horizon, within what the peak allows.
+        // VBR: the average over the same horizon (strictly: what was spent over it is paid
+        // back), within what the peak allows.
         let ra = self.avg.per_frame();
         let deviation = self.debt - self.ramp(phase, ra) as i64;
-        let average = ra as i64 - deviation / (3 * w);
+        let average = ra as i64 - deviation / w - self.payback(phase, ra) as i64;
         average.min(channel)
+    }
+
+    /// The size the first IDR frame of a stream aims at (before anything is measured): three
+    /// frames of the budget `budget` (or the GOP's worth if shorter), at most half the room
+    /// in the buffer. Cautious, as P frames may cost almost as much as intra frames.
+    pub(crate) fn first_idr_target(&self, budget: i64) -> u64 {
+        let frames = match self.cfg.gop_size {
+            0 => 3,
+            g => g.min(3),
+        };
+        let b = u64::try_from(budget).unwrap_or(1).max(1);
+        (b * u64::from(frames)).min(self.bucket.room() / 2).max(1)
     }
 
     /// The QP of an IDR frame among P frames of `p_qp`.
@@ -99,21 +121,30 @@ impl RateControl {
         }
     }
 
-    /// The P frame QP (0..=51) whose prediction is nearest to `budget` bits per frame.
-    fn solve(&self, budget: i64) -> u8 {
+    /// What [`frame_budget`](Self::frame_budget) plans for with P frames at `qp`: bits per
+    /// frame over the horizon for an IDR frame, the P frame's bits for a P frame.
+    pub(crate) fn planned_bits(&self, ft: FrameType, qp: u8) -> u64 {
+        match ft {
+            FrameType::Idr => self.predicted(qp),
+            FrameType::P => self.p_model.bits_at(qp),
+        }
+    }
+
+    /// The P frame QP (0..=51) whose planned bits are nearest to `budget`.
+    pub(crate) fn solve(&self, ft: FrameType, budget: i64) -> u8 {
         let Ok(b) = u64::try_from(budget) else { return QP_LIMIT };
-        match (0..=QP_LIMIT).find(|&q| self.predicted(q) <= b) {
+        match (0..=QP_LIMIT).find(|&q| self.planned_bits(ft, q) <= b) {
             None => QP_LIMIT,
             Some(0) => 0,
             // Between q - 1 (over) and q (under): the nearer one on a log scale.
-            Some(q) if b.saturating_mul(1 << 16) > self.predicted(q).saturating_mul(HALF_STEP_Q16) => q - 1,
+            Some(q) if b.saturating_mul(1 << 16) > self.planned_bits(ft, q).saturating_mul(HALF_STEP_Q16) => q - 1,
             Some(q) => q,
         }
     }
 
     /// Limits the change of QP from frame to frame: 2 between P frames, 4 after a scene cut
     /// and between an IDR frame and the frames around it.
-    fn limit_step(&self, ft: FrameType, q: u8) -> u8 {
+    pub(crate) fn limit_step(&self, ft: FrameType, q: u8) -> u8 {
         let (mut lo, mut hi) = (self.cfg.min_qp, self.cfg.max_qp);
         let mut narrow = |centre: u8, d: u8| {
             lo = lo.max(centre.saturating_sub(d));
