@@ -217,8 +217,10 @@ pub enum Verdict {
     /// Drop this encoding, encode the same frame again at `qp` and call
     /// [`frame_done`](RateControl::frame_done) again with the new statistics. Either the
     /// frame does not fit the buffer (the decoder's buffer would run dry; `qp` is higher), or
-    /// it is the first frame of the stream and missed its size by more than a factor of two
-    /// (`qp` may be lower): at most two such attempts, as nothing was measured before it.
+    /// it is the first frame of the stream and missed its size by more than a factor of 3/2
+    /// (`qp` may be lower; at most three such attempts, as nothing was measured before it), or
+    /// it is the first P frame and missed its guessed size by more than a factor of two (once,
+    /// within the QP step limits).
     Reencode {
         /// The QP for the new attempt, within `min_qp..=max_qp`.
         qp: u8,
@@ -285,6 +287,10 @@ pub struct RateControl {
     /// Frames accepted since the last IDR, that IDR included.
     since_idr: u32,
     last_p_qp: Option<u8>,
+    /// Evidence (0..=3) that bits fall much faster with the QP than the model says.
+    steep: u8,
+    /// The last P frame's QP and bits.
+    last_p: Option<(u8, u64)>,
     last_i_qp: Option<u8>,
     /// The last accepted frame was an IDR.
     after_idr: bool,
@@ -315,6 +321,8 @@ impl RateControl {
             last_i_bits: 0,
             since_idr: 0,
             last_p_qp: None,
+            steep: 0,
+            last_p: None,
             last_i_qp: None,
             after_idr: false,
             after_cut: false,
@@ -394,10 +402,12 @@ impl RateControl {
 
     /// Takes the statistics of the frame just encoded at the QP [`frame_qp`](Self::frame_qp)
     /// (or the last [`Verdict::Reencode`]) gave. Returns [`Verdict::Reencode`] when the frame
-    /// does not fit the buffer and a higher QP is left; otherwise the frame is counted.
+    /// does not fit the buffer and a higher QP is left, or when the first IDR or P frame of
+    /// the stream missed its size by far; otherwise the frame is counted.
     pub fn frame_done(&mut self, stats: &FrameStats) -> Verdict {
         let last = self.status.last_qp;
-        let pending = self.pending.unwrap_or(Pending { frame_type: FrameType::P, qp: last, target: 0, budget: 0, tries: 0 });
+        let pending =
+            self.pending.unwrap_or(Pending { frame_type: FrameType::P, qp: last, target: 0, budget: 0, tries: 0 });
         let bits = u64::from(stats.bits);
         if self.cfg.mode != Mode::Cq {
             if let Some(qp) = self.reencode_qp(&pending, bits) {
@@ -539,6 +549,16 @@ impl RateControl {
                     self.i_model.x = x.max(1);
                 } else {
                     self.p_model.update(bits, qp);
+                    if let Some((lq, lb)) = self.last_p {
+                        // Bits falling (or rising) more than three times what the model says.
+                        if lq != qp {
+                            let (hi, lo) = if lq < qp { (lb, bits) } else { (bits, lb) };
+                            let d = lq.abs_diff(qp).min(8) * 3;
+                            let steep = model::scale_down(hi, d) > lo.max(1);
+                            self.steep = if steep { (self.steep + 1).min(3) } else { self.steep.saturating_sub(1) };
+                        }
+                    }
+                    self.last_p = Some((qp, bits));
                 }
                 self.last_p_qp = Some(pending.qp);
                 self.since_idr = self.since_idr.saturating_add(1);

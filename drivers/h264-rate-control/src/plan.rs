@@ -24,13 +24,19 @@ impl RateControl {
         let want = self.solve(ft, budget).clamp(min, max);
         let q = match (ft, self.last_p_qp) {
             (FrameType::Idr, _) => self.idr_qp(want),
-            // Half the way for small changes (rounded towards the last QP): bits fall faster
-            // with the QP than the model says on some content, and a full step would then
-            // overshoot. At a limit it still moves one step, so that it reaches the limit;
-            // further away it moves the whole way (within the step limits).
+            // Down (more bits) half the way, rounded towards the last QP: bits may rise faster
+            // with a lower QP than the model says, and a frame over budget costs buffer room
+            // that a burst may need. Up the whole way. Half the way either way on content
+            // where the bits have been seen to change several times faster than the model
+            // says. At a limit it still moves one step, so that it reaches the limit.
             (FrameType::P, Some(last)) => {
                 let d = i16::from(want) - i16::from(last);
-                let step = if d.abs() > 2 || (d.abs() == 1 && (want == min || want == max)) { d } else { d / 2 };
+                let at_limit = d.abs() == 1 && (want == min || want == max);
+                let step = match d.abs() {
+                    1 if !at_limit => 0,
+                    2 if self.steep >= 2 => d / 2,
+                    _ => d,
+                };
                 (i16::from(last) + step) as u8
             }
             (FrameType::P, _) => want,
@@ -81,7 +87,9 @@ impl RateControl {
         let r = self.bucket.drain.per_frame();
         let goal = idr_level(self.bucket.size) + self.ramp(phase, r);
         let deviation = self.bucket.level as i64 - goal as i64;
-        let channel = r as i64 - deviation / w - self.payback(phase, r) as i64;
+        // The buffer's deviation over three quarters of the horizon: it is back on its plan
+        // well within a second.
+        let channel = r as i64 - deviation / (w * 3 / 4).max(1) - self.payback(phase, r) as i64;
         if self.cfg.mode != Mode::Vbr {
             return channel;
         }
@@ -145,6 +153,13 @@ impl RateControl {
     /// Limits the change of QP from frame to frame: 2 between P frames, 4 after a scene cut
     /// and between an IDR frame and the frames around it.
     pub(crate) fn limit_step(&self, ft: FrameType, q: u8) -> u8 {
+        let (lo, hi) = self.step_bounds(ft);
+        q.clamp(lo, hi)
+    }
+
+    /// The QPs the next frame of type `ft` may have under the step limits (the whole range
+    /// if they contradict each other).
+    fn step_bounds(&self, ft: FrameType) -> (u8, u8) {
         let (mut lo, mut hi) = (self.cfg.min_qp, self.cfg.max_qp);
         let mut narrow = |centre: u8, d: u8| {
             lo = lo.max(centre.saturating_sub(d));
@@ -166,12 +181,13 @@ impl RateControl {
             }
         }
         if lo > hi {
-            return q.clamp(self.cfg.min_qp, self.cfg.max_qp);
+            return (self.cfg.min_qp, self.cfg.max_qp);
         }
-        q.clamp(lo, hi)
+        (lo, hi)
     }
 
-    /// Raises `q` until the predicted frame takes at most 7/8 of the room left in the buffer.
+    /// Raises `q` until the predicted frame takes at most 7/8 of the room left in the buffer
+    /// (the one rule allowed to break the step limits: the decoder's buffer must not run dry).
     fn fit_buffer(&self, ft: FrameType, mut q: u8) -> u8 {
         let model = if ft == FrameType::Idr { &self.i_model } else { &self.p_model };
         let room = self.bucket.room() / 8 * 7;

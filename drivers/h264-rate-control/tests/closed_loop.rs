@@ -1,5 +1,5 @@
 //! The rate control in closed loop with the encoder core on small pictures (a smoke test
-//! fast enough for a debug build); the full table at 320x240 and 640x360 is examples/rc-table.rs.
+//! fast enough for a debug build); the target table at 176x144 is examples/rc-table.rs.
 
 mod common;
 use common::content::Content;

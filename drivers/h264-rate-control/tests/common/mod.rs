@@ -279,8 +279,13 @@ pub fn row(run: &Run, m: &Measures) -> String {
         Some(Limit::MinQp) => "unreachable (min QP)",
         None => "",
     };
+    let timing = if (run.cfg.fps_num, run.cfg.fps_den, run.cfg.gop_size) == (30, 1, 30) {
+        String::new()
+    } else {
+        format!(" {} fps GOP {}", run.cfg.fps_num / run.cfg.fps_den.max(1), run.cfg.gop_size)
+    };
     format!(
-        "| {} {}x{} | {mode} | {} | {} ({}) | {window} | {} | {} / {} | {}-{} | {} | {note} |",
+        "| {} {}x{}{timing} | {mode} | {} | {} ({}) | {window} | {} | {} / {} | {}-{} | {} | {note} |",
         run.content.name(),
         run.width,
         run.height,
