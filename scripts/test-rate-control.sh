@@ -24,5 +24,7 @@ done
 
 CARGO_TARGET_DIR=$target_dir cargo test -q --release -p h264-rate-control
 start=$SECONDS
-CARGO_TARGET_DIR=$target_dir cargo run -q --release -p h264-rate-control --example rc-table
+status=0
+CARGO_TARGET_DIR=$target_dir cargo run -q --release -p h264-rate-control --example rc-table || status=$?
 echo "rate control table: $((SECONDS - start)) s"
+exit "$status"
