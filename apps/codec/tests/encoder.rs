@@ -593,7 +593,6 @@ fn cbr_reaches_the_target_bitrate() {
 }
 
 #[test]
-#[ignore = "the VBR rate control overshoots its target by 12% on this clip (issue 9)"]
 fn vbr_reaches_the_target_bitrate() {
     check_bitrates(abi::V4L2_MPEG_VIDEO_BITRATE_MODE_VBR, &[(SP, 800_000), (MP, 1_500_000)]);
 }
