@@ -811,6 +811,42 @@ fn drains_with_nothing_one_or_many_frames_queued_then_start_and_reset() {
     }
 }
 
+#[test]
+fn a_frame_queued_after_stop_waits_for_start_and_wastes_no_capture_buffer() {
+    let (w, h) = (176usize, 144usize);
+    let src = clip(w, h, 4, 11);
+    let nv12 = layout(&src, w, h, abi::V4L2_PIX_FMT_NV12, w);
+    let frames: Vec<&[u8]> = nv12.chunks(w * h * 3 / 2).collect();
+    for path in NODES {
+        let _guard = shared(path);
+        let tag = format!("{path} frame after STOP");
+        let mut s = Session::new(path, abi::V4L2_PIX_FMT_NV12, (w as u32, h as u32), &CQ, 6, 8);
+        let ts0 = 2_000_000;
+        s.queue(frames[0], ts0);
+        s.queue(frames[1], ts0 + 40_000);
+        s.dev.encoder_cmd(abi::V4L2_ENC_CMD_STOP).unwrap();
+        // Queued after STOP: it belongs to the stream after START (dev-encoder.rst).
+        s.queue(frames[2], ts0 + 80_000);
+        let mut got = Vec::new();
+        s.collect(&mut got, true);
+        assert_eq!(got.len(), 2, "{tag}: the two frames before STOP, then LAST, and no error buffer");
+        assert!(got.iter().all(|g| g.flags & abi::V4L2_BUF_FLAG_ERROR == 0), "{tag}: no CAPTURE buffer lost");
+        assert_eq!(s.eos, 1, "{tag}: one EOS");
+        s.dev.encoder_cmd(abi::V4L2_ENC_CMD_START).unwrap();
+        for i in 0..s.dev.capture.buffers.len() {
+            if !s.dev.capture.buffers[i].queued {
+                s.dev.qbuf(false, i, &[], 0).unwrap();
+            }
+        }
+        let mut more = Vec::new();
+        s.collect(&mut more, false);
+        assert_eq!(more.len(), 1, "{tag}: the frame queued after STOP, encoded after START");
+        assert_eq!(more[0].timestamp_us, ts0 + 80_000, "{tag}");
+        got.extend(more);
+        check_decodes(&tag, &concat(&got), &src[..3 * i420_size(w, h)], w, h, 34.0);
+    }
+}
+
 /// Encodes `frames` on `enc`'s node one at a time, injecting `fault` just before frame
 /// `at` is queued (nothing else queued, so it hits that frame). Returns what came out.
 fn encode_with_fault(

@@ -364,9 +364,9 @@ impl<R: regs::Registers, D: DelayNs + Send, P: OutputPin + Send> CodecOps for Ve
         if self.needs_reset.load(Ordering::Acquire) {
             self.reset_block();
         }
-        let status = *job.status();
-        if status.draining && status.output_queued == 0 {
-            // Every frame before STOP is out: the framework ends the drain.
+        if job.status().draining {
+            // Every frame queued before STOP was encoded (the block holds none back): the
+            // framework ends the drain. Frames queued after STOP wait for START.
             let _ = job.handle().drained();
             return JobStatus::Finished;
         }
