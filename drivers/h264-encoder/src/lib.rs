@@ -93,6 +93,15 @@ impl OutputPin for NoResetLine {
     }
 }
 
+/// The driver's delay provider, shared: see [`Venc::delay`].
+struct SharedDelay<'a, D>(&'a Mutex<RefCell<D>>);
+
+impl<D: DelayNs> DelayNs for SharedDelay<'_, D> {
+    fn delay_ns(&mut self, ns: u32) {
+        critical_section::with(|cs| self.0.borrow_ref_mut(cs).delay_ns(ns));
+    }
+}
+
 /// The per-open state: the file's control values, frame rate, crop, and its stream slot
 /// while OUTPUT streams.
 pub struct EncoderContext {
@@ -110,7 +119,7 @@ pub struct Venc<R: regs::Registers + 'static, D: DelayNs + Send + 'static, P: Ou
     regs: &'static R,
     arena: &'static dyn BufferArena,
     api: BufferApi,
-    delay: Mutex<RefCell<Option<D>>>,
+    delay: Mutex<RefCell<D>>,
     reset_line: Mutex<RefCell<P>>,
     /// The block was brought up (at the first STREAMON(OUTPUT): deferred initialisation).
     up: AtomicBool,
@@ -141,7 +150,7 @@ impl<R: regs::Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
             regs,
             arena,
             api,
-            delay: Mutex::new(RefCell::new(Some(delay))),
+            delay: Mutex::new(RefCell::new(delay)),
             reset_line: Mutex::new(RefCell::new(reset_line)),
             up: AtomicBool::new(false),
             needs_reset: AtomicBool::new(false),
@@ -152,22 +161,20 @@ impl<R: regs::Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
         }
     }
 
-    /// Runs `f` with the delay provider, outside any critical section (a reset waits for
-    /// the block, which must be able to make progress meanwhile). `EBUSY` if another
-    /// thread holds it.
-    fn with_delay<T>(&self, f: impl FnOnce(&mut D) -> T) -> Result<T> {
-        let mut delay = critical_section::with(|cs| self.delay.borrow_ref_mut(cs).take()).ok_or(Errno::EBUSY)?;
-        let result = f(&mut delay);
-        critical_section::with(|cs| *self.delay.borrow_ref_mut(cs) = Some(delay));
-        Ok(result)
+    /// The delay provider as a `DelayNs` that several threads may use at once: each wait
+    /// takes one short critical section (never one around a register access, so the
+    /// block can make progress meanwhile).
+    fn delay(&self) -> SharedDelay<'_, D> {
+        SharedDelay(&self.delay)
     }
 
-    /// Brings the block up once (deferred initialisation). Thread context.
+    /// Brings the block up once (deferred initialisation). Thread context. Two files that
+    /// start their first streams at once both run the sequence, which is harmless.
     fn bring_up(&self) -> Result<()> {
         if self.up.load(Ordering::Acquire) {
             return Ok(());
         }
-        let pulse = |high: bool| {
+        let line = |high: bool| {
             critical_section::with(|cs| {
                 let mut line = self.reset_line.borrow_ref_mut(cs);
                 if high {
@@ -177,23 +184,22 @@ impl<R: regs::Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
                 }
             })
         };
-        self.with_delay(|delay| {
-            if !pulse(false) {
-                return Err(Errno::EIO);
-            }
-            delay.delay_us(1);
-            if !pulse(true) {
-                return Err(Errno::EIO);
-            }
-            block::bring_up(self.regs, delay).map_err(|_| Errno::EIO)
-        })??;
+        let mut delay = self.delay();
+        if !line(false) {
+            return Err(Errno::EIO);
+        }
+        delay.delay_us(1);
+        if !line(true) {
+            return Err(Errno::EIO);
+        }
+        block::bring_up(self.regs, &mut delay).map_err(|_| Errno::EIO)?;
         self.up.store(true, Ordering::Release);
         Ok(())
     }
 
     /// Resets the block (thread context); on failure the next frame tries again.
     fn reset_block(&self) {
-        let ok = matches!(self.with_delay(|delay| block::reset(self.regs, delay)), Ok(Ok(())));
+        let ok = block::reset(self.regs, &mut self.delay()).is_ok();
         self.needs_reset.store(!ok, Ordering::Release);
     }
 
