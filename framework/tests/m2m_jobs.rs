@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use support::*;
 use v4l2m2m::abi::*;
-use v4l2m2m::{Direction, FileId};
+use v4l2m2m::{Direction, FileId, PollEvents};
 
 const OUT: Direction = Direction::Output;
 const CAP: Direction = Direction::Capture;
@@ -76,6 +76,42 @@ fn early_completion_with_the_board_worker_loses_nothing() {
     }
     within(5, move || h.node.close(fd)).unwrap();
     assert_eq!(h.arena.allocated(), 0);
+}
+
+/// `buf_done_and_job_finish` hands both buffers back in one step: a poller never sees the
+/// OUTPUT buffer done while the job's CAPTURE buffer is not (an application that dequeues
+/// OUTPUT on POLLOUT and CAPTURE on POLLIN, as v4l2-compliance's streaming loop does,
+/// would otherwise count one more OUTPUT than CAPTURE and never stop).
+#[test]
+fn a_poller_sees_both_buffers_of_a_job_done_together() {
+    let h = manual().leak();
+    h.k().delayed.store(true, Ordering::SeqCst);
+    let fd = h.open_nb();
+    h.setup(fd, 2, 2);
+    let seen: &'static std::sync::Mutex<Vec<u32>> = Box::leak(Box::default());
+    SYNC_FOR_CPU_HOOK.with(|hook| {
+        *hook.borrow_mut() = Some(Box::new(move |_| seen.lock().unwrap().push(h.poll(fd).bits())));
+    });
+    for n in 0..4u32 {
+        h.queue_output(fd, n % 2, &frame(4, n, 8), u64::from(n)).unwrap();
+        h.dev.run_jobs();
+        assert_eq!(h.k().complete_pending(), 1);
+        let both = PollEvents::POLLIN | PollEvents::POLLOUT;
+        assert!(h.poll(fd).contains(both), "job {n}: both buffers ready after the completion");
+        h.dqbuf(fd, OUT).unwrap();
+        let c = h.dqbuf(fd, CAP).unwrap();
+        h.queue_capture(fd, c.index()).unwrap();
+    }
+    SYNC_FOR_CPU_HOOK.with(|hook| hook.borrow_mut().take());
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 8, "the cache hook ran once per buffer");
+    for events in seen.iter() {
+        let events = PollEvents::from_bits_truncate(*events);
+        assert!(
+            !events.contains(PollEvents::POLLOUT) || events.contains(PollEvents::POLLIN),
+            "OUTPUT seen done without its CAPTURE buffer: {events:?}"
+        );
+    }
 }
 
 #[test]

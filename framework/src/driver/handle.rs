@@ -12,6 +12,14 @@ use crate::format::{Direction, Formats, PixFormat, Rect};
 pub(crate) trait JobPort: Sync {
     fn get_buf(&self, slot: u16, generation: u32, dir: Direction) -> Option<ActiveBuffer>;
     fn put_buf(&self, buf: ActiveBuffer, done: Completion) -> Result<()>;
+    /// Both buffers of a job in one critical section, with one wake-up.
+    fn put_pair(
+        &self,
+        output: ActiveBuffer,
+        output_done: Completion,
+        capture: ActiveBuffer,
+        capture_done: Completion,
+    ) -> Result<()>;
     fn drained(&self, slot: u16, generation: u32) -> Result<()>;
     fn source_change(&self, slot: u16, generation: u32, capture: PixFormat) -> Result<()>;
     fn set_control(&self, slot: u16, generation: u32, id: u32, value: i64) -> Result<()>;
@@ -107,8 +115,10 @@ impl ContextHandle {
 
     /// Hands back the job's OUTPUT and CAPTURE buffers and ends the job, in one call: what
     /// an interrupt handler does when the engine reports a frame done (Linux's
-    /// `v4l2_m2m_buf_done_and_job_finish`). The job ends even if a buffer is refused (the
-    /// context was closed); the first refusal is returned.
+    /// `v4l2_m2m_buf_done_and_job_finish`). Both buffers become ready together, in one
+    /// critical section: a poller never sees one of them done without the other. The job
+    /// ends even if a buffer is refused (the context was closed); the first refusal is
+    /// returned.
     pub fn buf_done_and_job_finish(
         &self,
         output: ActiveBuffer,
@@ -116,10 +126,9 @@ impl ContextHandle {
         capture: ActiveBuffer,
         capture_done: Completion,
     ) -> Result<()> {
-        let first = self.put_buf(output, output_done);
-        let second = self.put_buf(capture, capture_done);
+        let result = self.port.put_pair(output, output_done, capture, capture_done);
         self.job_finish();
-        first.and(second)
+        result
     }
 }
 

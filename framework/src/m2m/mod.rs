@@ -280,6 +280,24 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         })
     }
 
+    /// Marks an active buffer done in its queue (inside the caller's critical section).
+    fn complete_buffer(
+        state: &mut FileState<BUFFERS, EVENTS>,
+        buf: &ActiveBuffer,
+        done: &Completion,
+        now: u64,
+    ) -> Result<()> {
+        let source = match buf.dir {
+            Direction::Capture => state.sources.find(done.timestamp),
+            Direction::Output => FrameMeta::NONE,
+        };
+        state.queue(buf.dir).complete(usize::from(buf.index), buf.activation, done, source)?;
+        if buf.dir == Direction::Capture && done.flags.contains(DoneFlags::LAST) {
+            Self::last_buffer_done(state, now);
+        }
+        Ok(())
+    }
+
     /// Tells waiters and pollers of `slot` that its readiness may have changed.
     fn notify(&self, slot: u16) {
         if let Some(file) = self.files.get(usize::from(slot)) {
@@ -611,19 +629,35 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         let file = FileId { slot: buf.slot, generation: buf.generation };
         buf.regions().for_each(|region| self.arena.sync_for_cpu(region, buf.dir));
         let now = self.os_now();
-        self.with_state(file, |state, _| {
-            let source = match buf.dir {
-                Direction::Capture => state.sources.find(done.timestamp),
-                Direction::Output => FrameMeta::NONE,
-            };
-            state.queue(buf.dir).complete(usize::from(buf.index), buf.activation, &done, source)?;
-            if buf.dir == Direction::Capture && done.flags.contains(DoneFlags::LAST) {
-                Self::last_buffer_done(state, now);
-            }
-            Ok(())
-        })??;
+        self.with_state(file, |state, _| Self::complete_buffer(state, &buf, &done, now))??;
         self.notify(buf.slot);
         Ok(())
+    }
+
+    fn put_pair(
+        &self,
+        output: ActiveBuffer,
+        output_done: Completion,
+        capture: ActiveBuffer,
+        capture_done: Completion,
+    ) -> Result<()> {
+        let same_file = output.slot == capture.slot && output.generation == capture.generation;
+        if !same_file {
+            let first = self.put_buf(output, output_done);
+            return first.and(self.put_buf(capture, capture_done));
+        }
+        let file = FileId { slot: output.slot, generation: output.generation };
+        output.regions().for_each(|region| self.arena.sync_for_cpu(region, output.dir));
+        capture.regions().for_each(|region| self.arena.sync_for_cpu(region, capture.dir));
+        let now = self.os_now();
+        // One critical section for both, so a poller never sees the OUTPUT buffer done
+        // while its CAPTURE buffer is not.
+        let result = self.with_state(file, |state, _| {
+            let first = Self::complete_buffer(state, &output, &output_done, now);
+            first.and(Self::complete_buffer(state, &capture, &capture_done, now))
+        });
+        self.notify(output.slot);
+        result?
     }
 
     fn drained(&self, slot: u16, generation: u32) -> Result<()> {

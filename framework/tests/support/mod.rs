@@ -15,9 +15,9 @@ use v4l2m2m::abi::*;
 use v4l2m2m::driver::{ControlKind, ControlSpec, InFlight};
 use v4l2m2m::driver::{FourCc, PlaneFormat};
 use v4l2m2m::{
-    ActiveBuffer, BufferApi, CodecCommand, CodecDevice, CodecKind, CodecOps, Completion, ContextHandle, DeviceInfo,
-    Direction, DoneFlags, Errno, FileId, FormatDesc, Formats, Job, JobStatus, MemoryArena, OpenFlags, OsGlue,
-    PixFormat, PollEvents, QueueStatus, VideoNode,
+    ActiveBuffer, ArenaRegion, BufferApi, BufferArena, CodecCommand, CodecDevice, CodecKind, CodecOps, Completion,
+    ContextHandle, DeviceInfo, Direction, DoneFlags, Errno, FileId, FormatDesc, Formats, Job, JobStatus, MemoryArena,
+    OpenFlags, OsGlue, PixFormat, PollEvents, QueueStatus, VideoNode,
 };
 
 // ------------------------------------------------------------------------------------
@@ -397,6 +397,48 @@ pub const EVENTS: usize = 3;
 pub type Dev = CodecDevice<TestCodec, FILES, BUFFERS, EVENTS>;
 pub type Arena = MemoryArena<512>;
 
+/// A test's observer of the arena's cache hook.
+pub type SyncHook = Box<dyn Fn(Direction)>;
+
+std::thread_local! {
+    /// Called from [`TestArena::sync_for_cpu`] on the thread handing a buffer back: lets a
+    /// test look at the device at that exact point of a completion.
+    pub static SYNC_FOR_CPU_HOOK: std::cell::RefCell<Option<SyncHook>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The harness's arena: a [`MemoryArena`] whose CPU cache hook can be observed.
+pub struct TestArena(pub Arena);
+
+impl std::ops::Deref for TestArena {
+    type Target = Arena;
+    fn deref(&self) -> &Arena {
+        &self.0
+    }
+}
+
+impl BufferArena for TestArena {
+    fn alloc(&self, len: usize) -> Option<ArenaRegion> {
+        self.0.alloc(len)
+    }
+    fn free(&self, region: ArenaRegion) {
+        self.0.free(region)
+    }
+    fn cpu_ptr(&self, region: ArenaRegion) -> *mut u8 {
+        self.0.cpu_ptr(region)
+    }
+    fn bus_addr(&self, region: ArenaRegion) -> u64 {
+        self.0.bus_addr(region)
+    }
+    fn sync_for_cpu(&self, _region: ArenaRegion, dir: Direction) {
+        SYNC_FOR_CPU_HOOK.with(|hook| {
+            if let Some(hook) = hook.borrow().as_ref() {
+                hook(dir)
+            }
+        });
+    }
+}
+
 pub const ARENA_SIZE: usize = 4 << 20;
 
 #[derive(Clone, Copy)]
@@ -416,7 +458,7 @@ impl Default for Opts {
 pub struct Harness {
     pub dev: &'static Dev,
     pub node: &'static dyn VideoNode,
-    pub arena: &'static Arena,
+    pub arena: &'static TestArena,
     pub api: BufferApi,
     stop: Arc<AtomicBool>,
 }
@@ -463,8 +505,8 @@ impl Harness {
     pub fn with(opts: Opts) -> Self {
         let mem = leak_bytes(ARENA_SIZE);
         // SAFETY: `mem` is leaked, so valid for the whole program, and only the arena uses it.
-        let arena: &'static Arena =
-            Box::leak(Box::new(unsafe { Arena::new(mem.as_mut_ptr(), ARENA_SIZE, 0x8000_0000, 4096) }));
+        let arena: &'static TestArena =
+            Box::leak(Box::new(TestArena(unsafe { Arena::new(mem.as_mut_ptr(), ARENA_SIZE, 0x8000_0000, 4096) })));
         let api = if opts.mplane { BufferApi::MultiPlanar } else { BufferApi::SinglePlanar };
         let info = DeviceInfo {
             driver: "loopback",
