@@ -44,7 +44,7 @@ for node in /dev/video10 /dev/video11; do
     for opt in -s -f; do
         out=$work/compliance-$(basename "$node")$opt.txt
         log "v4l2-compliance -d $node $opt"
-        timeout -k 10 900 "$root/scripts/v4l2-sim-run" --lib "$lib" -- v4l2-compliance -d "$node" "$opt" >"$out" 2>&1
+        timeout -k 10 300 "$root/scripts/v4l2-sim-run" --lib "$lib" -- v4l2-compliance -d "$node" "$opt" >"$out" 2>&1
         total=$(grep -E '^Total for ' "$out" | tail -1)
         echo "$node $opt: ${total:-no total line}"
         [[ "$total" == *"Failed: 0, Warnings: 0"* ]] || { fail "$node $opt: ${total:-crashed}"; tail -30 "$out" >&2; }
