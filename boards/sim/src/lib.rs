@@ -10,7 +10,9 @@
 //!   OpenH264 decoder at `/dev/video1` (multi-planar API) and the same driver at
 //!   `/dev/video3` (single-planar API); with the `encoder` feature (on by default) the VENC
 //!   H.264 encoder (the `h264-encoder` driver over a model of its block, one block per
-//!   node) at `/dev/video2` (multi-planar) and `/dev/video4` (single-planar); devices of
+//!   node) at `/dev/video2` (multi-planar) and `/dev/video4` (single-planar); with the
+//!   `avcodec` feature (off by default) the libavcodec decoder (H.264, HEVC, VP9) at
+//!   `/dev/video5` (multi-planar) and `/dev/video6` (single-planar); devices of
 //!   other crates join them through
 //!   [`Board::register`] (see [below](#devices-from-other-crates)).
 //! - [`vfs`]: a small POSIX-like layer (`open`/`close`/`ioctl`/`mmap`/`munmap`/`poll`) in
@@ -67,11 +69,15 @@
 //! | `SIM_BOARD_DECODER_SP` | `/dev/video3` | path of the single-planar decoder node |
 //! | `SIM_BOARD_ENCODER` | `/dev/video2` | path of the multi-planar encoder node |
 //! | `SIM_BOARD_ENCODER_SP` | `/dev/video4` | path of the single-planar encoder node |
+//! | `SIM_BOARD_AVCODEC` | `/dev/video5` | path of the multi-planar libavcodec decoder node |
+//! | `SIM_BOARD_AVCODEC_SP` | `/dev/video6` | path of the single-planar libavcodec decoder node |
 //! | `SIM_BOARD_ARENA_MB` | `512` | size of the buffer arena in MiB (virtual; pages are committed on use) |
 
 #![deny(missing_docs)]
 
 mod arena;
+#[cfg(feature = "avcodec")]
+mod avcodec;
 #[cfg(feature = "encoder")]
 mod encoder;
 mod glue;
@@ -83,6 +89,8 @@ use std::sync::{Mutex, OnceLock};
 use v4l2m2m::{CodecDevice, CodecOps, Errno, Mapping, Registry, VideoNode};
 
 pub use arena::{MemfdArena, ARENA_ALIGN, ARENA_REGIONS};
+#[cfg(feature = "avcodec")]
+pub use avcodec::AvcodecDevice;
 #[cfg(feature = "encoder")]
 pub use encoder::{Encoder, EncoderDevice, EncoderDriver, HostDelay, TIMEOUT_TICKS, WATCHDOG_TICK};
 pub use glue::HostGlue;
@@ -152,6 +160,8 @@ pub struct Board {
     decoders: Vec<(&'static str, &'static DecoderDevice)>,
     #[cfg(feature = "encoder")]
     encoders: Vec<Encoder>,
+    #[cfg(feature = "avcodec")]
+    avcodec_decoders: Vec<(&'static str, &'static AvcodecDevice)>,
 }
 
 static BOARD: OnceLock<Board> = OnceLock::new();
@@ -167,7 +177,7 @@ pub fn board() -> &'static Board {
     BOARD.get_or_init(|| Board::start().unwrap_or_else(|e| panic!("sim-board: cannot start: {e}")))
 }
 
-#[cfg(any(feature = "openh264", feature = "encoder"))]
+#[cfg(any(feature = "openh264", feature = "encoder", feature = "avcodec"))]
 fn env_path(var: &str, default: &'static str) -> &'static str {
     match std::env::var(var) {
         Ok(p) if !p.is_empty() => Box::leak(p.into_boxed_str()),
@@ -207,11 +217,15 @@ impl Board {
             decoders: Vec::new(),
             #[cfg(feature = "encoder")]
             encoders: Vec::new(),
+            #[cfg(feature = "avcodec")]
+            avcodec_decoders: Vec::new(),
         };
         #[cfg(feature = "openh264")]
         board.start_decoders()?;
         #[cfg(feature = "encoder")]
         board.start_encoders()?;
+        #[cfg(feature = "avcodec")]
+        board.start_avcodec_decoders()?;
         Ok(board)
     }
 

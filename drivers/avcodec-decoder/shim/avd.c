@@ -1,0 +1,249 @@
+/*
+ * A flat C interface over libavcodec's decoding API, so that the Rust driver never
+ * depends on the layout of AVCodecContext, AVCodecParserContext, AVPacket or AVFrame:
+ * it sees an opaque decoder, an opaque picture, and plain integers and pointers.
+ *
+ * Every function returns a non-negative value on success and a negative AVERROR code
+ * (a negated errno for the system errors) on failure, unless documented otherwise.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavutil/frame.h>
+#include <libavutil/pixdesc.h>
+
+#include "avd.h"
+
+struct avd {
+    AVCodecContext *ctx;
+    AVCodecParserContext *parser;
+    AVPacket *pkt;
+    enum AVCodecID id;
+    int64_t fed; /* bytes given to avd_parse without a parser */
+};
+
+static enum AVCodecID codec_id(int codec)
+{
+    switch (codec) {
+    case AVD_CODEC_H264: return AV_CODEC_ID_H264;
+    case AVD_CODEC_HEVC: return AV_CODEC_ID_HEVC;
+    case AVD_CODEC_VP9: return AV_CODEC_ID_VP9;
+    default: return AV_CODEC_ID_NONE;
+    }
+}
+
+void avd_close(struct avd *d)
+{
+    if (!d)
+        return;
+    av_parser_close(d->parser);
+    av_packet_free(&d->pkt);
+    avcodec_free_context(&d->ctx);
+    av_free(d);
+}
+
+static int open_parser(struct avd *d)
+{
+    if (d->id == AV_CODEC_ID_VP9)
+        return 0; /* whole frames arrive one per buffer: no parser */
+    d->parser = av_parser_init(d->id);
+    if (!d->parser)
+        return AVERROR(ENOMEM);
+    return 0;
+}
+
+struct avd *avd_open(int codec)
+{
+    enum AVCodecID id = codec_id(codec);
+    const AVCodec *dec = id == AV_CODEC_ID_NONE ? NULL : avcodec_find_decoder(id);
+    struct avd *d;
+
+    if (!dec)
+        return NULL;
+    d = av_mallocz(sizeof(*d));
+    if (!d)
+        return NULL;
+    d->id = id;
+    d->ctx = avcodec_alloc_context3(dec);
+    d->pkt = av_packet_alloc();
+    if (!d->ctx || !d->pkt || open_parser(d) < 0)
+        goto fail;
+    /* The driver applies the crop through the COMPOSE rectangle: pictures keep their
+     * whole decoded area. One thread: output order and error handling are those of the
+     * reference single-threaded decode. */
+    d->ctx->apply_cropping = 0;
+    d->ctx->thread_count = 1;
+    if (avcodec_open2(d->ctx, dec, NULL) < 0)
+        goto fail;
+    return d;
+fail:
+    avd_close(d);
+    return NULL;
+}
+
+int avd_parse(struct avd *d, const uint8_t *in, int in_len, const uint8_t **out, int *out_len,
+              int64_t *out_offset)
+{
+    int used;
+
+    *out = NULL;
+    *out_len = 0;
+    *out_offset = 0;
+    if (!d->parser) {
+        /* No parser (VP9): every buffer is one frame. */
+        *out = in;
+        *out_len = in_len;
+        *out_offset = d->fed;
+        d->fed += in_len;
+        return in_len;
+    }
+    used = av_parser_parse2(d->parser, d->ctx, (uint8_t **)out, out_len, in, in_len,
+                            AV_NOPTS_VALUE, AV_NOPTS_VALUE, 0);
+    if (*out_len > 0)
+        *out_offset = d->parser->frame_offset;
+    return used;
+}
+
+int avd_send(struct avd *d, const uint8_t *data, int len, int64_t pts)
+{
+    int ret;
+
+    if (!data || len <= 0)
+        return avcodec_send_packet(d->ctx, NULL);
+    av_packet_unref(d->pkt);
+    ret = av_new_packet(d->pkt, len);
+    if (ret < 0)
+        return ret;
+    memcpy(d->pkt->data, data, (size_t)len);
+    d->pkt->pts = pts;
+    d->pkt->dts = AV_NOPTS_VALUE;
+    ret = avcodec_send_packet(d->ctx, d->pkt);
+    av_packet_unref(d->pkt);
+    return ret;
+}
+
+static int picture_format(int fmt)
+{
+    switch (fmt) {
+    case AV_PIX_FMT_YUV420P:
+    case AV_PIX_FMT_YUVJ420P:
+        return AVD_FORMAT_YUV420;
+    default:
+        return AVD_FORMAT_OTHER;
+    }
+}
+
+int avd_receive(struct avd *d, struct avd_picture **picture, struct avd_picture_info *info)
+{
+    AVFrame *f = av_frame_alloc();
+    int ret;
+
+    *picture = NULL;
+    if (!f)
+        return AVERROR(ENOMEM);
+    ret = avcodec_receive_frame(d->ctx, f);
+    if (ret < 0) {
+        av_frame_free(&f);
+        if (ret == AVERROR(EAGAIN))
+            return AVD_AGAIN;
+        if (ret == AVERROR_EOF)
+            return AVD_EOF;
+        return ret;
+    }
+    memset(info, 0, sizeof(*info));
+    info->width = f->width;
+    info->height = f->height;
+    info->crop_left = (uint32_t)f->crop_left;
+    info->crop_top = (uint32_t)f->crop_top;
+    info->crop_right = (uint32_t)f->crop_right;
+    info->crop_bottom = (uint32_t)f->crop_bottom;
+    info->format = picture_format(f->format);
+    info->pts = f->pts;
+    info->key = f->key_frame;
+    info->corrupt = (f->flags & AV_FRAME_FLAG_CORRUPT) || f->decode_error_flags;
+    *picture = (struct avd_picture *)f;
+    return 0;
+}
+
+void avd_stream_info(const struct avd *d, struct avd_stream_info *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->refs = d->ctx->refs;
+    info->reorder = d->ctx->has_b_frames;
+}
+
+int avd_flush(struct avd *d)
+{
+    avcodec_flush_buffers(d->ctx);
+    d->fed = 0;
+    av_parser_close(d->parser);
+    d->parser = NULL;
+    return open_parser(d);
+}
+
+static int copy_plane(uint8_t *dst, int dst_stride, size_t dst_len, const uint8_t *src, int src_stride,
+                      int width, int rows)
+{
+    if (width <= 0 || rows <= 0)
+        return 0;
+    if (dst_stride < width || (size_t)dst_stride * (size_t)(rows - 1) + (size_t)width > dst_len)
+        return -1;
+    for (int r = 0; r < rows; r++)
+        memcpy(dst + (size_t)r * (size_t)dst_stride, src + (ptrdiff_t)r * src_stride, (size_t)width);
+    return 0;
+}
+
+static int interleave_plane(uint8_t *dst, int dst_stride, size_t dst_len, const uint8_t *u, int u_stride,
+                            const uint8_t *v, int v_stride, int width, int rows)
+{
+    if (width <= 0 || rows <= 0)
+        return 0;
+    if (dst_stride < 2 * width || (size_t)dst_stride * (size_t)(rows - 1) + 2 * (size_t)width > dst_len)
+        return -1;
+    for (int r = 0; r < rows; r++) {
+        uint8_t *line = dst + (size_t)r * (size_t)dst_stride;
+        const uint8_t *ur = u + (ptrdiff_t)r * u_stride;
+        const uint8_t *vr = v + (ptrdiff_t)r * v_stride;
+        for (int x = 0; x < width; x++) {
+            line[2 * x] = ur[x];
+            line[2 * x + 1] = vr[x];
+        }
+    }
+    return 0;
+}
+
+int avd_picture_copy(const struct avd_picture *picture, int component, uint8_t *dst, int stride,
+                     size_t len)
+{
+    const AVFrame *f = (const AVFrame *)picture;
+    int cw = (f->width + 1) / 2, ch = (f->height + 1) / 2;
+    int ret;
+
+    if (picture_format(f->format) != AVD_FORMAT_YUV420)
+        return AVERROR(EINVAL);
+    switch (component) {
+    case AVD_COMPONENT_Y:
+        ret = copy_plane(dst, stride, len, f->data[0], f->linesize[0], f->width, f->height);
+        break;
+    case AVD_COMPONENT_U:
+    case AVD_COMPONENT_V:
+        ret = copy_plane(dst, stride, len, f->data[component], f->linesize[component], cw, ch);
+        break;
+    case AVD_COMPONENT_UV:
+        ret = interleave_plane(dst, stride, len, f->data[1], f->linesize[1], f->data[2], f->linesize[2], cw,
+                               ch);
+        break;
+    default:
+        return AVERROR(EINVAL);
+    }
+    return ret < 0 ? AVERROR(ENOSPC) : 0;
+}
+
+void avd_picture_free(struct avd_picture *picture)
+{
+    AVFrame *f = (AVFrame *)picture;
+
+    av_frame_free(&f);
+}
