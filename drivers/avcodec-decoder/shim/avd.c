@@ -12,6 +12,7 @@
 
 #include <libavcodec/avcodec.h>
 #include <libavutil/frame.h>
+#include <libavutil/log.h>
 #include <libavutil/pixdesc.h>
 
 #include "avd.h"
@@ -75,6 +76,10 @@ struct avd *avd_open(int codec)
      * reference single-threaded decode. */
     d->ctx->apply_cropping = 0;
     d->ctx->thread_count = 1;
+    /* The decoder runs inside the application's process (a preloaded library): its
+     * messages about damaged input would land on the application's stderr. Shift them
+     * below every level an application enables. */
+    d->ctx->log_level_offset = AV_LOG_TRACE + AV_LOG_TRACE;
     if (avcodec_open2(d->ctx, dec, NULL) < 0)
         goto fail;
     return d;
@@ -170,6 +175,8 @@ int avd_receive(struct avd *d, struct avd_picture **picture, struct avd_picture_
 void avd_stream_info(const struct avd *d, struct avd_stream_info *info)
 {
     memset(info, 0, sizeof(*info));
+    info->coded_width = d->ctx->coded_width;
+    info->coded_height = d->ctx->coded_height;
     info->refs = d->ctx->refs;
     info->reorder = d->ctx->has_b_frames;
 }

@@ -45,6 +45,8 @@ struct avd_picture_info {
 };
 
 struct avd_stream_info {
+    int32_t coded_width; /* 0 until a sequence header was decoded */
+    int32_t coded_height;
     int32_t refs;    /* reference frames of the active sequence */
     int32_t reorder; /* pictures held back for display order */
 };

@@ -53,6 +53,8 @@ pub struct PictureInfo {
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
 struct RawStreamInfo {
+    coded_width: i32,
+    coded_height: i32,
     refs: i32,
     reorder: i32,
 }
@@ -112,6 +114,7 @@ pub enum Received {
 /// One libavcodec decoder with its frame splitter.
 pub struct Decoder {
     raw: NonNull<RawDecoder>,
+    codec: Codec,
 }
 
 // SAFETY: the decoder is only reached through `&mut self` (or `&self` for reads of plain
@@ -123,7 +126,12 @@ impl Decoder {
     pub fn new(codec: Codec) -> Option<Decoder> {
         // SAFETY: `avd_open` takes a plain integer and returns a fresh decoder or NULL.
         let raw = unsafe { avd_open(codec as c_int) };
-        NonNull::new(raw).map(|raw| Decoder { raw })
+        NonNull::new(raw).map(|raw| Decoder { raw, codec })
+    }
+
+    /// The bitstream it reads.
+    pub fn codec(&self) -> Codec {
+        self.codec
     }
 
     /// Feeds `input` to the frame splitter (empty: the end of the stream). Returns how many
@@ -173,12 +181,23 @@ impl Decoder {
         }
     }
 
-    /// Reference frames and reorder depth of the active sequence.
-    pub fn stream_needs(&self) -> (u32, u32) {
+    fn stream_info(&self) -> RawStreamInfo {
         let mut info = RawStreamInfo::default();
         // SAFETY: the out pointer points at a local; the decoder is valid.
         unsafe { avd_stream_info(self.raw.as_ptr(), &mut info) };
+        info
+    }
+
+    /// Reference frames and reorder depth of the active sequence.
+    pub fn stream_needs(&self) -> (u32, u32) {
+        let info = self.stream_info();
         (u32::try_from(info.refs).unwrap_or(0), u32::try_from(info.reorder).unwrap_or(0))
+    }
+
+    /// Whether a sequence header was decoded (the coded size is known).
+    pub fn has_sequence(&self) -> bool {
+        let info = self.stream_info();
+        info.coded_width > 0 && info.coded_height > 0
     }
 
     /// Drops every held picture and buffered byte; parameter sets stay known.

@@ -12,8 +12,9 @@
 //!   edge, is the COMPOSE rectangle. 8-bit 4:2:0 streams only: a picture of another format
 //!   (High 10, 4:2:2) is returned as a CAPTURE buffer flagged `V4L2_BUF_FLAG_ERROR`.
 //! - The decoder instance is created at STREAMON(OUTPUT), for the OUTPUT format chosen.
-//! - Header parsing without CAPTURE buffers: the stream is decoded until its first
-//!   picture, whose exact geometry is announced with `V4L2_EVENT_SOURCE_CHANGE`, the
+//! - Header parsing without CAPTURE buffers: once a sequence header was decoded, the first
+//!   picture's exact geometry (found by [`probe`]) is announced, before the OUTPUT buffer
+//!   that completed it is returned, with `V4L2_EVENT_SOURCE_CHANGE`, the
 //!   COMPOSE rectangle and `V4L2_CID_MIN_BUFFERS_FOR_CAPTURE` (the sequence's reference
 //!   frames or reorder depth, whichever is larger, plus one). A later picture of another
 //!   geometry is announced the same way, after every picture of the old one was returned.
@@ -28,13 +29,15 @@
 //!   refuses flags the OUTPUT buffer being consumed. Nothing hangs and no buffer is kept.
 //!
 //! Modules: [`ffi`] (the shim and its safe wrapper), [`stream`] (OUTPUT bytes to access
-//! units), [`capture`] (CAPTURE formats and the picture copy); this file holds the
+//! units), [`probe`] (the geometry before CAPTURE is set up), [`capture`] (CAPTURE formats
+//! and the picture copy); this file holds the
 //! [`CodecOps`] implementation and the job loop.
 
 #![deny(missing_docs)]
 
 pub mod capture;
 pub mod ffi;
+pub mod probe;
 pub mod stream;
 
 use std::collections::VecDeque;
@@ -49,6 +52,7 @@ use v4l2m2m::{
 
 use capture::Geometry;
 use ffi::{Codec, Decoder, Picture, Received};
+use probe::Probe;
 use stream::{Bitstream, Unit};
 
 /// Largest decoded width or height accepted.
@@ -57,6 +61,8 @@ pub const MAX_DIMENSION: u32 = 8192;
 pub const MIN_DIMENSION: u32 = 16;
 /// Default `sizeimage` of an OUTPUT (bitstream) buffer when the application gives none.
 pub const DEFAULT_OUTPUT_SIZE: u32 = 1 << 20;
+/// Largest `sizeimage` of an OUTPUT buffer.
+pub const MAX_OUTPUT_SIZE: u32 = 64 << 20;
 /// CAPTURE buffers needed before the stream is known (pictures are copied out of
 /// libavcodec's own buffers, so no CAPTURE buffer is ever held as a reference).
 pub const MIN_CAPTURE_BUFFERS: u32 = 2;
@@ -146,8 +152,12 @@ fn bitstream_format(fourcc: FourCc, width: u32, height: u32, sizeimage: u32) -> 
     fmt.pixelformat = fourcc;
     fmt.colorspace = abi::V4L2_COLORSPACE_REC709;
     fmt.num_planes = 1;
-    let default = DEFAULT_OUTPUT_SIZE.max(width.saturating_mul(height) * 3 / 4);
-    let size = if sizeimage == 0 { default } else { sizeimage.clamp(4096, 64 << 20) };
+    // A buffer must hold the largest access unit of the size: about a raw picture (a
+    // lossless or PCM-coded one), whatever the application asked for.
+    let raw = width.saturating_mul(height).saturating_mul(3) / 2;
+    let minimum = if raw > 0 { raw.saturating_add(raw / 16).saturating_add(4096) } else { 4096 };
+    let asked = if sizeimage == 0 { DEFAULT_OUTPUT_SIZE } else { sizeimage };
+    let size = asked.max(minimum).min(MAX_OUTPUT_SIZE);
     fmt.planes[0] = PlaneFormat { bytesperline: 0, sizeimage: size };
     fmt
 }
@@ -164,6 +174,8 @@ pub struct DecoderContext {
     pictures: VecDeque<Picture>,
     /// The geometry announced to the application (or accepted as pre-configured).
     announced: Option<Geometry>,
+    /// The units decoded while no geometry was announced.
+    probe: Probe,
     /// The drain sent the end of the stream to libavcodec.
     drain_sent: bool,
     /// A unit was refused since the last OUTPUT buffer was returned.
@@ -192,6 +204,7 @@ impl CodecOps for AvcodecDecoder {
             stream: Bitstream::default(),
             pictures: VecDeque::new(),
             announced: None,
+            probe: Probe::default(),
             drain_sent: false,
             error_pending: false,
         })
@@ -291,13 +304,16 @@ impl CodecOps for AvcodecDecoder {
             Direction::Output => {
                 ctx.stream.clear();
                 ctx.pictures.clear();
+                ctx.probe.clear();
                 ctx.drain_sent = false;
                 ctx.error_pending = false;
                 if ctx.decoder.as_mut().is_some_and(|d| d.flush().is_err()) {
                     ctx.decoder = None;
                 }
             }
-            Direction::Capture => ctx.pictures.clear(),
+            // CAPTURE is restarted for a new geometry (or more buffers): the pictures
+            // decoded and not yet placed stay for the new buffers.
+            Direction::Capture => {}
         }
     }
 
@@ -344,7 +360,7 @@ impl AvcodecDecoder {
             } else if status.draining {
                 self.drain(ctx, &h)?
             } else {
-                self.consume_output(ctx, &h)?
+                self.consume_output(ctx, &h, &capture)?
             };
             if let Step::Idle = step {
                 return Ok(());
@@ -368,14 +384,8 @@ impl AvcodecDecoder {
             return Ok(Step::Again);
         };
         if ctx.announced != Some(geom) {
-            if status.capture_streaming && ctx.announced.is_none() && capture::fits(self.api, capture, geom) {
-                // CAPTURE was set up before any header, at the right size: keep it.
-                h.set_compose(geom.visible)?;
-                ctx.announced = Some(geom);
-                return Ok(Step::Again);
-            }
-            self.announce(ctx, h, capture.pixelformat, geom)?;
-            return Ok(Step::Idle);
+            let needs = ctx.decoder.as_ref().map_or((0, 0), Decoder::stream_needs);
+            return Ok(if self.adopt(ctx, h, status, capture, geom, needs)? { Step::Again } else { Step::Idle });
         }
         if !status.capture_streaming {
             return Ok(Step::Idle);
@@ -403,14 +413,53 @@ impl AvcodecDecoder {
         Ok(Step::Again)
     }
 
-    /// Announces a new stream geometry to the application.
-    fn announce(&self, ctx: &mut DecoderContext, h: &ContextHandle, fourcc: FourCc, geom: Geometry) -> Result<()> {
-        h.source_change(capture::raw_format(self.api, fourcc, geom.width, geom.height))?;
+    /// Makes `geom` the stream's geometry: kept as it is if CAPTURE was set up before any
+    /// header at exactly that size (true: decoding goes on), else announced to the
+    /// application (false: wait for it to set CAPTURE up again).
+    fn adopt(
+        &self,
+        ctx: &mut DecoderContext,
+        h: &ContextHandle,
+        status: &QueueStatus,
+        capture: &PixFormat,
+        geom: Geometry,
+        (refs, reorder): (u32, u32),
+    ) -> Result<bool> {
+        ctx.probe.clear();
+        if status.capture_streaming && ctx.announced.is_none() && capture::fits(self.api, capture, geom) {
+            h.set_compose(geom.visible)?;
+            ctx.announced = Some(geom);
+            return Ok(true);
+        }
+        h.source_change(capture::raw_format(self.api, capture.pixelformat, geom.width, geom.height))?;
         h.set_compose(geom.visible)?;
-        let (refs, reorder) = ctx.decoder.as_ref().map_or((0, 0), Decoder::stream_needs);
         let min = (refs.max(reorder) + 1).clamp(MIN_CAPTURE_BUFFERS, MAX_CAPTURE_BUFFERS);
         h.set_control(abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE, i64::from(min))?;
         ctx.announced = Some(geom);
+        Ok(false)
+    }
+
+    /// Before any geometry was announced: finds the first picture's (from a decoded
+    /// picture, or by a probe once a sequence header was read) and adopts it.
+    fn find_geometry(
+        &self,
+        ctx: &mut DecoderContext,
+        h: &ContextHandle,
+        status: &QueueStatus,
+        capture: &PixFormat,
+    ) -> Result<()> {
+        if ctx.announced.is_some() {
+            return Ok(());
+        }
+        let Some(dec) = ctx.decoder.as_ref() else { return Ok(()) };
+        let found = match ctx.pictures.front() {
+            Some(p) => Geometry::of(&p.info).map(|g| (g, dec.stream_needs())),
+            None if dec.has_sequence() => ctx.probe.run(dec.codec()).map(|f| (f.geometry, f.needs)),
+            None => None,
+        };
+        if let Some((geom, needs)) = found {
+            self.adopt(ctx, h, status, capture, geom, needs)?;
+        }
         Ok(())
     }
 
@@ -418,6 +467,9 @@ impl AvcodecDecoder {
     fn decode_next(&self, ctx: &mut DecoderContext) {
         let Some(Unit { data, timestamp }) = ctx.stream.pop() else { return };
         let Some(dec) = ctx.decoder.as_mut() else { return };
+        if ctx.announced.is_none() {
+            ctx.probe.record(&data);
+        }
         let mut failed = dec.send(&data, timestamp.0 as i64).is_err();
         failed |= receive_all(dec, &mut ctx.pictures).is_err();
         if failed {
@@ -461,8 +513,9 @@ impl AvcodecDecoder {
     }
 
     /// Takes the next OUTPUT buffer, cuts it into units, decodes what it completed (so
-    /// that a refused unit flags it), and returns it.
-    fn consume_output(&self, ctx: &mut DecoderContext, h: &ContextHandle) -> Result<Step> {
+    /// that a refused unit flags it), announces the stream if its geometry became known,
+    /// and returns it.
+    fn consume_output(&self, ctx: &mut DecoderContext, h: &ContextHandle, capture: &PixFormat) -> Result<Step> {
         let Some(out) = h.get_buf(Direction::Output) else { return Ok(Step::Idle) };
         if let Some(dec) = ctx.decoder.as_mut() {
             ctx.stream.push(dec, out.payload(0), out.timestamp());
@@ -471,6 +524,8 @@ impl AvcodecDecoder {
         while ctx.stream.has_units() && ctx.may_decode(&status) {
             self.decode_next(ctx);
         }
+        // Announce the stream before the buffer that completed its headers goes back.
+        self.find_geometry(ctx, h, &status, capture)?;
         let done = if core::mem::take(&mut ctx.error_pending) { Completion::error() } else { Completion::default() };
         h.put_buf(out, done)?;
         Ok(Step::Again)
