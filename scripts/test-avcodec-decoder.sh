@@ -2,6 +2,8 @@
 # Checks the libavcodec decoder nodes (/dev/video5 multi-planar, /dev/video6 single-planar)
 # against ffmpeg's own software decoders, on the corpus of scripts/gen-corpus.sh:
 #
+#   0. the codec tool's seek and drain tests (apps/codec/tests/{seek,drain}.rs), which run
+#      on every decoder node, built with the libavcodec nodes;
 #   1. every stream through the codec tool (m2m-codec) on both nodes and all four CAPTURE
 #      layouts (YM12, NM12 on /dev/video5; YU12, NV12 on /dev/video6), fed one access unit
 #      per buffer or in fixed chunks of 65536, 4093 or 997 bytes: the visible pictures
@@ -20,7 +22,8 @@
 # Writes docs/decoder-corpus.md (the table of results) and exits non-zero on any failure.
 #
 # Environment: CARGO_TARGET_DIR (default <repo>/target), CORPUS_DIR (default
-#              $CARGO_TARGET_DIR/corpus), CORPUS_REPORT (default docs/decoder-corpus.md).
+#              $CARGO_TARGET_DIR/corpus), CORPUS_REPORT (default docs/decoder-corpus.md),
+#              STREAMS_DIR (scripts/gen-streams.sh's, default tests/decoder/streams).
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,6 +41,14 @@ bash "$root/scripts/gen-corpus.sh" "$corpus" || { echo "corpus generation failed
 
 failures=()
 fail() { echo "FAIL: $*" >&2; failures+=("$*"); }
+
+# 0. the codec tool's seek and drain tests, which run on every decoder node the board
+# registers: with the feature, on the libavcodec nodes too.
+export STREAMS_DIR=${STREAMS_DIR:-$root/tests/decoder/streams}
+bash "$root/scripts/gen-streams.sh" || { echo "stream generation failed" >&2; exit 1; }
+(cd "$root" && nice -n 10 cargo test --release -q -p codec-tool --features avcodec --test seek --test drain) ||
+    fail "the codec tool's seek and drain tests with the libavcodec nodes"
+
 rows=()         # stream|codec|features|frames|result per run...
 client_rows=()  # stream|node|client|result
 damage_rows=()  # file|kind|what|ffmpeg frames|tool frames|ffmpeg client frames|result

@@ -52,6 +52,8 @@ pub struct Device {
     pub fd: vfs::RawFd,
     /// Whether the node speaks the multi-planar API.
     pub mplane: bool,
+    /// The card name VIDIOC_QUERYCAP gives (which backend the node is).
+    pub card: String,
     /// OUTPUT queue.
     pub output: Queue,
     /// CAPTURE queue.
@@ -84,9 +86,12 @@ impl Device {
         } else {
             (abi::V4L2_BUF_TYPE_VIDEO_OUTPUT, abi::V4L2_BUF_TYPE_VIDEO_CAPTURE)
         };
+        let len = cap.card.iter().position(|&b| b == 0).unwrap_or(cap.card.len());
+        let card = String::from_utf8_lossy(&cap.card[..len]).into_owned();
         Ok(Device {
             fd,
             mplane,
+            card,
             output: Queue { type_: out_t, buffers: Vec::new(), streaming: false },
             capture: Queue { type_: cap_t, buffers: Vec::new(), streaming: false },
         })

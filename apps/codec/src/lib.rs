@@ -12,6 +12,7 @@
 pub mod demo;
 pub mod device;
 pub mod h264;
+pub mod select;
 pub mod sys;
 
 use std::io::Write;
@@ -709,6 +710,11 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                 if reconfig_pending {
                     reconfig_pending = false;
                     capture_fmt = setup_capture(&mut dev, opts, cap_fourcc, &mut summary, &mut rect)?;
+                    if stop_sent {
+                        // STREAMOFF(CAPTURE) ended the drain (dev-decoder.rst): the rest
+                        // of the stream is drained by a new STOP.
+                        dev.stop(decoder)?;
+                    }
                 } else {
                     done = true;
                 }

@@ -17,8 +17,12 @@ USAGE:
     m2m-codec demo [-s WxH] [-n FRAMES] [-d DEVICE] [-F FOURCC]
 
 OPTIONS:
-    -d, --device PATH     device node (default /dev/video1: H.264 decoder, multi-planar;
-                          /dev/video3: the same decoder, single-planar API)
+    -d, --device PATH     device node (default: the first decoder node whose OUTPUT formats
+                          list the input's format, H.264 or HEVC, recognised from its first
+                          NAL unit or given with -f: /dev/video1, OpenH264, multi-planar, for
+                          H.264; /dev/video3 is the same decoder, single-planar API; with
+                          the board's avcodec feature /dev/video5 and /dev/video6 are the
+                          libavcodec decoder, which also decodes HEVC)
     -i, --input FILE      input: H.264 Annex-B for a decoder, raw frames for an encoder
     -o, --output FILE     output: the visible area of every decoded frame (raw, in the
                           CAPTURE format's plane order: YU12/YM12 -> I420, NV12/NM12 -> NV12);
@@ -101,11 +105,12 @@ fn parse_fps(s: &str) -> Result<(u32, u32), ToolError> {
     Ok((n, d))
 }
 
-fn print_summary(s: &Summary, device: &str, encoder: bool) {
+fn print_summary(s: &Summary, device: &str, backend: &str, encoder: bool) {
     if encoder {
         let qps = |intra| s.qp_range(intra).map_or("-".to_string(), |(lo, hi)| format!("{lo}-{hi}"));
         let (num, den) = s.frame_rate;
         println!("device:          {device}");
+        println!("backend:         {backend}");
         println!("frames:          {}", s.frames);
         println!("time:            {:.3} s", s.elapsed.as_secs_f64());
         println!("fps:             {:.1}", s.fps());
@@ -121,6 +126,7 @@ fn print_summary(s: &Summary, device: &str, encoder: bool) {
     }
     let res: Vec<String> = s.resolutions.iter().map(|(w, h)| format!("{w}x{h}")).collect();
     println!("device:          {device}");
+    println!("backend:         {backend}");
     println!("capture format:  {}", fourcc_name(s.capture_fourcc));
     println!("resolution:      {}", res.join(" -> "));
     println!("frames:          {}", s.frames);
@@ -149,7 +155,7 @@ fn main() -> ExitCode {
 fn real_main(args: &[String]) -> Result<(), ToolError> {
     let demo = args.first().is_some_and(|a| a == "demo");
     let args = if demo { &args[1..] } else { args };
-    let mut device = "/dev/video1".to_string();
+    let mut device = None::<String>;
     let (mut input, mut output) = (None::<String>, None::<String>);
     let (mut out_fourcc, mut cap_fourcc, mut size) = (None, None, None);
     let mut chunk = None;
@@ -171,7 +177,7 @@ fn real_main(args: &[String]) -> Result<(), ToolError> {
                 print!("{HELP}");
                 return Ok(());
             }
-            "-d" | "--device" => device = value(a)?,
+            "-d" | "--device" => device = Some(value(a)?),
             "-i" | "--input" => input = Some(value(a)?),
             "-o" | "--output" => output = Some(value(a)?),
             "-f" | "--output-format" => out_fourcc = Some(parse_fourcc(&value(a)?)?),
@@ -243,6 +249,15 @@ fn real_main(args: &[String]) -> Result<(), ToolError> {
         let path = input.ok_or_else(|| ToolError::Usage("no input: -i FILE (see --help)".into()))?;
         std::fs::read(&path).map_err(|e| ToolError::Usage(format!("cannot read input '{path}': {e}")))?
     };
+    // A stream's format, unless given, is recognised from its first NAL unit; without -d
+    // it chooses the node.
+    let out_fourcc = out_fourcc.or_else(|| codec_tool::select::sniff_format(&data));
+    let device = match device {
+        Some(d) => d,
+        None => out_fourcc
+            .and_then(codec_tool::select::decoder_for)
+            .unwrap_or_else(|| codec_tool::select::DEFAULT_NODE.to_string()),
+    };
     let mut opts = Options::new(&device, data);
     opts.output_fourcc = out_fourcc;
     opts.capture_fourcc = cap_fourcc;
@@ -269,6 +284,7 @@ fn real_main(args: &[String]) -> Result<(), ToolError> {
     if encoder_options && !encoder {
         return Err(ToolError::Usage(format!("{device} is not an encoder: the encoder options do not apply")));
     }
-    print_summary(&summary, &device, encoder);
+    let backend = codec_tool::device::Device::open(&device).map(|d| d.card.clone()).unwrap_or_default();
+    print_summary(&summary, &device, &backend, encoder);
     Ok(())
 }

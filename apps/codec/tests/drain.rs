@@ -9,9 +9,15 @@ use codec_tool::device::Device;
 use sim_board::vfs;
 use v4l2m2m::{abi, Errno};
 
-const NODES: [&str; 2] = ["/dev/video1", "/dev/video3"];
 const BUFFERS: u32 = 4;
 const STALL: Duration = Duration::from_secs(20);
+
+/// Every decoder node the board registers (OpenH264, and libavcodec with its feature).
+fn nodes() -> Vec<String> {
+    let nodes = codec_tool::select::decoders();
+    assert!(nodes.len() >= 2, "decoder nodes: {nodes:?}");
+    nodes
+}
 
 /// Opens `path` with CAPTURE streaming before any header was seen.
 fn capture_first(path: &str) -> Device {
@@ -97,7 +103,7 @@ fn drain(dev: &mut Device, input: &[u8]) -> (u32, u32, u32) {
 
 #[test]
 fn a_drain_with_nothing_decodable_ends_with_one_empty_last_buffer_and_one_eos() {
-    for path in NODES {
+    for path in &nodes() {
         let mut dev = capture_first(path);
         let (frames, last_used, eos) = drain(&mut dev, &garbage(20_000, 0x9e37_79b9));
         assert_eq!((frames, last_used), (0, 0), "{path}: nothing decodable, an empty LAST buffer");
@@ -107,7 +113,7 @@ fn a_drain_with_nothing_decodable_ends_with_one_empty_last_buffer_and_one_eos() 
 
 #[test]
 fn a_drain_with_no_input_at_all_ends_the_same_way() {
-    for path in NODES {
+    for path in &nodes() {
         let mut dev = capture_first(path);
         let (frames, last_used, eos) = drain(&mut dev, &[]);
         assert_eq!((frames, last_used, eos), (0, 0, 1), "{path}");

@@ -1,5 +1,6 @@
 //! Seek on the decoder (Linux dev-decoder.rst, "Seek"), driven through the simulator's VFS
-//! with raw ioctls on `/dev/video1`: STREAMOFF(OUTPUT), STREAMON(OUTPUT), then bitstream
+//! with raw ioctls on every multi-planar decoder node (`/dev/video1`, and `/dev/video5`
+//! with the `avcodec` feature): STREAMOFF(OUTPUT), STREAMON(OUTPUT), then bitstream
 //! from a new position that starts at an IDR access unit, while CAPTURE keeps streaming.
 //!
 //! Checked after every seek:
@@ -141,11 +142,11 @@ struct Session {
 }
 
 impl Session {
-    fn start() -> Session {
+    fn start(node: &str) -> Session {
         let input = read("h264");
         let units = h264::access_units(&input);
-        let mut dev = Device::open("/dev/video1").expect("open /dev/video1");
-        assert!(dev.mplane, "/dev/video1 is the multi-planar node");
+        let mut dev = Device::open(node).unwrap_or_else(|e| panic!("open {node}: {e}"));
+        assert!(dev.mplane, "{node} is a multi-planar node");
         let mut f = dev.g_fmt(true).unwrap();
         f.pixelformat = abi::V4L2_PIX_FMT_H264;
         f.num_planes = 1;
@@ -425,10 +426,26 @@ fn check_after(s: &Session, p: usize) {
 
 /// Decode the first units, then seek forward to an IDR unit: every OUTPUT buffer was
 /// consumed, the driver still holds bitstream (the last, incomplete, access unit).
+/// The multi-planar decoder nodes.
+fn nodes() -> Vec<String> {
+    let nodes: Vec<String> = codec_tool::select::decoders()
+        .into_iter()
+        .filter(|path| Device::open(path).is_ok_and(|dev| dev.mplane))
+        .collect();
+    assert!(!nodes.is_empty(), "no multi-planar decoder node");
+    nodes
+}
+
 #[test]
 fn seek_forward_after_decoding_the_start() {
+    for node in nodes() {
+        seek_forward(&node);
+    }
+}
+
+fn seek_forward(node: &str) {
     let t = Instant::now();
-    let mut s = Session::start();
+    let mut s = Session::start(node);
     let idrs = idr_units(&s.input, &s.units);
     assert_eq!(idrs, [0, 30, 60], "{STREAM}: IDR access units");
     let (k, p) = (20, idrs[2]);
@@ -442,15 +459,21 @@ fn seek_forward_after_decoding_the_start() {
     s.drain();
     check_after(&s, p);
     s.finish();
-    eprintln!("seek forward: {} ms", t.elapsed().as_millis());
+    eprintln!("seek forward on {node}: {} ms", t.elapsed().as_millis());
 }
 
 /// Seek backward while OUTPUT buffers are still queued and not decoded (no CAPTURE buffer
 /// left for them): STREAMOFF returns them, and none of them produces a frame afterwards.
 #[test]
 fn seek_backward_with_output_buffers_queued() {
+    for node in nodes() {
+        seek_backward(&node);
+    }
+}
+
+fn seek_backward(node: &str) {
     let t = Instant::now();
-    let mut s = Session::start();
+    let mut s = Session::start(node);
     let idrs = idr_units(&s.input, &s.units);
     assert_eq!(idrs, [0, 30, 60], "{STREAM}: IDR access units");
     let (k, p) = (36, idrs[1]);
@@ -477,5 +500,5 @@ fn seek_backward_with_output_buffers_queued() {
     s.drain();
     check_after(&s, p);
     s.finish();
-    eprintln!("seek backward with {queued} OUTPUT buffers queued: {} ms", t.elapsed().as_millis());
+    eprintln!("seek backward on {node} with {queued} OUTPUT buffers queued: {} ms", t.elapsed().as_millis());
 }
