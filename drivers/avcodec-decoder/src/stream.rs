@@ -85,3 +85,53 @@ impl Bitstream {
         self.units.push_back(Unit { data, timestamp });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::Codec;
+
+    /// An IDR slice NAL whose first_mb_in_slice is 0 (each one starts an access unit), with
+    /// a distinct payload byte `tag`.
+    fn idr(tag: u8) -> Vec<u8> {
+        vec![0, 0, 0, 1, 0x65, 0x88, 0x84, tag, 0x10, 0x20]
+    }
+
+    fn cut(chunks: &[(&[u8], u64)]) -> Vec<(Vec<u8>, u64)> {
+        let mut dec = Decoder::new(Codec::H264).expect("libavcodec's H.264 decoder");
+        let mut bits = Bitstream::default();
+        for &(data, ts) in chunks {
+            bits.push(&mut dec, data, Timestamp(ts));
+        }
+        bits.finish(&mut dec);
+        std::iter::from_fn(|| bits.pop()).map(|u| (u.data, u.timestamp.0)).collect()
+    }
+
+    #[test]
+    fn each_unit_carries_the_timestamp_of_the_buffer_it_began_in() {
+        let units: Vec<Vec<u8>> = (1..=4).map(idr).collect();
+        let per_unit: Vec<(&[u8], u64)> = units.iter().zip(10..).map(|(u, ts)| (u.as_slice(), ts)).collect();
+        let got = cut(&per_unit);
+        assert_eq!(got, units.iter().cloned().zip(10..).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_whole_stream_in_one_buffer_gives_every_unit_that_buffers_timestamp() {
+        let units: Vec<Vec<u8>> = (1..=4).map(idr).collect();
+        let all = units.concat();
+        let got = cut(&[(&all, 7)]);
+        assert_eq!(got, units.iter().map(|u| (u.clone(), 7)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn units_split_across_small_buffers_take_the_timestamp_of_their_first_byte() {
+        let units: Vec<Vec<u8>> = (1..=4).map(idr).collect();
+        let all = units.concat();
+        // 3-byte buffers, timestamp = offset of the buffer's first byte.
+        let chunks: Vec<(&[u8], u64)> = all.chunks(3).zip((0..).step_by(3)).collect();
+        let got = cut(&chunks);
+        let starts = (0..units.len()).map(|k| (k * units[0].len()) as u64);
+        let want: Vec<(Vec<u8>, u64)> = units.iter().cloned().zip(starts.map(|s| s / 3 * 3)).collect();
+        assert_eq!(got, want);
+    }
+}
