@@ -3,8 +3,8 @@
 # Idempotent: packages already present are skipped. Fails loudly on any error.
 set -euo pipefail
 
-packages=(ffmpeg v4l-utils qemu-system-arm rustc-web cargo-web rust-web-src nasm valgrind gcc
-    libavcodec-dev libavutil-dev pkg-config)
+packages=(ffmpeg v4l-utils qemu-system-arm rustc-web cargo-web rust-web-src nasm valgrind gcc strace
+    libavcodec-dev libavutil-dev pkg-config gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

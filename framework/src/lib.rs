@@ -49,7 +49,7 @@ pub use driver::{
 pub use m2m::CodecDevice;
 pub use memory::{ArenaRegion, BufferArena, MemoryArena};
 pub use node::{FileId, Mapping, OpenFlags, PollEvents, Registry, VideoNode};
-pub use os::OsGlue;
+pub use os::{OsGlue, WaitOutcome};
 
 /// The porting guide (docs/porting-guide.md), whose code blocks run as doctests so that
 /// the guide always builds against this framework.

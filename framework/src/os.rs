@@ -13,6 +13,15 @@
 
 use core::sync::atomic::AtomicU32;
 
+/// How an interruptible wait ended ([`OsGlue::wait_interruptible`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitOutcome {
+    /// Woken, timed out or returned spuriously: the caller re-checks its condition.
+    Woken,
+    /// A signal for the waiting thread ended the wait: the blocking call answers `EINTR`.
+    Interrupted,
+}
+
 /// The board's implementation of sleeping and waking.
 pub trait OsGlue: Sync {
     /// Blocks the calling thread while `word` still holds `expected`.
@@ -20,6 +29,15 @@ pub trait OsGlue: Sync {
     /// May return spuriously; callers re-check their condition. Never called from an
     /// interrupt handler.
     fn wait(&self, word: &AtomicU32, expected: u32);
+
+    /// As [`OsGlue::wait`], for a wait on behalf of an application's blocking call (DQBUF,
+    /// DQEVENT): a signal delivered to the waiting thread ends it with
+    /// [`WaitOutcome::Interrupted`], and the call answers `EINTR`, as Linux's interruptible
+    /// sleeps do. A board where nothing interrupts a waiting thread keeps the default.
+    fn wait_interruptible(&self, word: &AtomicU32, expected: u32) -> WaitOutcome {
+        self.wait(word, expected);
+        WaitOutcome::Woken
+    }
 
     /// Wakes every thread blocked in [`OsGlue::wait`] on `word`.
     ///

@@ -93,7 +93,7 @@ pub use arena::{MemfdArena, ARENA_ALIGN, ARENA_REGIONS};
 pub use avcodec::AvcodecDevice;
 #[cfg(feature = "encoder")]
 pub use encoder::{Encoder, EncoderDevice, EncoderDriver, HostDelay, TIMEOUT_TICKS, WATCHDOG_TICK};
-pub use glue::HostGlue;
+pub use glue::{HostGlue, Watch};
 
 /// Open files per device node (V4L2 tools open a node 100 times at once).
 pub const FILES: usize = 128;

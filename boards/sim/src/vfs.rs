@@ -2,15 +2,18 @@
 //! device files on NuttX: [`open`] a path, then [`ioctl`], [`mmap`], [`poll`] and
 //! [`close`] by file descriptor.
 //!
-//! Every descriptor returned by [`open`] is a REAL kernel file descriptor: an eventfd
-//! owned by this module. The board's [`HostGlue`](crate::HostGlue) writes it whenever the
-//! framework signals that the open file's V4L2 readiness may have changed, so
-//! - [`poll`] computes readiness with [`VideoNode::poll`] and sleeps in the kernel's
-//!   `poll(2)` on the eventfds until something changes (descriptors that are not VFS files
-//!   are polled as plain kernel fds, so an application can wait on both at once);
+//! Every descriptor returned by [`open`] is a REAL kernel file descriptor (an eventfd
+//! owned by this module), so it can be dup'ed, passed to `fcntl` or registered with an
+//! epoll instance like any other. Readiness is level-triggered for any number of threads:
+//! - [`poll`] computes readiness with [`VideoNode::poll`]; to sleep, the polling thread
+//!   [`watch`]es each file with an eventfd of its own, which the board's
+//!   [`HostGlue`](crate::HostGlue) writes whenever the framework signals that the file's
+//!   readiness may have changed, and waits in the kernel's `poll(2)` on it (descriptors that
+//!   are not VFS files are polled as plain kernel fds, so an application can wait on both
+//!   at once);
 //! - a layer that exposes these descriptors to unmodified programs (the LD_PRELOAD compat
-//!   layer) can hand them to `select`/`epoll` as they are, calling [`readiness`] to learn
-//!   the V4L2 meaning when one becomes readable.
+//!   layer) does the same with [`readiness`], [`watch`] and [`unwatch`], and emulates
+//!   edge-triggered epoll with [`generation`].
 //!
 //! Buffer memory: [`mmap`] maps a buffer into the process with a new `MAP_SHARED` mapping
 //! of the memfd behind the node's arena (the [`NodeMemory`] the node was registered with:
@@ -29,6 +32,7 @@ use std::time::Instant;
 
 use v4l2m2m::{ArenaRegion, Errno, FileId, OpenFlags, PollEvents, VideoNode};
 
+use crate::glue::{drain, thread_waiter, Watch};
 use crate::{board, NodeMemory};
 
 /// A kernel file descriptor.
@@ -157,9 +161,6 @@ pub fn open(path: &str, flags: i32) -> Result<RawFd, Errno> {
         let _ = node.close(file);
         return Err(Errno::EMFILE);
     }
-    if let Ok(word) = node.wait_word(file) {
-        board().glue().register(word, fd);
-    }
     lock(&vfs().files).insert(fd, OpenFile { node, file, memory, path });
     Ok(fd)
 }
@@ -167,7 +168,6 @@ pub fn open(path: &str, flags: i32) -> Result<RawFd, Errno> {
 /// Closes a descriptor from [`open`]: the node stops both queues and returns every buffer.
 pub fn close(fd: RawFd) -> Result<(), Errno> {
     let f = lock(&vfs().files).remove(&fd).ok_or(Errno::EBADF)?;
-    board().glue().unregister(fd);
     let result = f.node.close(f.file);
     // SAFETY: closing the eventfd this module created for the open.
     unsafe { libc::close(fd) };
@@ -270,52 +270,95 @@ pub fn munmap(ptr: *mut u8, len: usize) -> Result<(), Errno> {
 }
 
 /// The V4L2 readiness of `fd` for `events` (`POLLIN`/`POLLOUT`/`POLLPRI`, `POLLERR` is
-/// always reported), after consuming the pending wake-ups of its eventfd: the eventfd
-/// becomes readable again only when readiness may have changed after this call.
+/// always reported). Nothing is consumed: any number of threads may ask.
 pub fn readiness(fd: RawFd, events: i16) -> Result<i16, Errno> {
     let (node, file) = file_of(fd)?;
-    let mut counter = 0u64;
-    // SAFETY: reading our own non-blocking eventfd (EAGAIN when nothing is pending).
-    unsafe { libc::eventfd_read(fd, &mut counter) };
     let requested = PollEvents::from_bits_truncate(u32::from(events as u16));
     Ok(node.poll(file, requested)?.bits() as i16)
 }
 
-/// Waits until one of `fds` is ready, like `poll(2)`: `timeout_ms` < 0 waits forever, 0
-/// only checks. Returns how many entries have a non-zero `revents`. VFS descriptors get
-/// their V4L2 readiness; other descriptors are polled by the kernel as they are.
-pub fn poll(fds: &mut [PollFd], timeout_ms: i32) -> Result<usize, Errno> {
-    let deadline = (timeout_ms > 0).then(|| Instant::now() + std::time::Duration::from_millis(timeout_ms as u64));
-    let mut kernel: Vec<libc::pollfd> = Vec::with_capacity(fds.len());
-    loop {
-        // Wake-ups are consumed before readiness is computed, so a change that happens
-        // after the computation leaves the eventfd readable and the kernel poll returns.
-        kernel.clear();
-        let mut ready = 0;
-        for p in fds.iter_mut() {
-            if is_vfs_fd(p.fd) {
-                p.revents = readiness(p.fd, p.events)?;
-                kernel.push(libc::pollfd { fd: p.fd, events: libc::POLLIN, revents: 0 });
-            } else {
-                p.revents = 0;
-                kernel.push(libc::pollfd { fd: p.fd, events: p.events, revents: 0 });
-            }
-            if p.revents != 0 {
+/// Makes every possible change of the readiness of `fd` from now on write `eventfd` (the
+/// caller's, non-blocking; one per waiting thread, see [`thread_waiter`]) until
+/// [`unwatch`]. Watch before checking [`readiness`]: a change after the check then leaves
+/// the eventfd readable.
+pub fn watch(fd: RawFd, eventfd: RawFd) -> Result<Watch, Errno> {
+    let (node, file) = file_of(fd)?;
+    Ok(board().glue().watch(node.wait_word(file)?, eventfd))
+}
+
+/// Ends a watch from [`watch`] (valid after the descriptor was closed).
+pub fn unwatch(w: Watch) {
+    board().glue().unwatch(w);
+}
+
+/// A counter of `fd` that changes whenever its readiness may have changed (for
+/// edge-triggered waits: "has anything happened since I last looked").
+pub fn generation(fd: RawFd) -> Result<u32, Errno> {
+    let (node, file) = file_of(fd)?;
+    Ok(node.wait_word(file)?.load(std::sync::atomic::Ordering::Acquire))
+}
+
+/// The readiness of every entry of `fds` (VFS descriptors: V4L2 readiness; others: one
+/// non-blocking kernel poll); how many have a non-zero `revents`.
+fn poll_round(fds: &mut [PollFd], kernel: &mut [libc::pollfd]) -> Result<usize, Errno> {
+    let mut ready = 0;
+    for (p, k) in fds.iter_mut().zip(kernel.iter_mut()) {
+        k.revents = 0;
+        p.revents = if is_vfs_fd(p.fd) { readiness(p.fd, p.events)? } else { 0 };
+        ready += usize::from(p.revents != 0);
+    }
+    if kernel.iter().any(|k| k.fd >= 0) {
+        // SAFETY: `kernel` is a valid array of `kernel.len()` pollfd entries.
+        unsafe { libc::poll(kernel.as_mut_ptr(), kernel.len() as libc::nfds_t, 0) };
+        for (p, k) in fds.iter_mut().zip(kernel.iter()) {
+            if k.fd >= 0 && k.revents != 0 {
+                p.revents = k.revents;
                 ready += 1;
             }
         }
-        // Plain descriptors: one non-blocking kernel check.
-        if fds.iter().any(|p| !is_vfs_fd(p.fd)) {
-            // SAFETY: `kernel` is a valid array of `kernel.len()` pollfd entries.
-            unsafe { libc::poll(kernel.as_mut_ptr(), kernel.len() as libc::nfds_t, 0) };
-            for (p, k) in fds.iter_mut().zip(&kernel) {
-                if !is_vfs_fd(p.fd) && k.revents != 0 {
-                    p.revents = k.revents;
-                    ready += 1;
-                }
-            }
-        }
-        if ready > 0 || timeout_ms == 0 {
+    }
+    Ok(ready)
+}
+
+/// Waits until one of `fds` is ready, like `poll(2)`: `timeout_ms` < 0 waits forever, 0
+/// only checks. Returns how many entries have a non-zero `revents`. VFS descriptors get
+/// their V4L2 readiness; other descriptors are polled by the kernel as they are. Any
+/// number of threads may poll the same descriptors.
+pub fn poll(fds: &mut [PollFd], timeout_ms: i32) -> Result<usize, Errno> {
+    let deadline = (timeout_ms > 0).then(|| Instant::now() + std::time::Duration::from_millis(timeout_ms as u64));
+    // Plain descriptors as they are; VFS descriptors left out of the kernel's poll.
+    let mut kernel: Vec<libc::pollfd> = fds
+        .iter()
+        .map(|p| libc::pollfd { fd: if is_vfs_fd(p.fd) { -1 } else { p.fd }, events: p.events, revents: 0 })
+        .collect();
+    let ready = poll_round(fds, &mut kernel)?;
+    if ready > 0 || timeout_ms == 0 {
+        return Ok(ready);
+    }
+    let waiter = thread_waiter();
+    let watches: Vec<Watch> = fds.iter().filter_map(|p| watch(p.fd, waiter).ok()).collect();
+    let result = poll_watched(fds, &mut kernel, waiter, deadline);
+    for w in watches {
+        unwatch(w);
+    }
+    result
+}
+
+/// The sleeping part of [`poll`], with every VFS descriptor watched by `waiter`.
+fn poll_watched(
+    fds: &mut [PollFd],
+    kernel: &mut Vec<libc::pollfd>,
+    waiter: RawFd,
+    deadline: Option<Instant>,
+) -> Result<usize, Errno> {
+    kernel.push(libc::pollfd { fd: waiter, events: libc::POLLIN, revents: 0 });
+    loop {
+        // Wake-ups are consumed before readiness is computed, so a change that happens
+        // after the computation leaves the eventfd readable and the kernel poll returns.
+        drain(waiter);
+        let n = fds.len();
+        let ready = poll_round(fds, &mut kernel[..n])?;
+        if ready > 0 {
             return Ok(ready);
         }
         let wait_ms = match deadline {
@@ -333,11 +376,8 @@ pub fn poll(fds: &mut [PollFd], timeout_ms: i32) -> Result<usize, Errno> {
         }
         // SAFETY: as above.
         let rc = unsafe { libc::poll(kernel.as_mut_ptr(), kernel.len() as libc::nfds_t, wait_ms) };
-        if rc < 0 {
-            let err = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
-            if err != libc::EINTR {
-                return Err(Errno::EINVAL);
-            }
+        if rc < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return Err(Errno::EINVAL);
         }
     }
 }

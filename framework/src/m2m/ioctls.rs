@@ -10,6 +10,7 @@ use crate::error::{Errno, Result};
 use crate::event::{DequeuedEvent, Event};
 use crate::format::{self, BufferApi, Direction, FormatDesc, FourCc, Fraction, FrameSize, PixFormat, Rect, StreamParm};
 use crate::node::{Allocation, Capability, CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp, FileId};
+use crate::os::WaitOutcome;
 use crate::queue::{BufferStatus, FrameQueue, Memory, QueueRequest};
 
 use super::{CodecDevice, Drain};
@@ -226,9 +227,11 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         }
     }
 
-    fn wait_for_change(&self, file: FileId, seen: u32) {
-        if let Ok(slot) = self.slot(file) {
-            self.os.wait(&slot.wake, seen);
+    fn wait_for_change(&self, file: FileId, seen: u32) -> Result<()> {
+        let slot = self.slot(file)?;
+        match self.os.wait_interruptible(&slot.wake, seen) {
+            WaitOutcome::Woken => Ok(()),
+            WaitOutcome::Interrupted => Err(Errno::EINTR),
         }
     }
 

@@ -401,7 +401,8 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
 }
 
 /// Retries `attempt` while it answers `again` and the file is blocking, sleeping with the
-/// file's ioctl lock released so that other threads (STREAMOFF, QBUF) can proceed.
+/// file's ioctl lock released so that other threads (STREAMOFF, QBUF) can proceed. A signal
+/// that interrupts the sleep ends the call with `EINTR`.
 fn wait_for<T: DeviceIoctls + ?Sized, R>(
     dev: &T,
     file: FileId,
@@ -413,7 +414,7 @@ fn wait_for<T: DeviceIoctls + ?Sized, R>(
         let seen = dev.wait_word_value(file)?;
         match attempt() {
             Err(errno) if errno == again && !dev.is_nonblocking(file)? => {
-                serial.unlocked(|| dev.wait_for_change(file, seen))
+                serial.unlocked(|| dev.wait_for_change(file, seen))?
             }
             other => return other,
         }

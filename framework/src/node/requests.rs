@@ -86,8 +86,9 @@ pub trait DeviceIoctls {
     fn wait_word_value(&self, file: FileId) -> Result<u32>;
     /// Whether `file` is non-blocking.
     fn is_nonblocking(&self, file: FileId) -> Result<bool>;
-    /// Sleeps until the file's wait word differs from `seen` (may return early).
-    fn wait_for_change(&self, file: FileId, seen: u32);
+    /// Sleeps until the file's wait word differs from `seen` (may return early); `EINTR`
+    /// when a signal for the calling thread interrupted the sleep.
+    fn wait_for_change(&self, file: FileId, seen: u32) -> Result<()>;
     /// Whether the device implements ioctl `request` at all. An unsupported ioctl answers
     /// `ENOTTY` before its argument is looked at, as Linux's table of valid ioctls does.
     fn supports(&self, request: u32) -> bool {

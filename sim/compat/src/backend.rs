@@ -1,9 +1,9 @@
 //! What the compat layer needs from the simulator: the board's POSIX-like VFS.
 //!
-//! Every emulated open is a real kernel file descriptor (an eventfd that becomes readable
-//! whenever the V4L2 readiness of that open may have changed), so the kernel's own
-//! select/poll/epoll/fcntl/dup machinery keeps working on it; the V4L2 meaning of each call
-//! comes from the board through this trait.
+//! Every emulated open is a real kernel file descriptor, so the kernel's own fcntl/dup/epoll
+//! bookkeeping keeps working on it; the V4L2 meaning of each call comes from the board
+//! through this trait. A thread that must sleep until an open's readiness changes watches
+//! the open with an eventfd of its own ([`Backend::watch`]) and sleeps in the kernel on it.
 
 use core::ffi::{c_int, c_void};
 use std::string::String;
@@ -24,6 +24,15 @@ pub struct BufferMap {
     pub region: (usize, usize),
 }
 
+/// A registration from [`Backend::watch`], handed back to [`Backend::unwatch`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Watch {
+    /// What the backend watches (for the board: the address of the file's wait word).
+    pub key: usize,
+    /// The watcher's eventfd.
+    pub waiter: c_int,
+}
+
 /// The simulator board, as the compat layer sees it.
 pub trait Backend: Sync {
     /// Paths of every node the board registered (e.g. `/dev/video1`).
@@ -39,11 +48,18 @@ pub trait Backend: Sync {
     unsafe fn ioctl(&self, fd: c_int, request: u32, arg: *mut c_void) -> Result<c_int, Errno>;
     /// Switches the open between blocking and non-blocking mode (fcntl F_SETFL O_NONBLOCK).
     fn set_nonblock(&self, fd: c_int, nonblock: bool) -> Result<(), Errno>;
-    /// V4L2 readiness (Linux POLL* bits) of the open for the requested events.
-    ///
-    /// Before computing it, the backend consumes pending wake-ups of the fd, so that the fd
-    /// becomes readable again only when readiness may have changed after this call.
+    /// V4L2 readiness (Linux POLL* bits) of the open for the requested events. Nothing is
+    /// consumed: any number of threads may ask.
     fn poll(&self, fd: c_int, events: i16) -> Result<i16, Errno>;
+    /// From now until [`Backend::unwatch`], every possible change of the open's readiness
+    /// writes `waiter` (an eventfd of one waiting thread, non-blocking). Watching before
+    /// asking [`Backend::poll`] means a change after the answer leaves `waiter` readable.
+    fn watch(&self, fd: c_int, waiter: c_int) -> Result<Watch, Errno>;
+    /// Ends a watch (also after the open was closed).
+    fn unwatch(&self, watch: Watch);
+    /// A counter that changes whenever the open's readiness may have changed (edge-triggered
+    /// epoll reports an fd again only after it moved).
+    fn generation(&self, fd: c_int) -> Result<u32, Errno>;
     /// Looks up the buffer at mmap `offset` (from QUERYBUF) of the open's node and records
     /// a mapping of it: where its memory is. A node whose memory cannot be mapped into an
     /// application must be refused (an errno), never answered with other memory.

@@ -1,6 +1,7 @@
 //! The simulator board (`boards/sim`, crate `sim-board`) as the compat layer's backend: its
-//! POSIX-like VFS already makes every open a real kernel fd (an eventfd woken by the board's
-//! glue), so each [`Backend`] call maps onto one `sim_board::vfs` function. Buffers are
+//! POSIX-like VFS already makes every open a real kernel fd and lets waiting threads watch
+//! an open with eventfds of their own, so each [`Backend`] call maps onto one
+//! `sim_board::vfs` function. Buffers are
 //! mapped from the memory of the node being mapped (`vfs::mmap_region`), whichever arena
 //! backs it.
 //!
@@ -8,7 +9,7 @@
 //! [`serve!`](crate::serve) expands to): the setup runs once, right after the board
 //! started and before the layer reads the board's node list.
 
-use crate::backend::{Backend, BufferMap, Errno};
+use crate::backend::{Backend, BufferMap, Errno, Watch};
 use core::ffi::{c_int, c_void};
 use sim_board::vfs;
 use std::string::String;
@@ -38,6 +39,16 @@ impl Backend for SimBoard {
     }
     fn poll(&self, fd: c_int, events: i16) -> Result<i16, Errno> {
         vfs::readiness(fd, events).map_err(|e| e.code())
+    }
+    fn watch(&self, fd: c_int, waiter: c_int) -> Result<Watch, Errno> {
+        let w = vfs::watch(fd, waiter).map_err(|e| e.code())?;
+        Ok(Watch { key: w.word, waiter: w.eventfd })
+    }
+    fn unwatch(&self, w: Watch) {
+        vfs::unwatch(sim_board::Watch { word: w.key, eventfd: w.waiter });
+    }
+    fn generation(&self, fd: c_int) -> Result<u32, Errno> {
+        vfs::generation(fd).map_err(|e| e.code())
     }
     fn mmap(&self, fd: c_int, offset: u64, len: usize) -> Result<BufferMap, Errno> {
         let m = vfs::mmap_region(fd, len, offset).map_err(|e| e.code())?;

@@ -1,75 +1,24 @@
 //! A [`Backend`] over any set of framework nodes (`&'static dyn VideoNode`) whose buffer
-//! arena lives in a memfd: each open is an eventfd, registered with [`EventfdGlue`] under
-//! the open's wait word, so the glue's `wake_all` makes it readable.
+//! arena lives in a memfd: each open is an eventfd (the kernel fd that stands for it); a
+//! thread waiting on an open watches its wait word through [`EventfdGlue`].
 //!
 //! Boards whose own VFS already does this plug in through [`Backend`] directly; this adapter
 //! serves the loopback test board (`loopback` feature) and any board that only offers
 //! registered nodes and an arena fd.
 
-use crate::backend::{Backend, BufferMap, Errno};
+use crate::backend::{Backend, BufferMap, Errno, Watch};
 use core::ffi::{c_int, c_void};
-use core::sync::atomic::AtomicU32;
+use core::sync::atomic::Ordering;
 use std::collections::HashMap;
 use std::string::String;
 use std::sync::Mutex;
 use std::vec::Vec;
-use v4l2m2m::{ArenaRegion, FileId, OpenFlags, OsGlue, PollEvents, VideoNode};
+use v4l2m2m::{ArenaRegion, FileId, OpenFlags, PollEvents, VideoNode};
 
-/// A host [`OsGlue`]: futex wait/wake on the word, plus an eventfd write for every open
-/// registered under the word (so that poll/select/epoll on the open's fd wake up).
-pub struct EventfdGlue {
-    fds: Mutex<Vec<(usize, c_int)>>,
-    epoch: std::sync::OnceLock<std::time::Instant>,
-}
-
-impl EventfdGlue {
-    /// A glue with no opens registered (usable in a `static`).
-    pub const fn new() -> Self {
-        Self { fds: Mutex::new(Vec::new()), epoch: std::sync::OnceLock::new() }
-    }
-    fn register(&self, word: &AtomicU32, fd: c_int) {
-        crate::state::lock(&self.fds).push((word as *const _ as usize, fd));
-    }
-    fn unregister(&self, fd: c_int) {
-        crate::state::lock(&self.fds).retain(|&(_, f)| f != fd);
-    }
-}
-
-impl Default for EventfdGlue {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl OsGlue for EventfdGlue {
-    fn wait(&self, word: &AtomicU32, expected: u32) {
-        // Bounded, so a lost wake-up can only delay (the contract allows spurious returns).
-        let ts = libc::timespec { tv_sec: 0, tv_nsec: 50_000_000 };
-        // SAFETY: FUTEX_WAIT on a valid, aligned u32 and a live timeout.
-        unsafe {
-            libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG, expected, &ts);
-        }
-    }
-    fn wake_all(&self, word: &AtomicU32) {
-        // SAFETY: FUTEX_WAKE on a valid, aligned u32.
-        unsafe {
-            libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, i32::MAX);
-        }
-        // try_lock: wake_all may run while a thread of this glue holds the table (it never
-        // calls into the framework with it held, but be safe in interrupt-like contexts).
-        let fds: Vec<c_int> = match self.fds.try_lock() {
-            Ok(t) => t.iter().filter(|(w, _)| *w == word as *const _ as usize).map(|&(_, f)| f).collect(),
-            Err(_) => return,
-        };
-        for fd in fds {
-            // SAFETY: glibc's eventfd_write (an internal write, never interposed).
-            unsafe { libc::eventfd_write(fd, 1) };
-        }
-    }
-    fn monotonic_ns(&self) -> u64 {
-        self.epoch.get_or_init(std::time::Instant::now).elapsed().as_nanos() as u64
-    }
-}
+/// A host [`OsGlue`](v4l2m2m::OsGlue): futex wait/wake on the framework's words, and an
+/// eventfd write for every thread that watches a word (so that poll/select/epoll on an
+/// open's fd wake up); the simulator board's glue.
+pub type EventfdGlue = sim_board::HostGlue;
 
 /// Framework nodes served as a [`Backend`].
 pub struct NodesBackend {
@@ -110,15 +59,11 @@ impl Backend for NodesBackend {
             let _ = node.close(file);
             return Err(libc::EMFILE);
         }
-        if let Ok(word) = node.wait_word(file) {
-            self.glue.register(word, fd);
-        }
         crate::state::lock(&self.files).insert(fd, (idx, file));
         Ok(fd)
     }
     fn close(&self, fd: c_int) -> Result<(), Errno> {
         let (n, f) = crate::state::lock(&self.files).remove(&fd).ok_or(libc::EBADF)?;
-        self.glue.unregister(fd);
         let r = self.nodes[n].1.close(f).map_err(|e| e.code());
         // SAFETY: our eventfd.
         unsafe { libc::close(fd) };
@@ -136,12 +81,21 @@ impl Backend for NodesBackend {
     }
     fn poll(&self, fd: c_int, events: i16) -> Result<i16, Errno> {
         let (node, file) = self.file(fd)?;
-        let mut v = 0u64;
-        // SAFETY: draining our non-blocking eventfd (glibc-internal read).
-        unsafe { libc::eventfd_read(fd, &mut v) };
         let req = PollEvents::from_bits_truncate(events as u16 as u32);
         let r = node.poll(file, req).map_err(|e| e.code())?;
         Ok(r.bits() as i16)
+    }
+    fn watch(&self, fd: c_int, waiter: c_int) -> Result<Watch, Errno> {
+        let (node, file) = self.file(fd)?;
+        let w = self.glue.watch(node.wait_word(file).map_err(|e| e.code())?, waiter);
+        Ok(Watch { key: w.word, waiter: w.eventfd })
+    }
+    fn unwatch(&self, w: Watch) {
+        self.glue.unwatch(sim_board::Watch { word: w.key, eventfd: w.waiter });
+    }
+    fn generation(&self, fd: c_int) -> Result<u32, Errno> {
+        let (node, file) = self.file(fd)?;
+        Ok(node.wait_word(file).map_err(|e| e.code())?.load(Ordering::Acquire))
     }
     fn mmap(&self, fd: c_int, offset: u64, len: usize) -> Result<BufferMap, Errno> {
         let (node, file) = self.file(fd)?;

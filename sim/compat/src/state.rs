@@ -82,6 +82,9 @@ pub struct EpollReg {
     pub(crate) events: u32,
     /// The application's `epoll_event.data`, returned with the fd's events.
     pub(crate) data: u64,
+    /// EPOLLET: the open's generation when the fd was last reported (`None`: not since it
+    /// was added or modified).
+    pub(crate) reported: Option<u32>,
 }
 
 /// One entry a directory scan shows that the real directory does not hold.

@@ -2,12 +2,17 @@
 //! emulated and real fds.
 //!
 //! The readiness of an emulated open is the framework's (asked through the backend); the
-//! sleeping is the kernel's: every emulated fd is a real eventfd that the board makes
-//! readable whenever the open's readiness may have changed, so the engines wait in the
-//! kernel on those eventfds and the real fds together, then ask again.
+//! sleeping is the kernel's: a thread that must sleep watches each emulated open of its set
+//! with an eventfd of its own ([`Backend::watch`](crate::Backend::watch)), which the board
+//! writes whenever the open's readiness may have changed, and waits in the kernel on that
+//! eventfd and the real fds together, then asks again. Nothing a waiter consumes is shared,
+//! so readiness is level-triggered for any number of threads on one open (a feeder waiting
+//! for POLLOUT and a drainer waiting for POLLIN, say); edge-triggered epoll reports an open
+//! again only once its generation moved.
 //!
 //! Every engine returns `None` when the set holds no emulated fd: the shim calls libc.
 
+use crate::backend::Watch;
 use crate::real;
 use crate::state::{self, lock, EpollReg, FdEntry, Inside, Open, State};
 use crate::sys::fail;
@@ -83,6 +88,66 @@ fn revents(st: &State, open: &Open, events: i16) -> i16 {
 }
 
 // ------------------------------------------------------------------------------------
+// watches
+
+/// The calling thread's eventfd for watches (created on first use, closed when the thread
+/// exits); -1 if it cannot be created.
+fn thread_waiter() -> c_int {
+    struct Waiter(c_int);
+    impl Drop for Waiter {
+        fn drop(&mut self) {
+            if self.0 >= 0 {
+                // SAFETY: the eventfd this thread created, closed past the layer.
+                unsafe { real::close(self.0) };
+            }
+        }
+    }
+    thread_local! {
+        // SAFETY: plain syscall wrapper creating a new fd.
+        static WAITER: Waiter = Waiter(unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) });
+    }
+    WAITER.with(|w| w.0)
+}
+
+/// The thread's watches on the emulated opens of one wait, ended when dropped.
+struct Watches<'a> {
+    st: &'a State,
+    waiter: c_int,
+    list: Vec<Watch>,
+}
+
+impl<'a> Watches<'a> {
+    /// Watches every open of `opens` with the thread's eventfd (an open the backend does
+    /// not know, such as a media device, is left out: its readiness never changes).
+    fn new<'o>(st: &'a State, opens: impl Iterator<Item = &'o Open>) -> Result<Self, c_int> {
+        let waiter = thread_waiter();
+        if waiter < 0 {
+            return Err(libc::ENOMEM);
+        }
+        let _in = Inside::enter();
+        let list = opens.filter(|o| !o.media).filter_map(|o| st.backend.watch(o.vfs_fd, waiter).ok()).collect();
+        Ok(Self { st, waiter, list })
+    }
+
+    /// Consumes the wake-ups so far: call before asking readiness again.
+    fn drain(&self) {
+        let mut counter = 0u64;
+        // SAFETY: reading the thread's own non-blocking eventfd (EAGAIN when nothing is
+        // pending).
+        unsafe { libc::eventfd_read(self.waiter, &mut counter) };
+    }
+}
+
+impl Drop for Watches<'_> {
+    fn drop(&mut self) {
+        let _in = Inside::enter();
+        for w in self.list.drain(..) {
+            self.st.backend.unwatch(w);
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------
 // poll
 
 /// One round of a poll over `set`: the emulated opens' readiness, then one non-blocking
@@ -142,19 +207,33 @@ pub(crate) unsafe fn poll(
     if emu.is_empty() {
         return None;
     }
-    // The set the kernel sees: real fds as given; emulated fds disabled for the readiness
-    // check, and as "wake me when readiness may have changed" (POLLIN on the eventfd) for
-    // the wait.
+    // The sets the kernel sees: real fds as given, emulated fds disabled (`check`, for the
+    // readiness of the real fds), and the same plus the thread's watch eventfd (`wait`).
     let mut check: Vec<pollfd> = set.to_vec();
-    let mut wait: Vec<pollfd> = set.to_vec();
     for (i, _) in &emu {
         check[*i].fd = -1;
-        wait[*i].events = libc::POLLIN;
     }
+    let mut watches: Option<Watches<'_>> = None;
+    let mut wait: Vec<pollfd> = Vec::new();
     loop {
+        if let Some(w) = &watches {
+            w.drain();
+        }
         let n = poll_round(st, set, &emu, &mut check);
         if n != 0 || expired(deadline) {
             return Some(n);
+        }
+        if watches.is_none() {
+            // About to sleep: watch first, then ask again, so no change is missed.
+            match Watches::new(st, emu.iter().map(|(_, o)| &**o)) {
+                Ok(w) => {
+                    wait = check.clone();
+                    wait.push(pollfd { fd: w.waiter, events: libc::POLLIN, revents: 0 });
+                    watches = Some(w);
+                    continue;
+                }
+                Err(e) => return Some(fail(e, -1)),
+            }
         }
         let ts = remaining(deadline);
         let tsp = ts.as_ref().map_or(core::ptr::null(), |t| t as *const libc::timespec);
@@ -284,8 +363,9 @@ pub(crate) unsafe fn write_back_timeout(tv: *mut libc::timeval, deadline: Option
 // ------------------------------------------------------------------------------------
 // epoll
 
-/// Tag in `epoll_event.data` of the kernel registration of an emulated fd (whose wake-ups
-/// are never shown to the application).
+/// Tag in `epoll_event.data` of the kernel registration of an emulated fd. The kernel
+/// registration asks for no events (it only keeps the kernel's bookkeeping: EEXIST,
+/// ENOENT, removal at close); the layer reports the fd's readiness itself.
 const EPOLL_TAG: u64 = 0x7634_6c32_0000_0000;
 const EPOLL_TAG_MASK: u64 = 0xffff_ffff_0000_0000;
 
@@ -301,7 +381,7 @@ pub(crate) unsafe fn epoll_ctl(epfd: c_int, op: c_int, fd: c_int, ev: *mut libc:
         libc::EPOLL_CTL_ADD | libc::EPOLL_CTL_MOD => {
             // SAFETY: NULL or valid by the caller's contract.
             let Some(ev) = (unsafe { ev.as_ref() }) else { return Some(fail(libc::EFAULT, -1)) };
-            let reg = EpollReg { fd, events: ev.events, data: ev.u64 };
+            let reg = EpollReg { fd, events: ev.events, data: ev.u64, reported: None };
             Some(if op == libc::EPOLL_CTL_ADD { epoll_add(st, epfd, reg) } else { epoll_mod(st, epfd, reg) })
         }
         libc::EPOLL_CTL_DEL => {
@@ -317,7 +397,7 @@ pub(crate) unsafe fn epoll_ctl(epfd: c_int, op: c_int, fd: c_int, ev: *mut libc:
 }
 
 fn epoll_add(st: &State, epfd: c_int, reg: EpollReg) -> c_int {
-    let mut kev = libc::epoll_event { events: libc::EPOLLIN as u32, u64: EPOLL_TAG | reg.fd as u32 as u64 };
+    let mut kev = libc::epoll_event { events: 0, u64: EPOLL_TAG | reg.fd as u32 as u64 };
     // SAFETY: registering the emulated fd's eventfd with a live event of ours.
     let r = unsafe { real::epoll_ctl(epfd, libc::EPOLL_CTL_ADD, reg.fd, &mut kev) };
     if r == 0 {
@@ -337,8 +417,10 @@ fn epoll_mod(st: &State, epfd: c_int, reg: EpollReg) -> c_int {
     }
 }
 
-/// The emulated fds of `epfd` that are ready, up to `max` events, appended to `out`
-/// (EPOLLONESHOT registrations are disarmed when reported).
+/// The emulated fds of `epfd` that are ready, up to `max` events, appended to `out`.
+/// EPOLLONESHOT registrations are disarmed when reported; EPOLLET ones are reported again
+/// only after the open's generation moved (a wake-up since the last report), as the
+/// kernel re-queues an edge-triggered fd only at a wake-up.
 fn epoll_ready(st: &State, epfd: c_int, max: usize, out: &mut Vec<libc::epoll_event>) {
     let regs: Vec<EpollReg> = lock(&st.epolls).get(&epfd).cloned().unwrap_or_default();
     for reg in &regs {
@@ -346,15 +428,30 @@ fn epoll_ready(st: &State, epfd: c_int, max: usize, out: &mut Vec<libc::epoll_ev
             break;
         }
         let Some(open) = st.open_of(reg.fd) else { continue };
+        let edge = reg.events & libc::EPOLLET as u32 != 0;
+        // The generation before the readiness: a change in between is reported again.
+        let generation = if edge && !open.media {
+            let _in = Inside::enter();
+            st.backend.generation(open.vfs_fd).ok()
+        } else {
+            None
+        };
         let r = revents(st, &open, (reg.events & 0xffff) as i16);
         if r == 0 {
             continue;
         }
-        out.push(libc::epoll_event { events: r as u16 as u32, u64: reg.data });
-        if reg.events & libc::EPOLLONESHOT as u32 != 0 {
-            if let Some(x) = lock(&st.epolls).get_mut(&epfd).and_then(|v| v.iter_mut().find(|x| x.fd == reg.fd)) {
-                x.events = 0;
-            }
+        let mut eps = lock(&st.epolls);
+        let Some(x) = eps.get_mut(&epfd).and_then(|v| v.iter_mut().find(|x| x.fd == reg.fd)) else { continue };
+        if x.events != reg.events || (edge && x.reported.is_some() && x.reported == generation) {
+            // Modified meanwhile, or already reported to a thread since the last wake-up.
+            continue;
+        }
+        out.push(libc::epoll_event { events: r as u16 as u32, u64: x.data });
+        if edge {
+            x.reported = generation;
+        }
+        if x.events & libc::EPOLLONESHOT as u32 != 0 {
+            x.events = 0;
         }
     }
 }
@@ -388,9 +485,12 @@ pub(crate) unsafe fn epoll_wait(
     }
     let max = max as usize;
     let mut kbuf: Vec<libc::epoll_event> = vec![libc::epoll_event { events: 0, u64: 0 }; max];
-    let mut pending: Vec<libc::epoll_event> = Vec::new();
+    let mut watches: Option<Watches<'_>> = None;
     loop {
-        let mut out: Vec<libc::epoll_event> = core::mem::take(&mut pending);
+        if let Some(w) = &watches {
+            w.drain();
+        }
+        let mut out: Vec<libc::epoll_event> = Vec::new();
         epoll_ready(st, epfd, max, &mut out);
         if out.len() < max {
             // SAFETY: `kbuf` has room for `max` events, more than asked for.
@@ -405,13 +505,30 @@ pub(crate) unsafe fn epoll_wait(
             unsafe { core::ptr::copy_nonoverlapping(out.as_ptr(), evs, out.len()) };
             return Some(out.len() as c_int);
         }
-        let ms = remaining(deadline).map_or(-1, |t| (t.tv_sec * 1000 + (t.tv_nsec + 999_999) / 1_000_000) as c_int);
-        // SAFETY: `kbuf` has room for `max` events; `sigmask` the caller's.
-        let n = unsafe { real::epoll_pwait(epfd, kbuf.as_mut_ptr(), max as c_int, ms, sigmask) };
-        if n < 0 {
+        let Some(w) = &watches else {
+            // About to sleep: watch first, then ask again, so no change is missed.
+            let opens: Vec<Arc<Open>> = {
+                let regs = lock(&st.epolls).get(&epfd).cloned().unwrap_or_default();
+                regs.iter().filter_map(|r| st.open_of(r.fd)).collect()
+            };
+            match Watches::new(st, opens.iter().map(|o| &**o)) {
+                Ok(w) => watches = Some(w),
+                Err(e) => return Some(fail(e, -1)),
+            }
+            continue;
+        };
+        // Sleep until a real fd of the instance is ready (the epoll fd is readable) or an
+        // emulated open may have changed (the watch eventfd is).
+        let mut wait = [
+            pollfd { fd: epfd, events: libc::POLLIN, revents: 0 },
+            pollfd { fd: w.waiter, events: libc::POLLIN, revents: 0 },
+        ];
+        let ts = remaining(deadline);
+        let tsp = ts.as_ref().map_or(core::ptr::null(), |t| t as *const libc::timespec);
+        // SAFETY: `wait` is a valid array of two entries; `tsp` NULL or a live timespec;
+        // `sigmask` the caller's.
+        if unsafe { real::ppoll(wait.as_mut_ptr(), 2, tsp, sigmask) } < 0 {
             return Some(-1);
         }
-        // Real fds that became ready are reported with the emulated ones on the next round.
-        pending = untagged(&kbuf[..n as usize]).collect();
     }
 }

@@ -1,5 +1,5 @@
 //! The interposition machinery against a fake backend: emulated fds are eventfds whose
-//! readiness the test sets, so fd bookkeeping (dup, close, fcntl), poll/select/epoll over
+//! readiness the test sets (waking the threads that watch them), so fd bookkeeping (dup, close, fcntl), poll/select/epoll over
 //! mixed emulated and real fds, mmap of buffers, stat, /sys files and /dev scans are
 //! checked without the simulator board.
 //!
@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use v4l2_sim_compat::interpose as ip;
-use v4l2_sim_compat::{state, Backend, BufferMap};
+use v4l2_sim_compat::{state, Backend, BufferMap, Watch};
 use v4l2m2m::abi;
 
 const ARENA: usize = 1 << 20;
@@ -22,6 +22,8 @@ const ARENA: usize = 1 << 20;
 struct FakeFile {
     nonblock: bool,
     ready: i16,
+    generation: u32,
+    watchers: Vec<c_int>,
 }
 
 struct Fake {
@@ -34,10 +36,14 @@ struct Fake {
 
 impl Fake {
     fn signal(&self, fd: c_int, ready: i16) {
-        self.files.lock().unwrap().get_mut(&fd).unwrap().ready = ready;
-        let one = 1u64;
-        // SAFETY: 8-byte write to an eventfd.
-        unsafe { libc::eventfd_write(fd, one) };
+        let mut files = self.files.lock().unwrap();
+        let f = files.get_mut(&fd).unwrap();
+        f.ready = ready;
+        f.generation = f.generation.wrapping_add(1);
+        for &w in &f.watchers {
+            // SAFETY: 8-byte write to a watcher's eventfd.
+            unsafe { libc::eventfd_write(w, 1) };
+        }
     }
     fn nonblock(&self, fd: c_int) -> bool {
         self.files.lock().unwrap()[&fd].nonblock
@@ -51,7 +57,7 @@ impl Backend for Fake {
     fn open(&self, _path: &str, nonblock: bool) -> Result<c_int, c_int> {
         // SAFETY: plain syscall wrapper.
         let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
-        self.files.lock().unwrap().insert(fd, FakeFile { nonblock, ready: 0 });
+        self.files.lock().unwrap().insert(fd, FakeFile { nonblock, ..FakeFile::default() });
         Ok(fd)
     }
     fn close(&self, fd: c_int) -> Result<(), c_int> {
@@ -84,11 +90,22 @@ impl Backend for Fake {
         Ok(())
     }
     fn poll(&self, fd: c_int, events: i16) -> Result<i16, c_int> {
-        let mut v = 0u64;
-        // SAFETY: draining our eventfd (non-blocking).
-        unsafe { libc::eventfd_read(fd, &mut v) };
         let ready = self.files.lock().unwrap().get(&fd).ok_or(libc::EBADF)?.ready;
         Ok(ready & (events | libc::POLLERR | libc::POLLHUP))
+    }
+    fn watch(&self, fd: c_int, waiter: c_int) -> Result<Watch, c_int> {
+        self.files.lock().unwrap().get_mut(&fd).ok_or(libc::EBADF)?.watchers.push(waiter);
+        Ok(Watch { key: fd as usize, waiter })
+    }
+    fn unwatch(&self, w: Watch) {
+        if let Some(f) = self.files.lock().unwrap().get_mut(&(w.key as c_int)) {
+            if let Some(i) = f.watchers.iter().position(|&x| x == w.waiter) {
+                f.watchers.swap_remove(i);
+            }
+        }
+    }
+    fn generation(&self, fd: c_int) -> Result<u32, c_int> {
+        Ok(self.files.lock().unwrap().get(&fd).ok_or(libc::EBADF)?.generation)
     }
     fn mmap(&self, _fd: c_int, offset: u64, len: usize) -> Result<BufferMap, c_int> {
         if offset % 4096 != 0 || offset as usize + len > ARENA {
@@ -326,6 +343,40 @@ fn poll_select_epoll_report_v4l2_readiness() {
         ip::close(ep);
         ip::close(pipe[0]);
         ip::close(pipe[1]);
+        assert_eq!(ip::close(fd), 0);
+    }
+}
+
+#[test]
+fn edge_triggered_epoll_reports_an_fd_once_per_change() {
+    let _s = serial();
+    let f = fake();
+    let fd = open_node("/dev/video1", libc::O_RDWR);
+    f.signal(fd, libc::POLLIN);
+    // SAFETY: the shims are called as libc would be, with live buffers and fds of the test.
+    unsafe {
+        let ep = libc::epoll_create1(libc::EPOLL_CLOEXEC);
+        let mut ev = libc::epoll_event { events: (libc::EPOLLIN | libc::EPOLLET) as u32, u64: 9 };
+        assert_eq!(ip::epoll_ctl(ep, libc::EPOLL_CTL_ADD, fd, &mut ev), 0);
+        let mut out = [libc::epoll_event { events: 0, u64: 0 }; 2];
+        // Ready when added: reported once, then not again until something changes.
+        assert_eq!(ip::epoll_wait(ep, out.as_mut_ptr(), 2, 0), 1);
+        assert_eq!(ip::epoll_wait(ep, out.as_mut_ptr(), 2, 20), 0);
+        // A change while a thread sleeps wakes it, and is reported once.
+        let th = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(30));
+            fake().signal(fd, libc::POLLIN);
+        });
+        assert_eq!(ip::epoll_wait(ep, out.as_mut_ptr(), 2, 2000), 1);
+        th.join().unwrap();
+        assert_eq!(ip::epoll_wait(ep, out.as_mut_ptr(), 2, 0), 0);
+        // EPOLL_CTL_MOD re-arms it, as in the kernel.
+        assert_eq!(ip::epoll_ctl(ep, libc::EPOLL_CTL_MOD, fd, &mut ev), 0);
+        assert_eq!(ip::epoll_wait(ep, out.as_mut_ptr(), 2, 0), 1);
+        let data = out[0].u64;
+        assert_eq!(data, 9);
+        ip::close(ep);
+        f.signal(fd, 0);
         assert_eq!(ip::close(fd), 0);
     }
 }
