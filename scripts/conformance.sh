@@ -10,6 +10,9 @@
 #     each must end with "Failed: 0"; every warning must have an explanation below;
 #   - ffmpeg -c:v h264_v4l2m2m (every decoder node): frames MD5-identical to ffmpeg's own
 #     h264 decoder;
+#   - gst-launch-1.0 filesrc ! h264parse ! v4l2h264dec ! video/x-raw,format=I420 ! filesink
+#     (every decoder node, streams of 320x240, 318x238, 200x120 and 424x240): every frame
+#     identical to ffmpeg's h264 decoder (GStreamer finds the node through libudev);
 #   - ffmpeg -f rawvideo ... -c:v h264_v4l2m2m -b:v 1M (every encoder node): the stream has
 #     every frame (ffprobe), decodes without an error, and its bitrate is within 10% of the
 #     target;
@@ -56,6 +59,10 @@ declare -A warning_why=(
 missing=()
 command -v v4l2-compliance >/dev/null && command -v v4l2-ctl >/dev/null || missing+=(v4l-utils)
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+command -v gst-launch-1.0 >/dev/null || missing+=(gstreamer1.0-tools)
+[[ -n $(find /usr/lib -name libgstvideo4linux2.so -print -quit 2>/dev/null) ]] || missing+=(gstreamer1.0-plugins-good)
+[[ -n $(find /usr/lib -name libgstvideoparsersbad.so -print -quit 2>/dev/null) ]] || missing+=(gstreamer1.0-plugins-bad)
+command -v python3 >/dev/null || missing+=(python3)
 if [[ ${#missing[@]} -gt 0 ]]; then
     log "installing ${missing[*]}"
     sudo=""
@@ -100,7 +107,7 @@ fi
 [[ ${#media_nodes[@]} -eq ${#nodes[@]} ]] || fail "expected one media node per video node, found: ${all_nodes[*]}"
 log "video nodes: ${nodes[*]}; media nodes: ${media_nodes[*]}"
 
-versions="$(v4l2-compliance --version 2>&1 | head -1); $(v4l2-ctl --version 2>&1 | head -1); $(ffmpeg -hide_banner -version | head -1)"
+versions="$(v4l2-compliance --version 2>&1 | head -1); $(v4l2-ctl --version 2>&1 | head -1); $(ffmpeg -hide_banner -version | head -1); $(gst-launch-1.0 --version 2>&1 | sed -n 2p)"
 
 declare -A kind
 declare -a runs=()      # "node|label|file|total|ok|failed|warnings"
@@ -172,6 +179,42 @@ ffmpeg_check() {
         fail "$node: h264_v4l2m2m frames differ from ffmpeg's h264 decoder ($ngot vs $nref frames)"
         client_results+=("$node|ffmpeg h264_v4l2m2m|FAIL: $ngot frames vs $nref, MD5 mismatch|$log_")
         head -20 "$work/md5-diff-$(basename "$node").txt" >>"$log_"
+    fi
+}
+
+# GStreamer's v4l2 decoder through libudev, on streams whose sizes are and are not
+# multiples of 16. Only `node` is shown (so its element is v4l2h264dec), with a registry of
+# its own (GStreamer registers one element per device it finds when it scans the plugin).
+gst_sizes=(320x240 318x238 200x120 424x240)
+gstreamer_check() {
+    local node=$1 name
+    name=$(basename "$node")
+    local log_=$work/gstreamer-$name.txt results=()
+    : >"$log_"
+    for size in "${gst_sizes[@]}"; do
+        local src=$work/gst-$size.h264 ref=$work/gst-ref-$size.yuv out=$work/gst-$name-$size.yuv
+        [[ -s $src ]] || ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i "testsrc=size=$size:rate=25" \
+            -frames:v 20 -c:v libx264 -bf 0 -pix_fmt yuv420p "$src" 2>>"$log_"
+        [[ -s $ref ]] || ffmpeg -nostdin -hide_banner -loglevel error -y -i "$src" -f rawvideo -pix_fmt yuv420p "$ref" 2>>"$log_"
+        rm -f "$work/gst-registry-$name.bin" "$out"
+        local cmd=(gst-launch-1.0 -q filesrc location="$src" ! h264parse ! v4l2h264dec
+            ! video/x-raw,format=I420 ! filesink location="$out")
+        echo "\$ ${cmd[*]}" >>"$log_"
+        if ! GST_REGISTRY=$work/gst-registry-$name.bin timeout 120 \
+            "$root/scripts/v4l2-sim-run" --lib "$lib" --only "$node" -- "${cmd[@]}" >>"$log_" 2>&1; then
+            results+=("$size: gst-launch failed")
+            continue
+        fi
+        local verdict
+        verdict=$(python3 "$root/scripts/gst-frames-match.py" "$out" "$ref" "${size%x*}" "${size#*x}")
+        echo "$size: $verdict" >>"$log_"
+        [[ $verdict == *identical ]] || results+=("$size: $verdict")
+    done
+    if [[ ${#results[@]} -eq 0 ]]; then
+        client_results+=("$node|GStreamer v4l2h264dec|PASS: ${gst_sizes[*]}: every frame identical to ffmpeg's h264 decoder|$log_")
+    else
+        fail "$node: GStreamer v4l2h264dec: ${results[*]}"
+        client_results+=("$node|GStreamer v4l2h264dec|FAIL: ${results[*]}|$log_")
     fi
 }
 
@@ -256,6 +299,7 @@ for node in "${nodes[@]}"; do
         # DQEVENT for a SOURCE_CHANGE forever (as it does against Linux decoders).
         compliance "$node" stream-from -s --stream-from "$stream"
         ffmpeg_check "$node"
+        gstreamer_check "$node"
     else
         compliance "$node" streaming -s
         [[ ${kind[$node]} == encoder ]] && ffmpeg_encode_check "$node"
@@ -288,7 +332,7 @@ cat <<'EOF'
 ## What the script runs
 
 The simulator board's V4L2 nodes are tested with the tools that test Linux drivers, run
-unmodified: Debian's `v4l-utils` (v4l2-compliance, v4l2-ctl) and `ffmpeg`. They reach the
+unmodified: Debian's `v4l-utils` (v4l2-compliance, v4l2-ctl), `ffmpeg` and GStreamer. They reach the
 simulator through the LD_PRELOAD compat layer (`sim/compat`, see docs/compat.md), started by
 `scripts/v4l2-sim-run -- COMMAND`. Regenerate this file with `scripts/conformance.sh`; it
 exits non-zero if anything below fails.
@@ -311,6 +355,14 @@ that is, by scanning /dev as a client does):
   with only that node visible, compared line by line (timestamp, size, MD5 of every frame)
   with `ffmpeg -c:v h264 ... -f framemd5`; `stream.mkv` is the H.264 stream remuxed at 25
   fps, because a raw `.h264` file has no timestamps to carry.
+- For decoder nodes, `gst-launch-1.0 filesrc location=S.h264 ! h264parse ! v4l2h264dec !
+  video/x-raw,format=I420 ! filesink location=out.yuv` with only that node visible, for
+  20-frame `testsrc` streams of 320x240, 318x238, 200x120 and 424x240 (three of them not
+  multiples of 16): GStreamer's v4l2 plugin finds the node through libudev (the compat
+  layer shows it the `video4linux` class and udev's database entry), and every visible row
+  of every frame must equal `ffmpeg -i S.h264 -f rawvideo -pix_fmt yuv420p`
+  (`scripts/gst-frames-match.py`: filesink writes each buffer in GStreamer's I420 layout,
+  strides rounded up to 4).
 - For encoder nodes, `ffmpeg -f rawvideo -pix_fmt nv12 -s 320x240 -r 25 -i source.nv12
   -c:v h264_v4l2m2m -b:v 1000000 out.h264` with only that node visible (the source is N
   frames of `testsrc2`): ffprobe must count every frame, ffmpeg must decode the stream with

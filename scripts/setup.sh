@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(ffmpeg v4l-utils qemu-system-arm rustc-web cargo-web rust-web-src nasm valgrind gcc strace
-    libavcodec-dev libavutil-dev pkg-config gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
+    libavcodec-dev libavutil-dev pkg-config gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad python3)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

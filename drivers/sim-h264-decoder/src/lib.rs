@@ -258,19 +258,30 @@ impl CodecOps for SimH264Decoder {
         Ok(())
     }
 
+    /// Sizes as Linux's stateful decoders report them, so that an application can match
+    /// the size it parsed from the stream (1920x1080, 318x238) against them: the bitstream
+    /// format takes any size in the range, step 1 (`V4L2_FRMSIZE_TYPE_CONTINUOUS`: a stream
+    /// is coded in whole macroblocks and cropped); the raw formats any even size, the
+    /// visible picture of a 4:2:0 stream (buffers are still padded to whole macroblocks, the
+    /// COMPOSE rectangle saying which part is the picture).
     fn enum_framesizes(&self, pixelformat: FourCc, index: u32) -> Result<FrameSize> {
-        let known = pixelformat == abi::V4L2_PIX_FMT_H264
-            || self.capture_formats().iter().any(|d| d.pixelformat == pixelformat);
-        if !known || index > 0 {
+        let step = if pixelformat == abi::V4L2_PIX_FMT_H264 {
+            1
+        } else if self.capture_formats().iter().any(|d| d.pixelformat == pixelformat) {
+            2
+        } else {
+            return Err(Errno::EINVAL);
+        };
+        if index > 0 {
             return Err(Errno::EINVAL);
         }
         Ok(FrameSize::Stepwise {
             min_width: MIN_DIMENSION,
             max_width: MAX_DIMENSION,
-            step_width: 16,
+            step_width: step,
             min_height: MIN_DIMENSION,
             max_height: MAX_DIMENSION,
-            step_height: 16,
+            step_height: step,
         })
     }
 
@@ -688,4 +699,40 @@ fn write_planes(
         done = Completion::error();
     }
     done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn size_fits(fs: FrameSize, (w, h): (u32, u32)) -> bool {
+        match fs {
+            FrameSize::Discrete { width, height } => (width, height) == (w, h),
+            FrameSize::Stepwise { min_width, max_width, step_width, min_height, max_height, step_height } => {
+                (min_width..=max_width).contains(&w)
+                    && (w - min_width) % step_width == 0
+                    && (min_height..=max_height).contains(&h)
+                    && (h - min_height) % step_height == 0
+            }
+        }
+    }
+
+    #[test]
+    fn the_bitstream_format_takes_any_size_and_raw_formats_any_even_size() {
+        for api in [BufferApi::SinglePlanar, BufferApi::MultiPlanar] {
+            let dec = SimH264Decoder::new(api);
+            let h264 = dec.enum_framesizes(abi::V4L2_PIX_FMT_H264, 0).expect("H.264 sizes");
+            for size in [(1920, 1080), (1278, 718), (17, 17), (176, 144), (4096, 4096)] {
+                assert!(size_fits(h264, size), "{api:?}: H.264 {size:?} in {h264:?}");
+            }
+            assert!(!size_fits(h264, (15, 16)) && !size_fits(h264, (4097, 16)), "{h264:?}");
+            assert_eq!(dec.enum_framesizes(abi::V4L2_PIX_FMT_H264, 1), Err(Errno::EINVAL));
+            for desc in dec.capture_formats() {
+                let raw = dec.enum_framesizes(desc.pixelformat, 0).expect("raw sizes");
+                assert!(size_fits(raw, (1920, 1080)) && size_fits(raw, (318, 238)), "{raw:?}");
+                assert!(!size_fits(raw, (317, 238)) && !size_fits(raw, (318, 4098)), "{raw:?}");
+            }
+            assert_eq!(dec.enum_framesizes(abi::V4L2_PIX_FMT_GREY, 0), Err(Errno::EINVAL));
+        }
+    }
 }

@@ -305,6 +305,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         if busy {
             return Err(Errno::EBUSY);
         }
+        let kind = self.info.kind;
         *formats.get_mut(dir) = fmt;
         self.with_context(file, |ctx| self.driver.s_fmt(ctx, dir, &mut formats))?;
         self.with_state(file, |state, _| {
@@ -319,6 +320,16 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
             state.formats = formats;
             if dir == Direction::Capture {
                 state.compose = None;
+            } else if kind == CodecKind::Decoder && formats.output.width > 0 && state.queue(other).count() == 0 {
+                // A decoder told the picture size before the stream is parsed shows it as
+                // the visible (compose) rectangle of the CAPTURE buffers it sized from it, as
+                // Linux decoders do; the stream's own crop replaces it once parsed.
+                state.compose = Some(Rect {
+                    left: 0,
+                    top: 0,
+                    width: formats.output.width.min(formats.capture.width),
+                    height: formats.output.height.min(formats.capture.height),
+                });
             }
         })?;
         Ok(*formats.get(dir))

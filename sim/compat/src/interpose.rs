@@ -16,7 +16,7 @@
 
 #![allow(clippy::missing_safety_doc)]
 
-use crate::{fds, real, view, wait};
+use crate::{fds, real, udev, view, wait};
 use core::ffi::{c_char, c_int, c_uint, c_ulong, c_void};
 use libc::{mode_t, nfds_t, off_t, pollfd, size_t, ssize_t};
 
@@ -26,8 +26,13 @@ pub unsafe extern "C" fn open(path: *const c_char, flags: c_int, mode: mode_t) -
     // SAFETY: `path` is a C string, as open(2) requires.
     match unsafe { fds::open(libc::AT_FDCWD, path, flags) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::open(path, flags, mode) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::open(p.ptr(), flags, mode) }
+        }
     }
 }
 
@@ -37,8 +42,13 @@ pub unsafe extern "C" fn open64(path: *const c_char, flags: c_int, mode: mode_t)
     // SAFETY: as open(2).
     match unsafe { fds::open(libc::AT_FDCWD, path, flags) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::open64(path, flags, mode) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::open64(p.ptr(), flags, mode) }
+        }
     }
 }
 
@@ -48,8 +58,13 @@ pub unsafe extern "C" fn openat(dirfd: c_int, path: *const c_char, flags: c_int,
     // SAFETY: as openat(2).
     match unsafe { fds::open(dirfd, path, flags) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::openat(dirfd, path, flags, mode) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(dirfd, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::openat(dirfd, p.ptr(), flags, mode) }
+        }
     }
 }
 
@@ -59,8 +74,13 @@ pub unsafe extern "C" fn openat64(dirfd: c_int, path: *const c_char, flags: c_in
     // SAFETY: as openat(2).
     match unsafe { fds::open(dirfd, path, flags) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::openat64(dirfd, path, flags, mode) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(dirfd, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::openat64(dirfd, p.ptr(), flags, mode) }
+        }
     }
 }
 
@@ -70,8 +90,13 @@ pub unsafe extern "C" fn __open_2(path: *const c_char, flags: c_int) -> c_int {
     // SAFETY: as open(2).
     match unsafe { fds::open(libc::AT_FDCWD, path, flags) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::__open_2(path, flags) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::__open_2(p.ptr(), flags) }
+        }
     }
 }
 
@@ -81,8 +106,13 @@ pub unsafe extern "C" fn __open64_2(path: *const c_char, flags: c_int) -> c_int 
     // SAFETY: as open(2).
     match unsafe { fds::open(libc::AT_FDCWD, path, flags) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::__open64_2(path, flags) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::__open64_2(p.ptr(), flags) }
+        }
     }
 }
 
@@ -92,8 +122,13 @@ pub unsafe extern "C" fn __openat_2(dirfd: c_int, path: *const c_char, flags: c_
     // SAFETY: as openat(2).
     match unsafe { fds::open(dirfd, path, flags) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::__openat_2(dirfd, path, flags) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(dirfd, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::__openat_2(dirfd, p.ptr(), flags) }
+        }
     }
 }
 
@@ -103,8 +138,13 @@ pub unsafe extern "C" fn __openat64_2(dirfd: c_int, path: *const c_char, flags: 
     // SAFETY: as openat(2).
     match unsafe { fds::open(dirfd, path, flags) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::__openat64_2(dirfd, path, flags) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(dirfd, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::__openat64_2(dirfd, p.ptr(), flags) }
+        }
     }
 }
 
@@ -114,8 +154,13 @@ pub unsafe extern "C" fn fopen(path: *const c_char, mode: *const c_char) -> *mut
     // SAFETY: `path` and `mode` are C strings, as fopen(3) requires.
     match unsafe { fds::fopen(path, mode) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::fopen(path, mode) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::fopen(p.ptr(), mode) }
+        }
     }
 }
 
@@ -125,8 +170,13 @@ pub unsafe extern "C" fn fopen64(path: *const c_char, mode: *const c_char) -> *m
     // SAFETY: as fopen(3).
     match unsafe { fds::fopen(path, mode) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::fopen64(path, mode) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::fopen64(p.ptr(), mode) }
+        }
     }
 }
 
@@ -309,8 +359,13 @@ pub unsafe extern "C" fn stat(path: *const c_char, buf: *mut libc::stat) -> c_in
     // SAFETY: `path` is a C string and `buf` a `struct stat`, as stat(2) requires.
     match unsafe { view::stat_at(libc::AT_FDCWD, path, buf, 0) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::stat(path, buf) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::stat(p.ptr(), buf) }
+        }
     }
 }
 
@@ -320,8 +375,13 @@ pub unsafe extern "C" fn lstat(path: *const c_char, buf: *mut libc::stat) -> c_i
     // SAFETY: as lstat(2).
     match unsafe { view::stat_at(libc::AT_FDCWD, path, buf, 0) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::lstat(path, buf) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::lstat(p.ptr(), buf) }
+        }
     }
 }
 
@@ -342,8 +402,13 @@ pub unsafe extern "C" fn fstatat(dirfd: c_int, path: *const c_char, buf: *mut li
     // SAFETY: as fstatat(2).
     match unsafe { view::stat_at(dirfd, path, buf, flags) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::fstatat(dirfd, path, buf, flags) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(dirfd, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::fstatat(dirfd, p.ptr(), buf, flags) }
+        }
     }
 }
 
@@ -353,8 +418,13 @@ pub unsafe extern "C" fn stat64(path: *const c_char, buf: *mut libc::stat64) -> 
     // SAFETY: as stat(2); `struct stat64` is `struct stat` on 64-bit Linux.
     match unsafe { view::stat_at(libc::AT_FDCWD, path, buf.cast(), 0) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::stat64(path, buf) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::stat64(p.ptr(), buf) }
+        }
     }
 }
 
@@ -364,8 +434,13 @@ pub unsafe extern "C" fn lstat64(path: *const c_char, buf: *mut libc::stat64) ->
     // SAFETY: as [`stat64`].
     match unsafe { view::stat_at(libc::AT_FDCWD, path, buf.cast(), 0) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::lstat64(path, buf) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::lstat64(p.ptr(), buf) }
+        }
     }
 }
 
@@ -386,8 +461,13 @@ pub unsafe extern "C" fn fstatat64(dirfd: c_int, path: *const c_char, buf: *mut 
     // SAFETY: as [`stat64`].
     match unsafe { view::stat_at(dirfd, path, buf.cast(), flags) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::fstatat64(dirfd, path, buf, flags) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(dirfd, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::fstatat64(dirfd, p.ptr(), buf, flags) }
+        }
     }
 }
 
@@ -403,8 +483,13 @@ pub unsafe extern "C" fn statx(
     // SAFETY: `path` is a C string and `buf` a `struct statx`, as statx(2) requires.
     match unsafe { view::statx(dirfd, path, flags, buf) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::statx(dirfd, path, flags, mask, buf) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(dirfd, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::statx(dirfd, p.ptr(), flags, mask, buf) }
+        }
     }
 }
 
@@ -414,8 +499,13 @@ pub unsafe extern "C" fn access(path: *const c_char, mode: c_int) -> c_int {
     // SAFETY: `path` is a C string, as access(2) requires.
     match unsafe { view::access(libc::AT_FDCWD, path, mode) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::access(path, mode) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::access(p.ptr(), mode) }
+        }
     }
 }
 
@@ -425,8 +515,13 @@ pub unsafe extern "C" fn euidaccess(path: *const c_char, mode: c_int) -> c_int {
     // SAFETY: as access(2).
     match unsafe { view::access(libc::AT_FDCWD, path, mode) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::euidaccess(path, mode) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::euidaccess(p.ptr(), mode) }
+        }
     }
 }
 
@@ -436,8 +531,13 @@ pub unsafe extern "C" fn faccessat(dirfd: c_int, path: *const c_char, mode: c_in
     // SAFETY: as faccessat(2).
     match unsafe { view::access(dirfd, path, mode) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::faccessat(dirfd, path, mode, flags) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(dirfd, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::faccessat(dirfd, p.ptr(), mode, flags) }
+        }
     }
 }
 
@@ -447,8 +547,13 @@ pub unsafe extern "C" fn readlink(path: *const c_char, buf: *mut c_char, size: s
     // SAFETY: `path` is a C string and `buf` holds `size` bytes, as readlink(2) requires.
     match unsafe { view::readlink(libc::AT_FDCWD, path) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::readlink(path, buf, size) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::readlink(p.ptr(), buf, size) }
+        }
     }
 }
 
@@ -458,8 +563,13 @@ pub unsafe extern "C" fn readlinkat(dirfd: c_int, path: *const c_char, buf: *mut
     // SAFETY: as readlinkat(2).
     match unsafe { view::readlink(dirfd, path) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::readlinkat(dirfd, path, buf, size) },
+        None => {
+            // SAFETY: `path` is the caller's C string, alive for the call.
+            let p = unsafe { udev::PathArg::new(dirfd, path) };
+            // SAFETY: the caller's arguments, the path redirected into the udev view if it
+            // names it.
+            unsafe { real::readlinkat(dirfd, p.ptr(), buf, size) }
+        }
     }
 }
 
@@ -652,6 +762,30 @@ pub unsafe extern "C" fn eaccess(path: *const c_char, mode: c_int) -> c_int {
     unsafe { euidaccess(path, mode) }
 }
 
+/// `fstatfs(2)`: a directory of the udev view is on sysfs (`SYSFS_MAGIC`), as libudev checks.
+#[no_mangle]
+pub unsafe extern "C" fn fstatfs(fd: c_int, buf: *mut libc::statfs) -> c_int {
+    // SAFETY: `buf` is a `struct statfs`, as fstatfs(2) requires.
+    let r = unsafe { real::fstatfs(fd, buf) };
+    if r == 0 && udev::in_tree(fd) {
+        // SAFETY: the kernel just filled `buf`, a valid `struct statfs`.
+        unsafe { (*buf).f_type = udev::SYSFS_MAGIC };
+    }
+    r
+}
+
+/// `fstatfs64`: as [`fstatfs`].
+#[no_mangle]
+pub unsafe extern "C" fn fstatfs64(fd: c_int, buf: *mut libc::statfs64) -> c_int {
+    // SAFETY: `buf` is a `struct statfs64`, as fstatfs64 requires.
+    let r = unsafe { real::fstatfs64(fd, buf) };
+    if r == 0 && udev::in_tree(fd) {
+        // SAFETY: the kernel just filled `buf`, a valid `struct statfs64`.
+        unsafe { (*buf).f_type = udev::SYSFS_MAGIC };
+    }
+    r
+}
+
 /// `opendir(3)`: a scan of /dev (or of a configured node's directory) also lists the emulated
 /// nodes; emulated /sys directories are listed entirely by the layer.
 #[no_mangle]
@@ -660,8 +794,10 @@ pub unsafe extern "C" fn opendir(path: *const c_char) -> *mut libc::DIR {
     if let Some(dir) = unsafe { view::opendir_sysfs(path) } {
         return dir;
     }
-    // SAFETY: the caller's argument, unchanged.
-    let dir = unsafe { real::opendir(path) };
+    // SAFETY: `path` is the caller's C string, alive for the call.
+    let p = unsafe { udev::PathArg::new(libc::AT_FDCWD, path) };
+    // SAFETY: the caller's argument, redirected into the udev view if it names it.
+    let dir = unsafe { real::opendir(p.ptr()) };
     // SAFETY: as above.
     unsafe { view::opendir_extra(path, dir) };
     dir

@@ -10,8 +10,9 @@
 //! - [`state`]: emulated fds, mappings, epoll registrations, directory scans;
 //! - [`interpose`]: the `#[no_mangle]` libc entry points, one thin shim each, over three
 //!   layers: `fds` (the fd and mmap manager), `wait` (the poll, select and epoll
-//!   engines) and `view` (the /dev and /sys view: path resolution, stat, access,
-//!   directory scans);
+//!   engines), `view` (the /dev and /sys view: path resolution, stat, access,
+//!   directory scans) and `udev` (the sysfs class and udev database entries libudev reads,
+//!   materialised as a real directory tree);
 //! - `real`: the real libc functions (`dlsym(RTLD_NEXT)`).
 //!
 //! # A vendor's own compat library
@@ -48,10 +49,11 @@ pub mod nodes;
 mod real;
 pub mod state;
 mod sys;
+mod udev;
 mod view;
 mod wait;
 
-pub use backend::{Backend, BufferMap};
+pub use backend::{Backend, BufferMap, Watch};
 #[cfg(feature = "sim-board")]
 pub use board::{install_setup, Setup};
 /// The simulator board crate, for the setup function of [`serve!`].

@@ -66,6 +66,8 @@ real_fns! {
     fopen(path: *const c_char, mode: *const c_char) -> *mut libc::FILE = core::ptr::null_mut();
     fopen64(path: *const c_char, mode: *const c_char) -> *mut libc::FILE = core::ptr::null_mut();
     close(fd: c_int) -> c_int = -1;
+    fstatfs(fd: c_int, buf: *mut libc::statfs) -> c_int = -1;
+    fstatfs64(fd: c_int, buf: *mut libc::statfs64) -> c_int = -1;
     ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) -> c_int = -1;
     read(fd: c_int, buf: *mut c_void, count: size_t) -> ssize_t = -1;
     write(fd: c_int, buf: *const c_void, count: size_t) -> ssize_t = -1;

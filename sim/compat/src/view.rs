@@ -333,11 +333,17 @@ pub(crate) unsafe fn opendir_extra(path: *const c_char, dir: *mut libc::DIR) {
         Some(list) if list.iter().any(|a| parent(a) == p) => true,
         _ => p == "/dev",
     };
-    if !might {
+    let udev_dir = p == "/sys/class" || p == "/sys/devices/virtual";
+    if !might && !udev_dir {
         return;
     }
     let Some(st) = state::state() else { return };
-    let extra = extra_entries(st, &p);
+    let mut extra = if might { extra_entries(st, &p) } else { Vec::new() };
+    extra.extend(crate::udev::extra_entries(&p, st).into_iter().enumerate().map(|(i, name)| DirExtra {
+        name,
+        ino: 0x5637_0000 + i as u64,
+        dtype: libc::DT_DIR,
+    }));
     if !extra.is_empty() {
         lock(&st.dirs).insert(dir as usize, new_scan(extra, false));
     }
