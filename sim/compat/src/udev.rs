@@ -31,8 +31,14 @@ const DB: &str = "/run/udev/data";
 
 /// The materialised tree's root (`None` if it could not be built).
 static ROOT: OnceLock<Option<String>> = OnceLock::new();
+/// The process that built the tree: a forked child that exits leaves it to its parent.
+static BUILDER: core::sync::atomic::AtomicI32 = core::sync::atomic::AtomicI32::new(0);
 
 extern "C" fn remove_tree() {
+    // SAFETY: getpid has no preconditions.
+    if BUILDER.load(core::sync::atomic::Ordering::Relaxed) != unsafe { libc::getpid() } {
+        return;
+    }
     if let Some(Some(root)) = ROOT.get() {
         let _in = Inside::enter();
         let _ = std::fs::remove_dir_all(root);
@@ -80,6 +86,8 @@ fn build(st: &State) -> Option<String> {
                 .filter(|(_, n)| n.app_path.starts_with("/dev/"))
                 .try_for_each(|(i, n)| write_node(&root, st, i, n))
         });
+    // SAFETY: getpid has no preconditions.
+    BUILDER.store(unsafe { libc::getpid() }, core::sync::atomic::Ordering::Relaxed);
     // SAFETY: registering a plain function to run at exit.
     unsafe { libc::atexit(remove_tree) };
     made.is_ok().then_some(root)
