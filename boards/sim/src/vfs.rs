@@ -278,7 +278,7 @@ pub fn readiness(fd: RawFd, events: i16) -> Result<i16, Errno> {
 }
 
 /// Makes every possible change of the readiness of `fd` from now on write `eventfd` (the
-/// caller's, non-blocking; one per waiting thread, see [`thread_waiter`]) until
+/// caller's, non-blocking; one per waiting thread, as [`poll`] uses) until
 /// [`unwatch`]. Watch before checking [`readiness`]: a change after the check then leaves
 /// the eventfd readable.
 pub fn watch(fd: RawFd, eventfd: RawFd) -> Result<Watch, Errno> {
