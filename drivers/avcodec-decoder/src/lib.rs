@@ -266,10 +266,11 @@ impl CodecOps for AvcodecDecoder {
     }
 
     fn enum_framesizes(&self, pixelformat: FourCc, index: u32) -> Result<FrameSize> {
+        // A bitstream format takes any size in the range (a stream is coded in whole blocks
+        // and cropped), so an application can match the size it parsed from the stream;
+        // the raw formats take any even size (4:2:0).
         let step = match codec_of(pixelformat) {
-            Some(Codec::H264) => 16,
-            Some(Codec::Hevc) => 8,
-            Some(Codec::Vp9) => 2,
+            Some(_) => 1,
             None if capture::formats(self.api).iter().any(|d| d.pixelformat == pixelformat) => 2,
             None => return Err(Errno::EINVAL),
         };
