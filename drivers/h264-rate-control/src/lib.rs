@@ -38,9 +38,11 @@
 mod bucket;
 mod model;
 mod plan;
+mod window;
 
 use bucket::{Bucket, Share};
 use model::{steps_to_fit, Model};
+use window::History;
 
 /// The largest QP of H.264 (8-bit samples).
 pub const QP_LIMIT: u8 = 51;
@@ -269,6 +271,8 @@ struct Pending {
     budget: i64,
     /// Encodings of this frame already thrown away.
     tries: u8,
+    /// The QP and bits of the last encoding thrown away.
+    tried: Option<(u8, u64)>,
 }
 
 /// The rate control of one stream.
@@ -299,6 +303,8 @@ pub struct RateControl {
     after_cut: bool,
     /// Frames in a row held at max_qp (positive) or min_qp (negative) by the limits.
     pinned: i32,
+    /// The bits of the last frames (CBR's one-second windows).
+    history: History,
     pending: Option<Pending>,
     status: Status,
 }
@@ -327,6 +333,7 @@ impl RateControl {
             after_idr: false,
             after_cut: false,
             pinned: 0,
+            history: History::new(),
             pending: None,
             status: Status { buffer_size: size, ..Status::default() },
         })
@@ -356,6 +363,8 @@ impl RateControl {
         self.debt = self.debt.clamp(-i64::from(size), i64::from(size));
         self.status.buffer_size = size;
         self.pinned = 0;
+        // Windows start again at the new rate.
+        self.history = History::new();
         Ok(())
     }
 
@@ -385,7 +394,7 @@ impl RateControl {
                 (q, self.model(frame_type).bits_at(q))
             }
         };
-        self.pending = Some(Pending { frame_type, qp, target, budget, tries: 0 });
+        self.pending = Some(Pending { frame_type, qp, target, budget, tries: 0, tried: None });
         qp
     }
 
@@ -407,11 +416,11 @@ impl RateControl {
     pub fn frame_done(&mut self, stats: &FrameStats) -> Verdict {
         let last = self.status.last_qp;
         let pending =
-            self.pending.unwrap_or(Pending { frame_type: FrameType::P, qp: last, target: 0, budget: 0, tries: 0 });
+            self.pending.unwrap_or(Pending { frame_type: FrameType::P, qp: last, target: 0, budget: 0, tries: 0, tried: None });
         let bits = u64::from(stats.bits);
         if self.cfg.mode != Mode::Cq {
             if let Some(qp) = self.reencode_qp(&pending, bits) {
-                self.pending = Some(Pending { qp, tries: pending.tries + 1, ..pending });
+                self.pending = Some(Pending { qp, tries: pending.tries + 1, tried: Some((pending.qp, bits)), ..pending });
                 self.status.reencodes += 1;
                 return Verdict::Reencode { qp };
             }
@@ -423,6 +432,7 @@ impl RateControl {
             self.debt = (self.debt + bits as i64 - share).max(floor);
         }
         self.learn(pending, stats);
+        self.history.push(stats.bits);
         self.pending = None;
         self.status.frames += 1;
         self.status.total_bits += bits;
@@ -472,6 +482,10 @@ impl RateControl {
             (FrameType::Idr, 0) if pending.tries < 3 => self.first_idr_retry(pending, bits, room),
             (FrameType::P, _) if self.p_model.guess && self.last_p_qp.is_none() && pending.tries == 0 => {
                 self.first_p_retry(pending, bits)
+            }
+            _ if pending.tries < 2 => {
+                let bounds = self.step_bounds(pending.frame_type);
+                self.window_retry(pending, bits, bounds).unwrap_or(pending.qp)
             }
             _ => pending.qp,
         };

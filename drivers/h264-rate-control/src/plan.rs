@@ -41,7 +41,8 @@ impl RateControl {
             }
             (FrameType::P, _) => want,
         };
-        let q = self.fit_buffer(ft, self.limit_step(ft, q));
+        let q = self.fit_windows(ft, self.limit_step(ft, q), self.step_bounds(ft));
+        let q = self.fit_buffer(ft, q);
         let budget = u64::try_from(budget).unwrap_or(0);
         self.pinned = if q == max && self.planned_bits(ft, max) > budget {
             self.pinned.max(0).saturating_add(1)
@@ -77,6 +78,13 @@ impl RateControl {
         self.ramp(phase, share).saturating_sub(self.ramp(phase + 1, share))
     }
 
+    /// How far the buffer is above where it should be `phase` frames after the last IDR
+    /// frame: an eighth of it, plus what is left of the last IDR frame's excess.
+    pub(crate) fn deviation(&self, phase: u32) -> i64 {
+        let goal = idr_level(self.bucket.size) + self.ramp(phase, self.bucket.drain.per_frame());
+        self.bucket.level as i64 - goal as i64
+    }
+
     /// The bit budget of the next frame, `phase` frames after the last IDR. For an IDR
     /// (`phase` 0): bits per frame the frames of the horizon (IDR frames included) may have on
     /// average. For a P frame: the bits of that P frame, one share less its part of the last
@@ -85,8 +93,7 @@ impl RateControl {
     pub(crate) fn frame_budget(&self, phase: u32) -> i64 {
         let w = i64::from(self.horizon());
         let r = self.bucket.drain.per_frame();
-        let goal = idr_level(self.bucket.size) + self.ramp(phase, r);
-        let deviation = self.bucket.level as i64 - goal as i64;
+        let deviation = self.deviation(phase);
         // The buffer's deviation over three quarters of the horizon: it is back on its plan
         // well within a second.
         let channel = r as i64 - deviation / (w * 3 / 4).max(1) - self.payback(phase, r) as i64;
@@ -159,7 +166,7 @@ impl RateControl {
 
     /// The QPs the next frame of type `ft` may have under the step limits (the whole range
     /// if they contradict each other).
-    fn step_bounds(&self, ft: FrameType) -> (u8, u8) {
+    pub(crate) fn step_bounds(&self, ft: FrameType) -> (u8, u8) {
         let (mut lo, mut hi) = (self.cfg.min_qp, self.cfg.max_qp);
         let mut narrow = |centre: u8, d: u8| {
             lo = lo.max(centre.saturating_sub(d));
