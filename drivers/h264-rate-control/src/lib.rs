@@ -431,8 +431,8 @@ impl RateControl {
             let floor = -i64::try_from(self.bucket.size).unwrap_or(i64::MAX);
             self.debt = (self.debt + bits as i64 - share).max(floor);
         }
-        self.learn(pending, stats);
-        self.history.push(stats.bits);
+        let p_qp = self.learn(pending, stats);
+        self.history.push(stats.bits, p_qp, self.after_cut);
         self.pending = None;
         self.status.frames += 1;
         self.status.total_bits += bits;
@@ -518,8 +518,9 @@ impl RateControl {
         self.limit_step(FrameType::P, want)
     }
 
-    /// Updates the models and the GOP position with an accepted frame.
-    fn learn(&mut self, pending: Pending, stats: &FrameStats) {
+    /// Updates the models and the GOP position with an accepted frame. Returns the frame's
+    /// (average) QP if it was a P frame of the content (not a scene cut).
+    fn learn(&mut self, pending: Pending, stats: &FrameStats) -> Option<u8> {
         let mbs = if stats.mbs == 0 { self.cfg.mbs } else { stats.mbs };
         let qp = match stats.qp_sum {
             0 => pending.qp,
@@ -546,6 +547,7 @@ impl RateControl {
                 self.since_idr = 1;
                 self.after_idr = true;
                 self.after_cut = cut;
+                None
             }
             FrameType::P => {
                 let intra = u64::from(stats.intra_mbs.min(mbs));
@@ -578,6 +580,7 @@ impl RateControl {
                 self.since_idr = self.since_idr.saturating_add(1);
                 self.after_idr = false;
                 self.after_cut = cut;
+                (!cut).then_some(qp)
             }
         }
     }

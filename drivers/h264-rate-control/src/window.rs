@@ -3,11 +3,12 @@
 //! a QP choice that looks at the windows the next frame will be part of, and a re-encode for
 //! a frame that would take the window ending with it out of its band.
 
+use crate::model::{scale_down, scale_up, Model};
 use crate::{FrameType, Mode, Pending, RateControl};
 
 /// The most frames a window holds. Above this frame rate a window is the last `CAPACITY`
 /// frames (a fraction of a second) against their share of the bit rate.
-pub(crate) const CAPACITY: usize = 120;
+pub(crate) const CAPACITY: usize = 64;
 
 /// How far (in 1/1024 of the window's bits) the QP choice lets a predicted window stray:
 /// `PLAN_BAND` for the window that ends a whole window after the next frame, widening
@@ -24,10 +25,18 @@ const REENCODE_BAND: i64 = 128;
 /// The most QP a re-encode for a window goes down at once.
 const MAX_DOWN: u8 = 3;
 
-/// The bits of the last frames, newest last.
+/// Marks an IDR frame in [`History`]'s QPs.
+const NOT_P: u8 = u8::MAX;
+
+/// Marks a scene cut (a P frame mostly intra, or an IDR frame of a new complexity) in
+/// [`History`]'s QPs: the P frames before it are of other content.
+const CUT: u8 = u8::MAX - 1;
+
+/// The bits of the last frames, newest last, and the QP of those that were P frames.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct History {
     bits: [u32; CAPACITY],
+    qps: [u8; CAPACITY],
     /// Frames stored (at most `CAPACITY`).
     len: usize,
     /// Frames pushed since the start (saturating).
@@ -39,12 +48,18 @@ pub(crate) struct History {
 impl History {
     /// No frames yet.
     pub const fn new() -> Self {
-        History { bits: [0; CAPACITY], len: 0, next: 0, seen: 0 }
+        History { bits: [0; CAPACITY], qps: [NOT_P; CAPACITY], len: 0, next: 0, seen: 0 }
     }
 
-    /// Stores a frame of `bits`, dropping the oldest if full.
-    pub fn push(&mut self, bits: u32) {
+    /// Stores a frame of `bits`, a P frame coded at (average) `p_qp` or another frame
+    /// (`None`; `cut` if it was a scene cut), dropping the oldest if full.
+    pub fn push(&mut self, bits: u32, p_qp: Option<u8>, cut: bool) {
         self.bits[self.next] = bits;
+        self.qps[self.next] = match (p_qp, cut) {
+            (_, true) => CUT,
+            (Some(q), false) => q,
+            (None, false) => NOT_P,
+        };
         self.next = (self.next + 1) % CAPACITY;
         self.len = (self.len + 1).min(CAPACITY);
         self.seen = self.seen.saturating_add(1);
@@ -65,6 +80,23 @@ impl History {
         self.bits[(self.next + CAPACITY - 1 - age) % CAPACITY].into()
     }
 
+    /// The mean complexity (bits at QP 0, see [`Model`](crate::model::Model)) of the P
+    /// frames among the newest `n` (`n <= len`) since the last scene cut, if any.
+    pub fn p_complexity(&self, n: usize) -> Option<u64> {
+        let (mut sum, mut count) = (0u64, 0u64);
+        for age in 0..n {
+            let q = self.qps[(self.next + CAPACITY - 1 - age) % CAPACITY];
+            if q == CUT {
+                break;
+            }
+            if q != NOT_P {
+                sum = sum.saturating_add(scale_up(self.get(age), q));
+                count += 1;
+            }
+        }
+        (count > 0).then(|| sum / count)
+    }
+
     /// The bits of the newest `n` frames (`n <= len`).
     pub fn newest(&self, n: usize) -> u64 {
         (0..n).map(|a| self.get(a)).sum()
@@ -80,6 +112,12 @@ struct Span {
     /// `bits` less half the buffer's deviation from its plan (at most half the planning band
     /// either way), so that the buffer, and with it the average, comes back to its plan.
     centre: i64,
+    /// The mean complexity of the P frames of the last window (since the last scene cut):
+    /// with the P model, whichever is lower, what the P frames beyond the next one are
+    /// predicted with. The P model follows the last few frames; on content whose P frames
+    /// cost almost nothing until one refines the picture it stays far above what a second of
+    /// them costs.
+    p_x: Option<u64>,
 }
 
 impl RateControl {
@@ -98,7 +136,8 @@ impl RateControl {
         let bits = share.saturating_mul(frames as i64);
         let most = bits / 1024 * PLAN_BAND / 2;
         let centre = bits - (self.deviation(self.since_idr) / 2).clamp(-most, most);
-        Some(Span { frames, bits, centre })
+        let p_x = self.history.p_complexity(frames);
+        Some(Span { frames, bits, centre, p_x })
     }
 
     /// Whether the window ending `ahead` frames after the next one counts: it starts after
@@ -111,7 +150,7 @@ impl RateControl {
     /// The predicted bits of the frame `ahead` frames after the next one (0: the next one),
     /// the next one of type `ft` coded at `qp` (P frames at `qp`, or `qp + IDR_QP_OFFSET`
     /// when the next frame is an IDR; IDR frames where the GOP puts them).
-    fn predicted_frame(&self, ft: FrameType, qp: u8, ahead: u32) -> u64 {
+    fn predicted_frame(&self, span: Span, ft: FrameType, qp: u8, ahead: u32) -> u64 {
         let p_qp = match ft {
             FrameType::Idr => qp.saturating_add(crate::IDR_QP_OFFSET).min(crate::QP_LIMIT),
             FrameType::P => qp,
@@ -120,9 +159,25 @@ impl RateControl {
         let gop = self.cfg.gop_size;
         let idr = if ahead == 0 { ft == FrameType::Idr } else { gop > 0 && phase % gop == 0 };
         if idr {
-            self.i_model.bits_at(p_qp.saturating_sub(crate::IDR_QP_OFFSET))
-        } else {
-            self.p_model.bits_at(p_qp)
+            return self.i_model.bits_at(p_qp.saturating_sub(crate::IDR_QP_OFFSET));
+        }
+        let model = match span.p_x {
+            Some(x) if ahead > 0 => Model { x: x.min(self.p_model.x), guess: false },
+            _ => self.p_model,
+        };
+        match self.last_p_qp {
+            // Where the bits have been seen to change with the QP much faster than the model
+            // says, three times the model's slope away from the last P frame's QP.
+            Some(last) if self.steep >= 2 && last != p_qp => {
+                let base = model.bits_at(last);
+                let d = p_qp.abs_diff(last).saturating_mul(3).min(crate::QP_LIMIT);
+                if p_qp > last {
+                    scale_down(base, d)
+                } else {
+                    scale_up(base, d)
+                }
+            }
+            _ => model.bits_at(p_qp),
         }
     }
 
@@ -137,7 +192,7 @@ impl RateControl {
         let mut coming = 0i64;
         let mut worst = 0i64;
         for ahead in 0..span.frames {
-            coming += self.predicted_frame(ft, qp, ahead as u32) as i64;
+            coming += self.predicted_frame(span, ft, qp, ahead as u32) as i64;
             if self.counts(span, ahead) {
                 let band = unit * (PLAN_BAND + (NEAR_BAND - PLAN_BAND) * (last - ahead as i64) / last.max(1));
                 let off = (known + coming - span.centre).abs();
