@@ -134,8 +134,8 @@ impl RateControl {
         }
         let share = i64::try_from(self.bucket.drain.per_frame()).unwrap_or(i64::MAX);
         let bits = share.saturating_mul(frames as i64);
-        let most = bits / 1024 * PLAN_BAND / 2;
-        let centre = bits - (self.deviation(self.since_idr) / 2).clamp(-most, most);
+        let most = bits / 1024 * PLAN_BAND;
+        let centre = bits - self.deviation(self.since_idr).clamp(-most, most);
         let p_x = self.history.p_complexity(frames);
         Some(Span { frames, bits, centre, p_x })
     }
