@@ -54,6 +54,7 @@ step "clippy (no warnings)" cargo clippy --workspace --all-targets -- -D warning
 step "Cortex-M4 firmware under QEMU" bash scripts/cortex-m.sh
 step "framework tests under AddressSanitizer" sanitized_framework_tests
 step "encoder core against ffmpeg, no_std builds" bash scripts/test-encoder-core.sh
+step "rate control targets" bash scripts/test-rate-control.sh
 step "decoder against ffmpeg" bash scripts/test-decoder.sh
 step "libavcodec decoder nodes: corpus, ffmpeg clients, damaged streams" bash scripts/test-avcodec-decoder.sh
 step "conformance and real clients" bash scripts/conformance.sh

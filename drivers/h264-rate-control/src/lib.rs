@@ -9,7 +9,8 @@
 //! * [`Mode::Cq`] (`V4L2_MPEG_VIDEO_BITRATE_MODE_CQ`, or `FRAME_RC_ENABLE` off): the constant
 //!   QPs `H264_I_FRAME_QP` and `H264_P_FRAME_QP`, clamped to `H264_MIN_QP..=H264_MAX_QP`.
 //! * [`Mode::Cbr`]: `BITRATE` through a coded picture buffer of `VBV_SIZE`/`H264_CPB_SIZE` bits
-//!   (one second by default) that never runs dry at the decoder.
+//!   (one second by default) that never runs dry at the decoder, and every one-second window
+//!   of frames near one second of the rate.
 //! * [`Mode::Vbr`]: `BITRATE` on average, at most `BITRATE_PEAK` through the buffer.
 //!
 //! ```
@@ -222,7 +223,9 @@ pub enum Verdict {
     /// it is the first frame of the stream and missed its size by more than a factor of 3/2
     /// (`qp` may be lower; at most three such attempts, as nothing was measured before it), or
     /// it is the first P frame and missed its guessed size by more than a factor of two (once,
-    /// within the QP step limits).
+    /// within the QP step limits), or (CBR) it takes the one-second window ending with it
+    /// more than 12.5% off its rate and another QP within the step limits brings it nearer
+    /// (at most twice).
     Reencode {
         /// The QP for the new attempt, within `min_qp..=max_qp`.
         qp: u8,
@@ -411,16 +414,24 @@ impl RateControl {
 
     /// Takes the statistics of the frame just encoded at the QP [`frame_qp`](Self::frame_qp)
     /// (or the last [`Verdict::Reencode`]) gave. Returns [`Verdict::Reencode`] when the frame
-    /// does not fit the buffer and a higher QP is left, or when the first IDR or P frame of
-    /// the stream missed its size by far; otherwise the frame is counted.
+    /// does not fit the buffer and a higher QP is left, when the first IDR or P frame of the
+    /// stream missed its size by far, or when the frame takes its one-second window far off
+    /// (CBR); otherwise the frame is counted.
     pub fn frame_done(&mut self, stats: &FrameStats) -> Verdict {
         let last = self.status.last_qp;
-        let pending =
-            self.pending.unwrap_or(Pending { frame_type: FrameType::P, qp: last, target: 0, budget: 0, tries: 0, tried: None });
+        let pending = self.pending.unwrap_or(Pending {
+            frame_type: FrameType::P,
+            qp: last,
+            target: 0,
+            budget: 0,
+            tries: 0,
+            tried: None,
+        });
         let bits = u64::from(stats.bits);
         if self.cfg.mode != Mode::Cq {
             if let Some(qp) = self.reencode_qp(&pending, bits) {
-                self.pending = Some(Pending { qp, tries: pending.tries + 1, tried: Some((pending.qp, bits)), ..pending });
+                self.pending =
+                    Some(Pending { qp, tries: pending.tries + 1, tried: Some((pending.qp, bits)), ..pending });
                 self.status.reencodes += 1;
                 return Verdict::Reencode { qp };
             }
