@@ -18,14 +18,17 @@ use crate::regs::{self, Registers};
 use crate::{formats, Venc};
 
 /// What the block is producing.
-#[derive(Clone, Copy, Debug)]
+// A frame holds its OUTPUT buffer; the one job in flight is parked in a single cell, and
+// the driver has no heap to box it into.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
 enum Work {
     /// SPS and PPS alone.
     Headers,
-    /// A frame, at `qp`; `retried` once it was encoded again after an overflow of its
-    /// CAPTURE buffer (the rate control's own re-encodes are not counted: each raises the
-    /// QP, up to the largest allowed, where the rate control accepts the frame).
-    Frame { plan: FramePlan, qp: u8, retried: bool },
+    /// The frame in `output`, at `qp`; `retried` once it was encoded again after an overflow
+    /// of its CAPTURE buffer (the rate control's own re-encodes are not counted: the rate
+    /// control bounds them itself).
+    Frame { plan: FramePlan, qp: u8, retried: bool, output: ActiveBuffer },
 }
 
 /// The job the block is working on, parked for the interrupt handler.
@@ -33,7 +36,6 @@ pub struct Running {
     handle: ContextHandle,
     stream: usize,
     work: Work,
-    output: Option<ActiveBuffer>,
     capture: ActiveBuffer,
 }
 
@@ -66,7 +68,7 @@ impl<R: Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
             fps,
         };
         let running = match step {
-            Step::Headers => Running { handle: h, stream: index, work: Work::Headers, output: None, capture },
+            Step::Headers => Running { handle: h, stream: index, work: Work::Headers, capture },
             Step::Frame(plan) => {
                 let Some(output) = h.get_buf(Direction::Output) else {
                     let _ = h.put_buf(capture, Completion::error());
@@ -85,8 +87,8 @@ impl<R: Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
                 setup.headers = if plan.headers { regs::HEADERS_BEFORE_IDR } else { regs::HEADERS_NONE };
                 setup.frame_num = plan.frame_num;
                 setup.idr_pic_id = plan.idr_pic_id;
-                let work = Work::Frame { plan, qp, retried: false };
-                Running { handle: h, stream: index, work, output: Some(output), capture }
+                let work = Work::Frame { plan, qp, retried: false, output };
+                Running { handle: h, stream: index, work, capture }
             }
         };
         self.job_ticks.store(0, Ordering::Relaxed);
@@ -122,19 +124,20 @@ impl<R: Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
     /// The block produced what `running` asked for.
     fn done(&self, running: Running) {
         let report = block::report(self.regs);
-        let Running { handle, stream, work, output, capture } = running;
-        match (work, output) {
-            (Work::Headers, _) => {
+        let Running { handle, stream, work, capture } = running;
+        match work {
+            Work::Headers => {
                 self.streams.with(stream, |s| s.gop.headers_done());
                 let _ = handle.put_buf(capture, Completion::done(report.bytes, Timestamp(0)));
                 handle.job_finish();
             }
-            (Work::Frame { plan, retried, .. }, Some(output)) => {
-                // The rate control may want the frame again at a higher QP (it would not
-                // fit the decoder's buffer): the reference is untouched, start again.
+            Work::Frame { plan, retried, output, .. } => {
+                // The rate control may want the frame again at another QP (it would not fit
+                // the decoder's buffer, or would take its one-second window far off): the
+                // reference is untouched, start again.
                 if let Some(qp) = self.streams.with(stream, |s| s.rate.done(&report)).flatten() {
-                    let work = Work::Frame { plan, qp, retried };
-                    self.restart(Running { handle, stream, work, output: Some(output), capture }, qp);
+                    let work = Work::Frame { plan, qp, retried, output };
+                    self.restart(Running { handle, stream, work, capture }, qp);
                     return;
                 }
                 self.streams.with(stream, |s| {
@@ -145,20 +148,17 @@ impl<R: Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
                 let coded = Completion::done(report.bytes, output.timestamp()).with_flags(kind);
                 let _ = handle.buf_done_and_job_finish(output, Completion::default(), capture, coded);
             }
-            (Work::Frame { .. }, None) => {
-                let _ = handle.put_buf(capture, Completion::error());
-                handle.job_finish();
-            }
         }
     }
 
     /// The bitstream did not fit the CAPTURE buffer: encode the frame once more at a
     /// higher QP (the reference is untouched), else give the buffer back flagged ERROR.
     fn overflowed(&self, mut running: Running) {
-        if let Work::Frame { plan, qp, retried: false } = running.work {
-            let retry = self.streams.with(running.stream, |s| s.rate.retry_qp(qp)).flatten();
+        let stream = running.stream;
+        if let Work::Frame { qp, retried, .. } = &mut running.work {
+            let retry = if *retried { None } else { self.streams.with(stream, |s| s.rate.retry_qp(*qp)).flatten() };
             if let Some(higher) = retry {
-                running.work = Work::Frame { plan, qp: higher, retried: true };
+                (*qp, *retried) = (higher, true);
                 self.restart(running, higher);
                 return;
             }
@@ -177,10 +177,14 @@ impl<R: Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
     /// Ends `running` without output: the CAPTURE buffer comes back flagged ERROR, the
     /// OUTPUT frame is consumed, and the stream continues with an IDR.
     fn fail(&self, running: Running) {
-        let Running { handle, stream, work, output, capture } = running;
-        if matches!(work, Work::Frame { .. }) {
-            self.streams.with(stream, |s| s.gop.frame_lost());
-        }
+        let Running { handle, stream, work, capture } = running;
+        let output = match work {
+            Work::Frame { output, .. } => {
+                self.streams.with(stream, |s| s.gop.frame_lost());
+                Some(output)
+            }
+            Work::Headers => None,
+        };
         let _ = handle.put_buf(capture, Completion::error());
         if let Some(output) = output {
             let _ = handle.put_buf(output, Completion::error());
