@@ -140,6 +140,52 @@ fn cbr_meets_its_rate_on_the_model_block() {
 }
 
 #[test]
+fn cbr_windows_hold_when_idr_frames_change_cost() {
+    // IDR frames cost 8 times a P frame in one GOP and 3 times in the next (content whose
+    // intra cost swings while its P frames do not): every one-second window that starts
+    // after the first second stays within 15% (with the buffer alone: +26%).
+    let rate = 1_000_000u32;
+    let mut rc = RateControl::new(Config::new(Mode::Cbr, rate, 30, 1, MBS)).unwrap();
+    let mut bits = [0u64; 300];
+    for n in 0..300u32 {
+        let ft = frame_type(n, 30);
+        let c: u64 = match (ft, (n / 30) % 2) {
+            (FrameType::P, _) => 1 << 22,
+            (FrameType::Idr, 0) => 8 << 22,
+            (FrameType::Idr, _) => 3 << 22,
+        };
+        let mut qp = rc.frame_qp(ft);
+        loop {
+            let b = scale_down(c, qp).min(u64::from(u32::MAX)) as u32;
+            let st = FrameStats { bits: b, qp_sum: u32::from(qp) * MBS, mbs: MBS, ..FrameStats::default() };
+            match rc.frame_done(&st) {
+                Verdict::Accepted => break bits[n as usize] = u64::from(b),
+                Verdict::Reencode { qp: q } => qp = q,
+            }
+        }
+    }
+    let want = u64::from(rate);
+    for start in 30..=270 {
+        let w: u64 = bits[start..start + 30].iter().sum();
+        assert!(w.abs_diff(want) * 100 <= want * 15, "window from {start}: {w} for {want}");
+    }
+}
+
+#[test]
+fn history_keeps_the_newest_frames() {
+    let mut h = window::History::new();
+    for b in 1..=(window::CAPACITY as u32 + 5) {
+        h.push(b, Some(30), false);
+    }
+    assert_eq!(h.len(), window::CAPACITY);
+    assert_eq!(h.newest(3), u64::from(3 * window::CAPACITY as u32 + 12));
+    assert!(h.p_complexity(4).is_some());
+    h.push(7, None, true);
+    // A scene cut hides the P frames before it.
+    assert_eq!(h.p_complexity(10), None);
+}
+
+#[test]
 fn buffer_never_underflows() {
     // Bursts: every 17th frame is 10 times more complex, every 45th 40 times.
     for mode in [Mode::Cbr, Mode::Vbr] {
