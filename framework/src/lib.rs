@@ -11,7 +11,8 @@
 //!   errors. A vendor reads this module and nothing else.
 //! - The board's surface, at the crate root: [`CodecDevice`] (one per device node, built
 //!   in a `static`), [`Registry`] and [`VideoNode`] (how the OS reaches nodes), and the two
-//!   traits the board implements, [`OsGlue`] (wait/wake, clock) and [`BufferArena`] (buffer
+//!   traits the board implements, [`OsGlue`] (wait/wake, clock, and through
+//!   [`UserMemory`] access to application memory) and [`BufferArena`] (buffer
 //!   memory; [`MemoryArena`] is a ready one).
 //! - [`abi`]: `#[repr(C)]` mirrors of `videodev2.h` structs, constants and ioctl numbers.
 //! - Inside (not public): `node` (registry, file ids, the ioctl decoder — the one place
@@ -49,7 +50,7 @@ pub use driver::{
 pub use m2m::CodecDevice;
 pub use memory::{ArenaRegion, BufferArena, MemoryArena};
 pub use node::{FileId, Mapping, OpenFlags, PollEvents, Registry, VideoNode};
-pub use os::{OsGlue, WaitOutcome};
+pub use os::{OsGlue, UserMemory, WaitOutcome};
 
 /// The porting guide (docs/porting-guide.md), whose code blocks run as doctests so that
 /// the guide always builds against this framework.

@@ -151,18 +151,14 @@ impl OsGlue for HostGlue {
         self.epoch.get_or_init(Instant::now).elapsed().as_nanos() as u64
     }
 
-    /// Asks the kernel whether every page of the range is mapped (`mincore` fails with
-    /// `ENOMEM` for an unmapped page), as Linux's pinning of USERPTR memory would.
-    fn user_memory_accessible(&self, addr: usize, len: usize) -> bool {
-        const PAGE: usize = 4096;
-        let Some(end) = addr.checked_add(len) else { return false };
-        let start = addr & !(PAGE - 1);
-        let pages = (end - start).div_ceil(PAGE);
-        let mut residency = vec![0u8; pages.max(1)];
-        // SAFETY: mincore only reads the page tables of the range and writes one byte per
-        // page into `residency`, which has room for `pages` bytes.
-        let rc = unsafe { libc::mincore(start as *mut libc::c_void, end - start, residency.as_mut_ptr()) };
-        rc == 0
+    fn user_memory(&self) -> Option<&dyn v4l2m2m::UserMemory> {
+        Some(&crate::ProcessMemory)
+    }
+
+    /// Asks the kernel whether every page of the range is readable (and writable for a
+    /// CAPTURE plane), as Linux's pinning of USERPTR memory checks.
+    fn user_memory_accessible(&self, addr: usize, len: usize, write: bool) -> bool {
+        crate::ProcessMemory.accessible(addr, len, write)
     }
 }
 

@@ -2,7 +2,8 @@
 //! firmware board gives it, on a plain Linux process.
 //!
 //! - [`HostGlue`]: the [`OsGlue`](v4l2m2m::OsGlue) (futex wait/wake, plus eventfd wake-ups
-//!   for open files so that `poll(2)` works on them).
+//!   for open files so that `poll(2)` works on them), whose application memory is
+//!   [`ProcessMemory`]: fault-safe copies, so a bad ioctl pointer is `EFAULT`.
 //! - A buffer arena in ONE memfd ([`Board::arena_fd`], [`Board::arena_base`]), page-aligned
 //!   regions so any buffer can be mapped by offset.
 //! - One worker thread per device, running the framework's job loop.
@@ -81,6 +82,7 @@ mod avcodec;
 #[cfg(feature = "encoder")]
 mod encoder;
 mod glue;
+mod usercopy;
 pub mod vfs;
 
 use std::sync::atomic::Ordering;
@@ -94,6 +96,7 @@ pub use avcodec::AvcodecDevice;
 #[cfg(feature = "encoder")]
 pub use encoder::{Encoder, EncoderDevice, EncoderDriver, HostDelay, TIMEOUT_TICKS, WATCHDOG_TICK};
 pub use glue::{HostGlue, Watch};
+pub use usercopy::ProcessMemory;
 
 /// Open files per device node (V4L2 tools open a node 100 times at once).
 pub const FILES: usize = 128;

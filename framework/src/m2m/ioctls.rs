@@ -62,14 +62,17 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         }
     }
 
-    /// `EFAULT` for a USERPTR plane the board says the application cannot reach.
-    fn check_user_memory(&self, req: &QueueRequest) -> Result<()> {
+    /// `EFAULT` for a USERPTR plane the board says the application cannot reach: the
+    /// device reads OUTPUT planes and writes CAPTURE ones.
+    fn check_user_memory(&self, dir: Direction, req: &QueueRequest) -> Result<()> {
         if req.memory != Memory::UserPtr {
             return Ok(());
         }
+        let write = dir == Direction::Capture;
         let planes = &req.planes[..req.num_planes.min(req.planes.len())];
-        let bad =
-            planes.iter().any(|p| p.userptr != 0 && !self.os.user_memory_accessible(p.userptr, p.length as usize));
+        let bad = planes
+            .iter()
+            .any(|p| p.userptr != 0 && !self.os.user_memory_accessible(p.userptr, p.length as usize, write));
         if bad {
             Err(Errno::EFAULT)
         } else {
@@ -391,7 +394,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     fn prepare_buf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
-        self.check_user_memory(&req)?;
+        self.check_user_memory(dir, &req)?;
         self.with_state(file, |state, _| {
             let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
             state.queue(dir).prepare(&req, &sizes[..planes])
@@ -399,7 +402,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     fn qbuf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
-        self.check_user_memory(&req)?;
+        self.check_user_memory(dir, &req)?;
         let status = self.with_state(file, |state, cs| {
             let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
             Self::check_userptr_overlap(state, dir, &req)?;

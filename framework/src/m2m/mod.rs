@@ -543,8 +543,9 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         self.with_state(file, |_, _| ())?;
         let mut serial = slot.ioctl_lock.lock(self.os);
         // SAFETY: the caller guarantees `arg` is NULL or valid for the size `request`
-        // encodes, which is exactly what the decoder requires.
-        unsafe { crate::node::ioctl::dispatch(self, file, request, arg, &mut serial) }
+        // encodes (or the board copies fault-safely), which is exactly what the decoder
+        // requires.
+        unsafe { crate::node::ioctl::dispatch(self, file, request, arg, self.os.user_memory(), &mut serial) }
     }
 
     fn mmap(&self, file: FileId, offset: u64, len: usize) -> Result<Mapping> {

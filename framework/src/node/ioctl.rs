@@ -18,8 +18,9 @@ use crate::queue::{BufState, BufferStatus, Memory, QueuePlane, QueueRequest};
 use crate::sync::SleepMutexGuard;
 
 use super::requests::{CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp};
-use super::user::{UserArg, UserSlice};
+use super::user::{User, UserArg, UserSlice};
 use super::FileId;
+use crate::os::UserMemory;
 
 /// OUTPUT buffer flags an application sets and gets back (and CAPTURE buffers inherit):
 /// timecode, timestamp source and frame type.
@@ -32,18 +33,24 @@ const APP_BUFFER_FLAGS: u32 = V4L2_BUF_FLAG_TIMECODE
 /// The V4L2 API version reported by QUERYCAP: the Linux UAPI this implementation follows.
 const API_VERSION: u32 = (6 << 16) | (1 << 8);
 
-/// Decodes and performs ioctl `request` for `file`.
+/// Plane arrays are copied whole; control arrays in chunks of this many elements.
+const CONTROL_CHUNK: usize = 16;
+
+/// Decodes and performs ioctl `request` for `file`, reaching application memory through
+/// `board` (the board's fault-safe copies) or, when it is `None`, directly.
 ///
 /// # Safety
 ///
-/// `arg` is NULL or valid for reads and writes of `ioc_size(request)` bytes. Nested
-/// pointers (plane and control arrays) must, when not NULL, be valid for their declared
-/// element counts, as for a kernel's copy from user memory.
+/// With `board` `None`: `arg` is NULL or valid for reads and writes of `ioc_size(request)`
+/// bytes, and nested pointers (plane and control arrays) are, when not NULL, valid for
+/// their declared element counts. With a board, any address is accepted: what cannot be
+/// copied is `EFAULT`.
 pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
     dev: &T,
     file: FileId,
     request: u32,
     arg: *mut c_void,
+    board: Option<&dyn UserMemory>,
     serial: &mut SleepMutexGuard<'_, ()>,
 ) -> Result<i32> {
     if ioc_dir(request) != IOC_NONE && arg.is_null() {
@@ -53,9 +60,10 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
         return Err(Errno::ENOTTY);
     }
     let api = dev.api();
-    // SAFETY: the caller guarantees that a non-NULL `arg` is valid for the size `request`
-    // encodes, for the duration of this call.
-    let arg = unsafe { UserArg::new(arg, request) };
+    // SAFETY: without a board, the caller guarantees every address this ioctl reaches
+    // valid, which is `User::new`'s contract.
+    let user = unsafe { User::new(board) };
+    let arg = UserArg::new(user, arg as usize, request);
     match request {
         VIDIOC_QUERYCAP => {
             let cap = dev.querycap(file)?;
@@ -68,40 +76,34 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
             out.device_caps = cap.device_caps;
             arg.write(&out)?;
         }
-        VIDIOC_ENUM_FMT => {
-            let mut desc: v4l2_fmtdesc = arg.read()?;
-            let dir = direction(api, desc.type_)?;
-            let found = dev.enum_fmt(file, dir, desc.index)?;
+        VIDIOC_ENUM_FMT => arg.update(|desc: &mut v4l2_fmtdesc| {
+            let found = dev.enum_fmt(file, direction(api, desc.type_)?, desc.index)?;
             desc.flags = found.flags;
             desc.description = [0; 32];
             copy_str(&mut desc.description, found.description);
             desc.pixelformat = found.pixelformat;
             desc.mbus_code = 0;
             desc.reserved = [0; 3];
-            arg.write(&desc)?;
-        }
-        VIDIOC_G_FMT | VIDIOC_S_FMT | VIDIOC_TRY_FMT => {
-            let mut fmt: v4l2_format = arg.read()?;
+            Ok(())
+        })?,
+        VIDIOC_G_FMT | VIDIOC_S_FMT | VIDIOC_TRY_FMT => arg.update(|fmt: &mut v4l2_format| {
             let dir = direction(api, fmt.type_)?;
             let result = if request == VIDIOC_G_FMT {
                 dev.g_fmt(file, dir)?
             } else {
-                dev.s_fmt(file, dir, decode_format(api, &fmt), request == VIDIOC_S_FMT)?
+                dev.s_fmt(file, dir, decode_format(api, fmt), request == VIDIOC_S_FMT)?
             };
-            encode_format(api, &mut fmt, &result);
-            arg.write(&fmt)?;
-        }
-        VIDIOC_REQBUFS => {
-            let mut req: v4l2_requestbuffers = arg.read()?;
-            let dir = direction(api, req.type_)?;
-            let memory = memory(req.memory)?;
-            let done = dev.reqbufs(file, dir, memory, req.count)?;
+            encode_format(api, fmt, &result);
+            Ok(())
+        })?,
+        VIDIOC_REQBUFS => arg.update(|req: &mut v4l2_requestbuffers| {
+            let done = dev.reqbufs(file, direction(api, req.type_)?, memory(req.memory)?, req.count)?;
             req.count = done.count;
             req.capabilities = done.capabilities;
             req.flags = 0;
             req.reserved = [0; 3];
-            arg.write(&req)?;
-        }
+            Ok(())
+        })?,
         VIDIOC_CREATE_BUFS => {
             let mut create: v4l2_create_buffers = arg.read()?;
             let dir = direction(api, create.format.type_)?;
@@ -115,42 +117,8 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
             create.reserved = [0; 6];
             arg.write(&create)?;
         }
-        VIDIOC_QUERYBUF => {
-            let mut buf: v4l2_buffer = arg.read()?;
-            let dir = direction(api, buf.type_)?;
-            // SAFETY: `buf` was copied from this ioctl's argument, whose nested pointers the
-            // caller guarantees valid for their declared lengths.
-            let planes = unsafe { plane_array(api, &buf) }?;
-            let status = dev.querybuf(file, dir, buf.index)?;
-            if planes.as_ref().is_some_and(|p| p.len() < status.num_planes) {
-                // Linux: the application's plane array must hold every plane.
-                return Err(Errno::EINVAL);
-            }
-            encode_buffer(api, &mut buf, planes.as_ref(), &status)?;
-            arg.write(&buf)?;
-        }
-        VIDIOC_QBUF | VIDIOC_PREPARE_BUF => {
-            let mut buf: v4l2_buffer = arg.read()?;
-            let dir = direction(api, buf.type_)?;
-            // SAFETY: `buf` was copied from this ioctl's argument, whose nested pointers the
-            // caller guarantees valid for their declared lengths.
-            let planes = unsafe { plane_array(api, &buf) }?;
-            let req = decode_queue_request(api, &buf, planes.as_ref())?;
-            let status =
-                if request == VIDIOC_QBUF { dev.qbuf(file, dir, req)? } else { dev.prepare_buf(file, dir, req)? };
-            encode_buffer(api, &mut buf, planes.as_ref(), &status)?;
-            arg.write(&buf)?;
-        }
-        VIDIOC_DQBUF => {
-            let mut buf: v4l2_buffer = arg.read()?;
-            let dir = direction(api, buf.type_)?;
-            // SAFETY: `buf` was copied from this ioctl's argument, whose nested pointers the
-            // caller guarantees valid for their declared lengths.
-            let planes = unsafe { plane_array(api, &buf) }?;
-            let given = planes.as_ref().map_or(1, UserSlice::len);
-            let status = wait_for(dev, file, serial, Errno::EAGAIN, || dev.dqbuf(file, dir, given))?;
-            encode_buffer(api, &mut buf, planes.as_ref(), &status)?;
-            arg.write(&buf)?;
+        VIDIOC_QUERYBUF | VIDIOC_QBUF | VIDIOC_PREPARE_BUF | VIDIOC_DQBUF => {
+            buffer_ioctl(dev, file, request, &arg, user, serial)?;
         }
         VIDIOC_STREAMON | VIDIOC_STREAMOFF => {
             let buf_type: i32 = arg.read()?;
@@ -295,30 +263,7 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
             };
             arg.write(&c)?;
         }
-        VIDIOC_G_EXT_CTRLS | VIDIOC_S_EXT_CTRLS | VIDIOC_TRY_EXT_CTRLS => {
-            let mut cs: v4l2_ext_controls = arg.read()?;
-            if cs.count > V4L2_CID_MAX_CTRLS {
-                return Err(Errno::EINVAL);
-            }
-            if cs.count > 0 && cs.controls.is_null() {
-                return Err(Errno::EFAULT);
-            }
-            let op = match request {
-                VIDIOC_G_EXT_CTRLS => ExtControlsOp::Get,
-                VIDIOC_TRY_EXT_CTRLS => ExtControlsOp::Try,
-                _ => ExtControlsOp::Set,
-            };
-            // SAFETY: `cs` was copied from this ioctl's argument; the caller guarantees its
-            // non-NULL `controls` valid for `count` elements.
-            let mut array = RawControls(unsafe { UserSlice::new(cs.controls, cs.count as usize) });
-            let result = dev.ext_ctrls(file, op, cs.which, &mut array);
-            cs.error_idx = match result {
-                Ok(()) => cs.count,
-                Err((_, idx)) => idx,
-            };
-            arg.write(&cs)?;
-            result.map_err(|(errno, _)| errno)?;
-        }
+        VIDIOC_G_EXT_CTRLS | VIDIOC_S_EXT_CTRLS | VIDIOC_TRY_EXT_CTRLS => ext_controls(dev, file, request, &arg, user)?,
         VIDIOC_SUBSCRIBE_EVENT | VIDIOC_UNSUBSCRIBE_EVENT => {
             let sub: v4l2_event_subscription = arg.read()?;
             if request == VIDIOC_SUBSCRIBE_EVENT {
@@ -539,28 +484,140 @@ fn encode_format(api: BufferApi, out: &mut v4l2_format, fmt: &PixFormat) {
     }
 }
 
-/// The application's plane array of a multi-planar buffer, checked: `EFAULT` for NULL,
-/// `EINVAL` for a length over `VIDEO_MAX_PLANES` or one the framework cannot carry.
-///
-/// # Safety
-///
-/// For multi-planar buffers, `buf.m.planes` must be NULL or valid for reads and writes of
-/// `buf.length` elements during the ioctl.
-unsafe fn plane_array(api: BufferApi, buf: &v4l2_buffer) -> Result<Option<UserSlice<v4l2_plane>>> {
-    if api == BufferApi::SinglePlanar {
-        return Ok(None);
+/// The application's plane array of a multi-planar buffer, copied in whole as Linux does
+/// before it looks at the request (`EFAULT` if it cannot be, NULL included), and copied
+/// back whole after it.
+struct Planes<'a> {
+    array: UserSlice<'a, v4l2_plane>,
+    items: [v4l2_plane; VIDEO_MAX_PLANES],
+}
+
+impl<'a> Planes<'a> {
+    /// The plane array of `buf`: `None` for a single-planar type or a zero length (the
+    /// request then decides), `EINVAL` for more than `VIDEO_MAX_PLANES`.
+    fn copy_in(user: User<'a>, buf: &v4l2_buffer) -> Result<Option<Self>> {
+        let len = buf.length as usize;
+        if !V4L2_TYPE_IS_MULTIPLANAR(buf.type_) || len == 0 {
+            return Ok(None);
+        }
+        if len > VIDEO_MAX_PLANES {
+            return Err(Errno::EINVAL);
+        }
+        // SAFETY: `planes` is a pointer member; reading a pointer of any bit pattern is defined.
+        let base = unsafe { buf.m.planes } as usize;
+        let array = UserSlice::new(user, base, len);
+        let items = array.read_all()?;
+        Ok(Some(Self { array, items }))
     }
-    // SAFETY: `planes` is a pointer member; reading a pointer of any bit pattern is defined.
-    let planes = unsafe { buf.m.planes };
-    if planes.is_null() {
-        return Err(Errno::EFAULT);
+
+    /// The planes the framework considers (it carries at most `MAX_PLANES`).
+    fn active(&self) -> &[v4l2_plane] {
+        &self.items[..self.array.len().min(MAX_PLANES)]
     }
-    let len = buf.length as usize;
-    if len == 0 || len > VIDEO_MAX_PLANES {
+
+    fn copy_out(&self) -> Result<()> {
+        self.array.write_all(&self.items)
+    }
+}
+
+/// QUERYBUF, QBUF, PREPARE_BUF and DQBUF: the argument and its plane array copied in, the
+/// operation, and both copied back (the plane array even when the operation failed, as
+/// Linux does; a fault there is `EFAULT`).
+fn buffer_ioctl<T: DeviceIoctls + ?Sized>(
+    dev: &T,
+    file: FileId,
+    request: u32,
+    arg: &UserArg<'_>,
+    user: User<'_>,
+    serial: &mut SleepMutexGuard<'_, ()>,
+) -> Result<()> {
+    let mut buf: v4l2_buffer = arg.read()?;
+    let mut planes = Planes::copy_in(user, &buf)?;
+    let result = buffer_op(dev, file, request, &mut buf, planes.as_mut(), serial);
+    if let Some(planes) = &planes {
+        planes.copy_out()?;
+    }
+    result?;
+    arg.write(&buf)
+}
+
+fn buffer_op<T: DeviceIoctls + ?Sized>(
+    dev: &T,
+    file: FileId,
+    request: u32,
+    buf: &mut v4l2_buffer,
+    planes: Option<&mut Planes<'_>>,
+    serial: &mut SleepMutexGuard<'_, ()>,
+) -> Result<()> {
+    let api = dev.api();
+    let dir = direction(api, buf.type_)?;
+    if api == BufferApi::MultiPlanar && planes.is_none() {
+        // Linux (videobuf2): a multi-planar buffer needs a plane array.
         return Err(Errno::EINVAL);
     }
-    // SAFETY: the caller's contract, for `len` elements (at most `buf.length`).
-    Ok(Some(unsafe { UserSlice::new(planes, len.min(MAX_PLANES)) }))
+    let status = match request {
+        VIDIOC_QUERYBUF => {
+            let status = dev.querybuf(file, dir, buf.index)?;
+            if planes.as_ref().is_some_and(|p| p.array.len() < status.num_planes) {
+                // Linux: the application's plane array must hold every plane.
+                return Err(Errno::EINVAL);
+            }
+            status
+        }
+        VIDIOC_QBUF | VIDIOC_PREPARE_BUF => {
+            let req = decode_queue_request(api, buf, planes.as_deref().map(Planes::active))?;
+            if request == VIDIOC_QBUF {
+                dev.qbuf(file, dir, req)?
+            } else {
+                dev.prepare_buf(file, dir, req)?
+            }
+        }
+        _ => {
+            let given = planes.as_ref().map_or(1, |p| p.active().len());
+            wait_for(dev, file, serial, Errno::EAGAIN, || dev.dqbuf(file, dir, given))?
+        }
+    };
+    let active = planes.map(|p| {
+        let len = p.array.len().min(MAX_PLANES);
+        &mut p.items[..len]
+    });
+    encode_buffer(api, buf, active, &status);
+    Ok(())
+}
+
+/// G/S/TRY_EXT_CTRLS: the control array is read whole before anything is validated, as
+/// Linux copies it in (a bad tail is `EFAULT`, not `EINVAL`), and copied back whole after
+/// the operation; the argument is written back even when the operation fails.
+fn ext_controls<T: DeviceIoctls + ?Sized>(
+    dev: &T,
+    file: FileId,
+    request: u32,
+    arg: &UserArg<'_>,
+    user: User<'_>,
+) -> Result<()> {
+    let mut cs: v4l2_ext_controls = arg.read()?;
+    if cs.count > V4L2_CID_MAX_CTRLS {
+        return Err(Errno::EINVAL);
+    }
+    let array = UserSlice::new(user, cs.controls as usize, cs.count as usize);
+    array.check_whole::<CONTROL_CHUNK>(false)?;
+    let op = match request {
+        VIDIOC_G_EXT_CTRLS => ExtControlsOp::Get,
+        VIDIOC_TRY_EXT_CTRLS => ExtControlsOp::Try,
+        _ => ExtControlsOp::Set,
+    };
+    let mut raw = RawControls { array, fault: core::cell::Cell::new(false) };
+    let result = dev.ext_ctrls(file, op, cs.which, &mut raw);
+    cs.error_idx = match result {
+        Ok(()) => cs.count,
+        Err((_, idx)) => idx,
+    };
+    let copied_back = raw.array.check_whole::<CONTROL_CHUNK>(true);
+    arg.write(&cs)?;
+    if raw.fault.get() || copied_back.is_err() {
+        return Err(Errno::EFAULT);
+    }
+    result.map_err(|(errno, _)| errno)
 }
 
 fn timestamp_of(tv: &timeval) -> Timestamp {
@@ -574,11 +631,7 @@ fn timeval_of(ts: Timestamp) -> timeval {
 
 /// The typed QBUF/PREPARE_BUF request of `buf`, with its planes from `planes` (the
 /// application's plane array of a multi-planar buffer).
-fn decode_queue_request(
-    api: BufferApi,
-    buf: &v4l2_buffer,
-    planes: Option<&UserSlice<v4l2_plane>>,
-) -> Result<QueueRequest> {
+fn decode_queue_request(api: BufferApi, buf: &v4l2_buffer, planes: Option<&[v4l2_plane]>) -> Result<QueueRequest> {
     let memory = memory(buf.memory)?;
     let mut req = QueueRequest {
         index: buf.index,
@@ -602,8 +655,7 @@ fn decode_queue_request(
     match (api, planes) {
         (BufferApi::MultiPlanar, Some(array)) => {
             req.num_planes = array.len();
-            for (i, out) in req.planes.iter_mut().enumerate().take(array.len()) {
-                let plane = array.get(i)?;
+            for (out, plane) in req.planes.iter_mut().zip(array) {
                 *out = QueuePlane {
                     bytesused: plane.bytesused,
                     length: plane.length,
@@ -644,12 +696,7 @@ fn buffer_flags(status: &BufferStatus) -> u32 {
 
 /// Fills `buf` (and the application's plane array `planes` of a multi-planar buffer)
 /// from the buffer's status.
-fn encode_buffer(
-    api: BufferApi,
-    buf: &mut v4l2_buffer,
-    planes: Option<&UserSlice<v4l2_plane>>,
-    status: &BufferStatus,
-) -> Result<()> {
+fn encode_buffer(api: BufferApi, buf: &mut v4l2_buffer, planes: Option<&mut [v4l2_plane]>, status: &BufferStatus) {
     buf.index = status.index;
     buf.flags = buffer_flags(status);
     buf.field = V4L2_FIELD_NONE;
@@ -679,8 +726,8 @@ fn encode_buffer(
         (BufferApi::MultiPlanar, Some(array)) => {
             buf.bytesused = 0;
             buf.length = status.num_planes as u32;
-            for (i, plane) in status.planes.iter().enumerate().take(status.num_planes.min(array.len())) {
-                let mut out = v4l2_plane::zeroed();
+            for (plane, out) in status.planes.iter().take(status.num_planes).zip(array.iter_mut()) {
+                *out = v4l2_plane::zeroed();
                 out.bytesused = plane.bytesused;
                 out.length = plane.length;
                 out.data_offset = plane.data_offset;
@@ -688,7 +735,6 @@ fn encode_buffer(
                     Memory::Mmap => v4l2_plane_m { mem_offset: plane.mem_offset },
                     Memory::UserPtr => v4l2_plane_m { userptr: plane.userptr as _ },
                 };
-                array.set(i, out)?;
             }
         }
         _ => {
@@ -701,22 +747,29 @@ fn encode_buffer(
             };
         }
     }
-    Ok(())
 }
 
-/// The application's `struct v4l2_ext_control` array.
-struct RawControls(UserSlice<v4l2_ext_control>);
+/// The application's `struct v4l2_ext_control` array, read and written element by
+/// element; a fault (memory the application changed during the call) is remembered and
+/// makes the ioctl `EFAULT`.
+struct RawControls<'a> {
+    array: UserSlice<'a, v4l2_ext_control>,
+    fault: core::cell::Cell<bool>,
+}
 
-impl RawControls {
+impl RawControls<'_> {
     /// Entry `i`; the framework only asks for indices below `len()`.
     fn entry(&self, i: usize) -> v4l2_ext_control {
-        self.0.get(i).unwrap_or_else(|_| v4l2_ext_control::zeroed())
+        self.array.get(i).unwrap_or_else(|_| {
+            self.fault.set(true);
+            v4l2_ext_control::zeroed()
+        })
     }
 }
 
-impl ExtControlArray for RawControls {
+impl ExtControlArray for RawControls<'_> {
     fn len(&self) -> usize {
-        self.0.len()
+        self.array.len()
     }
 
     fn id(&self, i: usize) -> u32 {
@@ -742,7 +795,9 @@ impl ExtControlArray for RawControls {
         } else {
             v4l2_ext_control_value { value: value as i32 }
         };
-        let _ = self.0.set(i, entry);
+        if self.array.set(i, entry).is_err() {
+            self.fault.set(true);
+        }
     }
 }
 

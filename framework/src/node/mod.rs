@@ -1,9 +1,10 @@
 //! Device nodes: the registry of paths, file handles, and the entry points an OS (or the
 //! host compatibility layer) calls for open, close, ioctl, mmap and poll.
 //!
-//! [`ioctl`] is the one place where raw application memory is read and written: it checks
-//! every pointer, size, index and enum value, turns the request into a typed call of
-//! [`DeviceIoctls`], and writes the typed answer back.
+//! [`ioctl`] is the one place where application memory is read and written (through
+//! `user`, the board's user copies): it checks every pointer, size, index and enum value,
+//! turns the request into a typed call of [`DeviceIoctls`], and writes the typed answer
+//! back.
 
 use core::cell::RefCell;
 use core::ffi::c_void;
@@ -81,10 +82,11 @@ pub trait VideoNode: Sync {
     ///
     /// # Safety
     ///
+    /// When the board supplies no [`UserMemory`](crate::UserMemory) (a flat firmware),
     /// `arg` must be NULL or valid for reads and writes of the argument size encoded in
-    /// `request`; pointers inside the argument (plane and control arrays) are the
-    /// application's and are checked for NULL only, as a kernel can check no more than
-    /// its copy-from-user does.
+    /// `request`, and pointers inside the argument (plane and control arrays) valid for
+    /// their declared lengths when not NULL. With the board's fault-safe copies any
+    /// address is accepted: what cannot be copied is `EFAULT`, as on Linux.
     unsafe fn ioctl(&self, file: FileId, request: u32, arg: *mut c_void) -> Result<i32>;
     /// Maps the plane whose QUERYBUF offset is `offset`, for `len` bytes.
     fn mmap(&self, file: FileId, offset: u64, len: usize) -> Result<Mapping>;

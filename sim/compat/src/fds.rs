@@ -320,11 +320,11 @@ pub(crate) unsafe fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) -> Opt
     Some(result.unwrap_or_else(|e| fail(e, -1)))
 }
 
-/// `read`/`write` of an emulated fd: EINVAL (no V4L2 read/write I/O, no
-/// `V4L2_CAP_READWRITE`), except an 8-byte transfer on a video node, which reaches the
-/// underlying eventfd (how a board signals readiness from threads outside the layer).
-pub(crate) fn read_write(fd: c_int, count: usize) -> Option<isize> {
-    open_of(fd).is_some_and(|(_, o)| count != 8 || o.media).then(|| fail(libc::EINVAL, -1))
+/// `read`/`write` of an emulated fd, of any length: EINVAL (no V4L2 read/write I/O, no
+/// `V4L2_CAP_READWRITE`). The eventfd behind the fd is never reached: the board signals it
+/// from inside the layer, with libc's internal writes.
+pub(crate) fn read_write(fd: c_int) -> Option<isize> {
+    open_of(fd).map(|_| fail(libc::EINVAL, -1))
 }
 
 // ------------------------------------------------------------------------------------

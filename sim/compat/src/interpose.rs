@@ -231,20 +231,20 @@ pub unsafe extern "C" fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) ->
     }
 }
 
-/// `read(2)`: V4L2 read()/write() I/O is not supported (no V4L2_CAP_READWRITE): EINVAL, as Linux answers for a node without it. An 8-byte transfer still reaches the underlying eventfd: that is how a board signals readiness from threads that are not inside the layer.
+/// `read(2)`: V4L2 read()/write() I/O is not supported (no V4L2_CAP_READWRITE): EINVAL for any length, as Linux answers for a node without it; the eventfd behind the fd is never reached.
 #[no_mangle]
 pub unsafe extern "C" fn read(fd: c_int, buf: *mut c_void, count: size_t) -> ssize_t {
-    match fds::read_write(fd, count) {
+    match fds::read_write(fd) {
         Some(r) => r,
         // SAFETY: the caller's arguments, unchanged; `buf` is valid for `count` bytes, as read(2) requires.
         None => unsafe { real::read(fd, buf, count) },
     }
 }
 
-/// `write(2)`: as [`read`], EINVAL on an emulated node except for an 8-byte eventfd transfer.
+/// `write(2)`: as [`read`], EINVAL on an emulated node.
 #[no_mangle]
 pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: size_t) -> ssize_t {
-    match fds::read_write(fd, count) {
+    match fds::read_write(fd) {
         Some(r) => r,
         // SAFETY: the caller's arguments, unchanged; `buf` is valid for `count` bytes, as write(2) requires.
         None => unsafe { real::write(fd, buf, count) },
