@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project: installs what is missing, then unit and integration
 # tests, documentation, the Cortex-M build under QEMU, the framework's tests under
-# AddressSanitizer, the decoder checks against ffmpeg and the conformance runs with
-# v4l2-compliance. Each step is reported; the script exits non-zero if any failed.
+# AddressSanitizer, the decoder checks against ffmpeg, the hostile-client suite and the
+# conformance runs with v4l2-compliance. Each step is reported; the script exits non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,6 +57,7 @@ step "encoder core against ffmpeg, no_std builds" bash scripts/test-encoder-core
 step "rate control targets" bash scripts/test-rate-control.sh
 step "decoder against ffmpeg" bash scripts/test-decoder.sh
 step "libavcodec decoder nodes: corpus, ffmpeg clients, damaged streams" bash scripts/test-avcodec-decoder.sh
+step "hostile clients (bad pointers, USERPTR, mmap games) on the decoder nodes" bash scripts/test-hostile.sh
 step "conformance and real clients" bash scripts/conformance.sh
 step "vendor example (out-of-tree driver on the simulator)" bash scripts/test-vendor-example.sh
 

@@ -63,9 +63,12 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     /// `EFAULT` for a USERPTR plane the board says the application cannot reach: the
-    /// device reads OUTPUT planes and writes CAPTURE ones.
-    fn check_user_memory(&self, dir: Direction, req: &QueueRequest) -> Result<()> {
-        if req.memory != Memory::UserPtr {
+    /// device reads OUTPUT planes and writes CAPTURE ones. Only for a USERPTR queue: a
+    /// request whose memory is not the queue's is `EINVAL` first, as in Linux.
+    fn check_user_memory(&self, file: FileId, dir: Direction, req: &QueueRequest) -> Result<()> {
+        if req.memory != Memory::UserPtr
+            || self.with_state(file, |state, _| state.queue(dir).memory())? != Some(req.memory)
+        {
             return Ok(());
         }
         let write = dir == Direction::Capture;
@@ -394,7 +397,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     fn prepare_buf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
-        self.check_user_memory(dir, &req)?;
+        self.check_user_memory(file, dir, &req)?;
         self.with_state(file, |state, _| {
             let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
             state.queue(dir).prepare(&req, &sizes[..planes])
@@ -402,7 +405,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     fn qbuf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
-        self.check_user_memory(dir, &req)?;
+        self.check_user_memory(file, dir, &req)?;
         let status = self.with_state(file, |state, cs| {
             let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
             Self::check_userptr_overlap(state, dir, &req)?;

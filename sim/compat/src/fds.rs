@@ -370,33 +370,78 @@ pub(crate) unsafe fn mmap(
     debug(|| {
         format!("mmap fd {fd} offset {off:#x} len {len} -> {p:p} (memfd {} at {:#x})", map.arena_fd, map.arena_offset)
     });
-    lock(&st.maps).insert(p as usize, Mapping { len, map });
+    let start = p as usize;
+    let end = start.saturating_add(page_up(len));
+    let mut maps = lock(&st.maps);
+    // A MAP_FIXED mapping replaced whatever was mapped there, other buffers included.
+    let gone = forget_range(&mut maps, start, end);
+    maps.insert(start, Mapping { len, map, live: vec![(start, end)] });
+    drop(maps);
+    release_maps(st, gone);
     Some(p)
 }
 
-/// `munmap`: unmaps (through `real_munmap`) and tells the backend about every buffer
-/// mapping that starts in the range.
+fn page_up(len: usize) -> usize {
+    const PAGE: usize = 4096;
+    len.saturating_add(PAGE - 1) & !(PAGE - 1)
+}
+
+/// Removes `[start, end)` from every buffer mapping it overlaps; the mappings of which
+/// nothing is left are returned (their buffers are unmapped).
+fn forget_range(maps: &mut std::collections::HashMap<usize, Mapping>, start: usize, end: usize) -> Vec<Mapping> {
+    let emptied: Vec<usize> = maps
+        .iter_mut()
+        .filter(|(&k, m)| k < end && k.saturating_add(page_up(m.len)) > start)
+        .filter_map(|(&k, m)| m.remove(start, end).then_some(k))
+        .collect();
+    emptied.into_iter().filter_map(|k| maps.remove(&k)).collect()
+}
+
+/// Tells the backend that the buffers of `gone` are no longer mapped.
+fn release_maps(st: &State, gone: Vec<Mapping>) {
+    if gone.is_empty() {
+        return;
+    }
+    let e = errno();
+    let _in = Inside::enter();
+    for m in gone {
+        debug(|| format!("buffer unmapped: memfd {} at {:#x}", m.map.arena_fd, m.map.arena_offset));
+        st.backend.munmap(&m.map);
+    }
+    set_errno(e);
+}
+
+/// A `MAP_FIXED` mapping of something else (any fd, or anonymous memory) was made at
+/// `[addr, addr + len)`: the kernel unmapped what was there, buffer mappings included.
+pub(crate) fn mapped_fixed(addr: *mut c_void, len: usize) {
+    let st = match state::started() {
+        Some(st) if !state::inside() && state::ANY_FD.load(Ordering::Acquire) => st,
+        _ => return,
+    };
+    let start = addr as usize;
+    let gone = forget_range(&mut lock(&st.maps), start, start.saturating_add(page_up(len)));
+    release_maps(st, gone);
+}
+
+/// `munmap`: unmaps (through `real_munmap`) and removes the range from every buffer
+/// mapping it overlaps; the backend hears of a buffer's munmap once the last byte of the
+/// mapping is gone (a partial munmap leaves the rest mapped, as the kernel does).
 pub(crate) fn munmap(addr: *mut c_void, len: usize, real_munmap: impl FnOnce() -> c_int) -> Option<c_int> {
     let st = match state::started() {
         Some(st) if !state::inside() && state::ANY_FD.load(Ordering::Acquire) => st,
         _ => return None,
     };
     let start = addr as usize;
-    let end = start.saturating_add(len);
-    let gone: Vec<Mapping> = {
-        let mut maps = lock(&st.maps);
-        let keys: Vec<usize> = maps.keys().copied().filter(|&k| k >= start && k < end).collect();
-        keys.into_iter().filter_map(|k| maps.remove(&k)).collect()
-    };
+    let end = start.saturating_add(page_up(len));
+    // The table stays locked across the real munmap, so that a buffer mapped at a freed
+    // address by another thread meanwhile is recorded after the range is forgotten.
+    let mut maps = lock(&st.maps);
     let r = real_munmap();
-    if !gone.is_empty() {
-        let e = errno();
-        let _in = Inside::enter();
-        for m in gone {
-            debug(|| format!("munmap {addr:p} len {} (memfd {} at {:#x})", m.len, m.map.arena_fd, m.map.arena_offset));
-            st.backend.munmap(&m.map);
-        }
-        set_errno(e);
+    if r != 0 {
+        return Some(r);
     }
+    let gone = forget_range(&mut maps, start, end);
+    drop(maps);
+    release_maps(st, gone);
     Some(r)
 }

@@ -251,7 +251,7 @@ pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: size_t) -> 
     }
 }
 
-/// `mmap(2)`: a shared mapping of a V4L2 buffer of an emulated node maps the buffer's memory (the memfd of the node's arena).
+/// `mmap(2)`: a shared mapping of a V4L2 buffer of an emulated node maps the buffer's memory (the memfd of the node's arena); a `MAP_FIXED` mapping of anything else over a buffer mapping unmaps that part of it.
 #[no_mangle]
 pub unsafe extern "C" fn mmap(
     addr: *mut c_void,
@@ -264,8 +264,14 @@ pub unsafe extern "C" fn mmap(
     // SAFETY: as mmap(2).
     match unsafe { fds::mmap(addr, len, prot, flags, fd, off) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::mmap(addr, len, prot, flags, fd, off) },
+        None => {
+            // SAFETY: the caller's arguments, unchanged.
+            let p = unsafe { real::mmap(addr, len, prot, flags, fd, off) };
+            if p != libc::MAP_FAILED && flags & libc::MAP_FIXED != 0 {
+                fds::mapped_fixed(p, len);
+            }
+            p
+        }
     }
 }
 
@@ -282,8 +288,14 @@ pub unsafe extern "C" fn mmap64(
     // SAFETY: as mmap(2).
     match unsafe { fds::mmap(addr, len, prot, flags, fd, off) } {
         Some(r) => r,
-        // SAFETY: the caller's arguments, unchanged.
-        None => unsafe { real::mmap64(addr, len, prot, flags, fd, off) },
+        None => {
+            // SAFETY: the caller's arguments, unchanged.
+            let p = unsafe { real::mmap64(addr, len, prot, flags, fd, off) };
+            if p != libc::MAP_FAILED && flags & libc::MAP_FIXED != 0 {
+                fds::mapped_fixed(p, len);
+            }
+            p
+        }
     }
 }
 
@@ -610,7 +622,7 @@ pub unsafe extern "C" fn fcntl64(fd: c_int, cmd: c_int, arg: c_ulong) -> c_int {
     fds::fcntl(fd, cmd, arg, |fd, cmd, arg| unsafe { real::fcntl64(fd, cmd, arg) })
 }
 
-/// `munmap(2)`: also tells the backend about every buffer mapping that starts in the range.
+/// `munmap(2)`: also removes the range from the buffer mappings it overlaps (a buffer is unmapped when the last byte of its mapping is).
 #[no_mangle]
 pub unsafe extern "C" fn munmap(addr: *mut c_void, len: size_t) -> c_int {
     // SAFETY: the caller's arguments, unchanged, as munmap(2) requires.

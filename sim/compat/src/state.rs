@@ -71,6 +71,31 @@ pub struct Mapping {
     pub(crate) len: usize,
     /// The backend's answer to the mmap (arena region to release on munmap).
     pub(crate) map: BufferMap,
+    /// The page ranges (start, end) of the mapping still mapped: a partial munmap or a
+    /// `MAP_FIXED` mapping over part of it removes a range; the backend hears of the
+    /// munmap when none is left.
+    pub(crate) live: Vec<(usize, usize)>,
+}
+
+impl Mapping {
+    /// Removes `[start, end)` from the live ranges; whether none is left.
+    pub(crate) fn remove(&mut self, start: usize, end: usize) -> bool {
+        let mut left = Vec::with_capacity(self.live.len() + 1);
+        for &(s, e) in &self.live {
+            if e <= start || s >= end {
+                left.push((s, e));
+                continue;
+            }
+            if s < start {
+                left.push((s, start));
+            }
+            if e > end {
+                left.push((end, e));
+            }
+        }
+        self.live = left;
+        self.live.is_empty()
+    }
 }
 
 /// One emulated fd registered in an epoll instance.
@@ -326,5 +351,21 @@ impl State {
         for regs in ep.values_mut() {
             regs.retain(|r| r.fd != fd);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mapping_is_gone_with_its_last_byte() {
+        let map = BufferMap { arena_fd: -1, arena_offset: 0, region: (0, 0x3000) };
+        let mut m = Mapping { len: 0x3000, map, live: vec![(0x1000, 0x4000)] };
+        assert!(!m.remove(0x2000, 0x3000), "a hole in the middle");
+        assert_eq!(m.live, [(0x1000, 0x2000), (0x3000, 0x4000)]);
+        assert!(!m.remove(0, 0x2000));
+        assert!(!m.remove(0x5000, 0x6000), "outside");
+        assert!(m.remove(0x2000, 0x8000));
     }
 }
