@@ -371,6 +371,95 @@ static void userptr_capture_needs_writable(void)
     EXPECT_OK(ioctl(fd, VIDIOC_QBUF, &buf));
 }
 
+/* Queues CAPTURE buffer 0 with USERPTR memory (one fresh mapping per plane, recorded in
+ * `mem`/`lens`); returns the number of planes. */
+static uint32_t queue_userptr_capture(int fd, char **mem, size_t *lens)
+{
+    uint32_t type = cap_type(fd);
+    struct v4l2_format fmt = {.type = type};
+    EXPECT_OK(ioctl(fd, VIDIOC_G_FMT, &fmt));
+    int mp = is_mplane(fd);
+    uint32_t count = mp ? fmt.fmt.pix_mp.num_planes : 1;
+    struct v4l2_requestbuffers req = {.count = 4, .type = type, .memory = V4L2_MEMORY_USERPTR};
+    EXPECT_OK(ioctl(fd, VIDIOC_REQBUFS, &req));
+    struct v4l2_plane planes[VIDEO_MAX_PLANES];
+    memset(planes, 0, sizeof planes);
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t size = mp ? fmt.fmt.pix_mp.plane_fmt[i].sizeimage : fmt.fmt.pix.sizeimage;
+        lens[i] = (size + page - 1) / page * page;
+        mem[i] = mmap(NULL, lens[i], PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        EXPECT(mem[i] != MAP_FAILED);
+        planes[i].m.userptr = (unsigned long)mem[i];
+        planes[i].length = size;
+    }
+    struct v4l2_buffer buf = {.index = 0, .type = type, .memory = V4L2_MEMORY_USERPTR};
+    if (mp) {
+        buf.m.planes = planes;
+        buf.length = count;
+    } else {
+        buf.m.userptr = planes[0].m.userptr;
+        buf.length = planes[0].length;
+    }
+    EXPECT_OK(ioctl(fd, VIDIOC_QBUF, &buf));
+    return count;
+}
+
+static int overlaps(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+/* Whether any page of the range is mapped (msync answers ENOMEM for unmapped memory). */
+static int still_mapped(char *p, size_t len)
+{
+    for (size_t off = 0; off < len; off += page)
+        if (msync(p + off, page, MS_ASYNC) == 0)
+            return 1;
+    return 0;
+}
+
+static void userptr_munmap_is_deferred(void)
+{
+    int fd = open_node();
+    char *mem[VIDEO_MAX_PLANES];
+    size_t lens[VIDEO_MAX_PLANES];
+    uint32_t count = queue_userptr_capture(fd, mem, lens);
+    /* The application unmaps memory the device holds and maps new memory of the same
+     * sizes: the new memory must not be where the device may still write. */
+    for (uint32_t i = 0; i < count; i++)
+        EXPECT(munmap(mem[i], lens[i]) == 0);
+    for (uint32_t i = 0; i < count; i++) {
+        char *fresh = mmap(NULL, lens[i], PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        EXPECT(fresh != MAP_FAILED);
+        for (uint32_t j = 0; j < count; j++)
+            if (overlaps(fresh, lens[i], mem[j], lens[j]))
+                FAIL("new memory at %p overlaps plane %u of a queued USERPTR buffer", (void *)fresh, j);
+    }
+    /* Once the buffers are freed, the memory is really unmapped. */
+    struct v4l2_requestbuffers none = {.count = 0, .type = cap_type(fd), .memory = V4L2_MEMORY_USERPTR};
+    EXPECT_OK(ioctl(fd, VIDIOC_REQBUFS, &none));
+    for (uint32_t i = 0; i < count; i++)
+        EXPECT(!still_mapped(mem[i], lens[i]));
+}
+
+static void userptr_munmap_released_at_close(void)
+{
+    int fd = open_node();
+    char *mem[VIDEO_MAX_PLANES];
+    size_t lens[VIDEO_MAX_PLANES];
+    uint32_t count = queue_userptr_capture(fd, mem, lens);
+    for (uint32_t i = 0; i < count; i++)
+        EXPECT(munmap(mem[i], lens[i]) == 0);
+    EXPECT_OK(close(fd));
+    for (uint32_t i = 0; i < count; i++)
+        EXPECT(!still_mapped(mem[i], lens[i]));
+    /* Memory no buffer holds is unmapped at once. */
+    int rw[] = {PROT_READ | PROT_WRITE};
+    char *p = map_pages(1, rw);
+    EXPECT(munmap(p, page) == 0);
+    EXPECT(!still_mapped(p, page));
+}
+
 /* ---------------------------------------------------------------------------------- */
 /* read/write: no V4L2 read/write I/O on an m2m node.                                  */
 
@@ -694,6 +783,8 @@ static const struct hostile_case cases[] = {
     {"controls_bad_arrays", controls_bad_arrays},
     {"userptr_protection", userptr_protection},
     {"userptr_capture_needs_writable", userptr_capture_needs_writable},
+    {"userptr_munmap_is_deferred", userptr_munmap_is_deferred},
+    {"userptr_munmap_released_at_close", userptr_munmap_released_at_close},
     {"read_write_einval", read_write_einval},
     {"bad_indices_types_memory", bad_indices_types_memory},
     {"reqbufs_create_bufs_extremes", reqbufs_create_bufs_extremes},

@@ -193,6 +193,14 @@ pub unsafe fn ioctl(fd: RawFd, request: u32, arg: *mut c_void) -> Result<i32, Er
     unsafe { node.ioctl(file, request, arg) }
 }
 
+/// Whether `len` bytes at application address `start` overlap USERPTR memory a node of
+/// the board holds (queued, not yet given back): memory the application must not unmap
+/// under the device.
+pub fn holds_user_memory(start: usize, len: usize) -> bool {
+    let board = board();
+    board.node_paths().into_iter().filter_map(|p| board.node(p)).any(|n| n.holds_user_memory(start, len))
+}
+
 /// Switches `fd` between blocking and non-blocking DQBUF/DQEVENT (`fcntl(F_SETFL)`).
 pub fn set_nonblocking(fd: RawFd, nonblocking: bool) -> Result<(), Errno> {
     let (node, file) = file_of(fd)?;

@@ -583,6 +583,15 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         self.with_state(file, |state, _| state.poll(requested))
     }
 
+    fn holds_user_memory(&self, start: usize, len: usize) -> bool {
+        self.files.iter().any(|slot| {
+            critical_section::with(|cs| {
+                let state = slot.state.borrow_ref(cs);
+                state.open && state.queues.iter().any(|q| q.userptr_in_flight_overlaps(start, len))
+            })
+        })
+    }
+
     fn wait_word(&self, file: FileId) -> Result<&AtomicU32> {
         self.with_state(file, |_, _| ())?;
         Ok(&self.slot(file)?.wake)

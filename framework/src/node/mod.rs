@@ -97,6 +97,11 @@ pub trait VideoNode: Sync {
     /// A word bumped (and woken through the board's glue) whenever the file's readiness
     /// may have changed; waiters pass its last value to `OsGlue::wait`.
     fn wait_word(&self, file: FileId) -> Result<&AtomicU32>;
+    /// Whether `len` bytes at application address `start` overlap USERPTR memory that a
+    /// file of this node has queued (the device may read or write it until it is done):
+    /// memory Linux keeps pinned, which a host board must not let the application unmap
+    /// under the device.
+    fn holds_user_memory(&self, start: usize, len: usize) -> bool;
 }
 
 /// A registered node: its path and the device behind it.

@@ -67,4 +67,12 @@ pub trait Backend: Sync {
     /// The application unmapped a buffer mapped through [`Backend::mmap`] (`map` is what
     /// that returned).
     fn munmap(&self, map: &BufferMap);
+    /// Whether `len` bytes at application address `start` overlap USERPTR memory a node
+    /// holds (queued and not yet given back): the layer then defers the application's
+    /// munmap of it until the node lets go, as Linux keeps such pages pinned. A backend
+    /// whose nodes never take USERPTR memory keeps the default.
+    fn holds_user_memory(&self, start: usize, len: usize) -> bool {
+        let _ = (start, len);
+        false
+    }
 }

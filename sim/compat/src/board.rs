@@ -54,6 +54,9 @@ impl Backend for SimBoard {
         let m = vfs::mmap_region(fd, len, offset).map_err(|e| e.code())?;
         Ok(BufferMap { arena_fd: m.fd, arena_offset: m.file_offset, region: (m.region.offset, m.region.len) })
     }
+    fn holds_user_memory(&self, start: usize, len: usize) -> bool {
+        vfs::holds_user_memory(start, len)
+    }
     fn munmap(&self, map: &BufferMap) {
         vfs::munmap_region(&vfs::MappedRegion {
             region: ArenaRegion { offset: map.region.0, len: map.region.1 },

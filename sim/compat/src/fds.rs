@@ -9,11 +9,11 @@
 use crate::emul::Dev;
 use crate::media;
 use crate::real;
-use crate::state::{self, lock, FdEntry, Inside, Mapping, Open, State};
+use crate::state::{self, lock, remove_range, FdEntry, Inside, Mapping, Open, State};
 use crate::sys::{cstr, debug, errno, fail, set_errno};
 use crate::view::{self, Named};
 use core::ffi::{c_char, c_int, c_ulong, c_void};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::vec::Vec;
 
@@ -195,7 +195,9 @@ fn release(st: &State, fd: c_int, open: &Open) -> c_int {
         // SAFETY: the eventfd the layer created for the media open.
         return if unsafe { real::close(open.vfs_fd) } != 0 { -1 } else { ret };
     }
-    match st.backend.close(open.vfs_fd) {
+    let closed = st.backend.close(open.vfs_fd);
+    release_deferred(st);
+    match closed {
         Ok(()) => ret,
         Err(e) => fail(e, -1),
     }
@@ -317,7 +319,46 @@ pub(crate) unsafe fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) -> Opt
         // SAFETY: the caller's contract is the backend's.
         unsafe { st.backend.ioctl(open.vfs_fd, request, arg) }
     };
+    if result.is_ok() && request == v4l2m2m::abi::VIDIOC_QBUF {
+        QUEUED_ANY.store(true, Ordering::Release);
+    }
+    let errno_now = errno();
+    release_deferred(st);
+    set_errno(errno_now);
     Some(result.unwrap_or_else(|e| fail(e, -1)))
+}
+
+/// Set by the first successful QBUF: only then can a munmap hit memory a node holds.
+static QUEUED_ANY: AtomicBool = AtomicBool::new(false);
+
+/// Whether the page range `[start, end)` overlaps USERPTR memory a node holds.
+fn held(st: &State, start: usize, end: usize) -> bool {
+    QUEUED_ANY.load(Ordering::Acquire) && {
+        let _in = Inside::enter();
+        st.backend.holds_user_memory(start, end - start)
+    }
+}
+
+/// Unmaps, for real, the deferred munmaps that no node holds any more (after every ioctl
+/// and close: the calls that give buffers back).
+fn release_deferred(st: &State) {
+    let mut deferred = lock(&st.deferred);
+    if deferred.is_empty() {
+        return;
+    }
+    let (free, still): (Vec<_>, Vec<_>) = deferred.drain(..).partition(|&(s, e)| !held(st, s, e));
+    *deferred = still;
+    for (start, end) in free {
+        debug(|| format!("deferred munmap {start:#x}..{end:#x}: the device let go"));
+        let mut maps = lock(&st.maps);
+        // SAFETY: the application unmapped this range; it stayed mapped only for the
+        // device, which no longer holds it.
+        if unsafe { real::munmap(start as *mut c_void, end - start) } == 0 {
+            let gone = forget_range(&mut maps, start, end);
+            drop(maps);
+            release_maps(st, gone);
+        }
+    }
 }
 
 /// `read`/`write` of an emulated fd, of any length: EINVAL (no V4L2 read/write I/O, no
@@ -372,8 +413,9 @@ pub(crate) unsafe fn mmap(
     });
     let start = p as usize;
     let end = start.saturating_add(page_up(len));
-    let mut maps = lock(&st.maps);
     // A MAP_FIXED mapping replaced whatever was mapped there, other buffers included.
+    remove_range(&mut lock(&st.deferred), start, end);
+    let mut maps = lock(&st.maps);
     let gone = forget_range(&mut maps, start, end);
     maps.insert(start, Mapping { len, map, live: vec![(start, end)] });
     drop(maps);
@@ -419,7 +461,9 @@ pub(crate) fn mapped_fixed(addr: *mut c_void, len: usize) {
         _ => return,
     };
     let start = addr as usize;
-    let gone = forget_range(&mut lock(&st.maps), start, start.saturating_add(page_up(len)));
+    let end = start.saturating_add(page_up(len));
+    remove_range(&mut lock(&st.deferred), start, end);
+    let gone = forget_range(&mut lock(&st.maps), start, end);
     release_maps(st, gone);
 }
 
@@ -433,13 +477,25 @@ pub(crate) fn munmap(addr: *mut c_void, len: usize, real_munmap: impl FnOnce() -
     };
     let start = addr as usize;
     let end = start.saturating_add(page_up(len));
-    // The table stays locked across the real munmap, so that a buffer mapped at a freed
-    // address by another thread meanwhile is recorded after the range is forgotten.
+    if start % 4096 == 0 && len > 0 && held(st, start, end) {
+        // Linux keeps USERPTR pages pinned until the device gives the buffer back: the
+        // range stays mapped (the address cannot be handed out again) and is unmapped
+        // for real once no node holds it.
+        debug(|| format!("munmap {start:#x}..{end:#x} deferred: a queued USERPTR buffer holds it"));
+        lock(&st.deferred).push((start, end));
+        return Some(0);
+    }
+    // Lock order: deferred, then maps. The tables stay locked across the real munmap, so
+    // that a buffer mapped at a freed address by another thread meanwhile is recorded
+    // after the range is forgotten.
+    let mut deferred = lock(&st.deferred);
     let mut maps = lock(&st.maps);
     let r = real_munmap();
     if r != 0 {
         return Some(r);
     }
+    remove_range(&mut deferred, start, end);
+    drop(deferred);
     let gone = forget_range(&mut maps, start, end);
     drop(maps);
     release_maps(st, gone);

@@ -48,6 +48,9 @@ impl Backend for NodesBackend {
     fn node_paths(&self) -> Vec<String> {
         self.nodes.iter().map(|(p, _)| p.clone()).collect()
     }
+    fn holds_user_memory(&self, start: usize, len: usize) -> bool {
+        self.nodes.iter().any(|(_, n)| n.holds_user_memory(start, len))
+    }
     fn open(&self, board_path: &str, nonblock: bool) -> Result<c_int, Errno> {
         let idx = self.nodes.iter().position(|(p, _)| p == board_path).ok_or(libc::ENOENT)?;
         let node = self.nodes[idx].1;

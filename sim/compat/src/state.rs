@@ -80,22 +80,27 @@ pub struct Mapping {
 impl Mapping {
     /// Removes `[start, end)` from the live ranges; whether none is left.
     pub(crate) fn remove(&mut self, start: usize, end: usize) -> bool {
-        let mut left = Vec::with_capacity(self.live.len() + 1);
-        for &(s, e) in &self.live {
-            if e <= start || s >= end {
-                left.push((s, e));
-                continue;
-            }
-            if s < start {
-                left.push((s, start));
-            }
-            if e > end {
-                left.push((end, e));
-            }
-        }
-        self.live = left;
+        remove_range(&mut self.live, start, end);
         self.live.is_empty()
     }
+}
+
+/// Removes `[start, end)` from a list of disjoint (start, end) ranges.
+pub(crate) fn remove_range(ranges: &mut Vec<(usize, usize)>, start: usize, end: usize) {
+    let mut left = Vec::with_capacity(ranges.len() + 1);
+    for &(s, e) in ranges.iter() {
+        if e <= start || s >= end {
+            left.push((s, e));
+            continue;
+        }
+        if s < start {
+            left.push((s, start));
+        }
+        if e > end {
+            left.push((end, e));
+        }
+    }
+    *ranges = left;
 }
 
 /// One emulated fd registered in an epoll instance.
@@ -150,6 +155,10 @@ pub struct State {
     pub(crate) fds: Mutex<HashMap<c_int, FdEntry>>,
     /// Buffer mappings by start address.
     pub(crate) maps: Mutex<HashMap<usize, Mapping>>,
+    /// Page ranges (start, end) the application unmapped while a node held USERPTR memory
+    /// in them: still mapped, unmapped for real once no node holds them (Linux keeps such
+    /// pages pinned until the buffer is given back).
+    pub(crate) deferred: Mutex<Vec<(usize, usize)>>,
     /// Emulated fds registered in each epoll instance (by epoll fd).
     pub(crate) epolls: Mutex<HashMap<c_int, Vec<EpollReg>>>,
     /// Directory scans with added entries, by `DIR *` address.
@@ -240,6 +249,7 @@ pub fn state() -> Option<&'static State> {
                 topologies: Mutex::new(HashMap::new()),
                 fds: Mutex::new(HashMap::new()),
                 maps: Mutex::new(HashMap::new()),
+                deferred: Mutex::new(Vec::new()),
                 epolls: Mutex::new(HashMap::new()),
                 dirs: Mutex::new(HashMap::new()),
                 start_time: ts.tv_sec,
