@@ -17,7 +17,7 @@ use v4l2m2m::driver::{FourCc, PlaneFormat};
 use v4l2m2m::{
     ActiveBuffer, ArenaRegion, BufferApi, BufferArena, CodecCommand, CodecDevice, CodecKind, CodecOps, Completion,
     ContextHandle, DeviceInfo, Direction, DoneFlags, Errno, FileId, FormatDesc, Formats, Job, JobStatus, MemoryArena,
-    OpenFlags, OsGlue, PixFormat, PollEvents, QueueStatus, VideoNode,
+    OpenFlags, OsGlue, PixFormat, PollEvents, QueueStatus, UserMemory, VideoNode,
 };
 
 // ------------------------------------------------------------------------------------
@@ -54,6 +54,71 @@ impl OsGlue for HostGlue {
 
     fn monotonic_ns(&self) -> u64 {
         epoch().elapsed().as_nanos() as u64
+    }
+}
+
+/// Application memory with fences: ranges the board's copies refuse (unreadable, or only
+/// unwritable), the rest copied directly. A device built with [`FENCED_GLUE`] reaches
+/// application memory through it, as a board with memory protection does.
+pub struct Fences {
+    /// (start, end, readable) ranges the copies refuse; a readable one refuses writes only.
+    ranges: Mutex<Vec<(usize, usize, bool)>>,
+}
+
+pub static FENCES: Fences = Fences { ranges: Mutex::new(Vec::new()) };
+
+impl Fences {
+    /// Fences `len` bytes at `addr`: no access, or read-only when `readable`.
+    pub fn fence(&self, addr: usize, len: usize, readable: bool) {
+        self.ranges.lock().unwrap_or_else(|e| e.into_inner()).push((addr, addr + len, readable));
+    }
+
+    fn allowed(&self, addr: usize, len: usize, write: bool) -> bool {
+        let ranges = self.ranges.lock().unwrap_or_else(|e| e.into_inner());
+        addr >= 4096 && !ranges.iter().any(|&(s, e, readable)| addr < e && s < addr + len && (write || !readable))
+    }
+}
+
+impl UserMemory for Fences {
+    unsafe fn copy_from_user(&self, dst: *mut u8, src: usize, len: usize) -> bool {
+        if !self.allowed(src, len, false) {
+            return false;
+        }
+        // SAFETY: the tests fence every address they pass that is not their own memory.
+        unsafe { std::ptr::copy_nonoverlapping(src as *const u8, dst, len) };
+        true
+    }
+
+    unsafe fn copy_to_user(&self, dst: usize, src: *const u8, len: usize) -> bool {
+        if !self.allowed(dst, len, true) {
+            return false;
+        }
+        // SAFETY: as above.
+        unsafe { std::ptr::copy_nonoverlapping(src, dst as *mut u8, len) };
+        true
+    }
+}
+
+/// [`GLUE`] whose application memory is [`FENCES`].
+pub struct FencedGlue;
+
+pub static FENCED_GLUE: FencedGlue = FencedGlue;
+
+impl OsGlue for FencedGlue {
+    fn wait(&self, word: &AtomicU32, expected: u32) {
+        GLUE.wait(word, expected)
+    }
+
+    fn wake_all(&self, word: &AtomicU32) {
+        GLUE.wake_all(word)
+    }
+
+    fn monotonic_ns(&self) -> u64 {
+        GLUE.monotonic_ns()
+    }
+
+    fn user_memory(&self) -> Option<&dyn UserMemory> {
+        Some(&FENCES)
     }
 }
 
@@ -447,11 +512,13 @@ pub struct Opts {
     pub mplane: bool,
     pub userptr: bool,
     pub worker: bool,
+    /// Application memory through [`FENCES`] instead of direct copies.
+    pub fenced: bool,
 }
 
 impl Default for Opts {
     fn default() -> Self {
-        Self { kind: CodecKind::Decoder, mplane: false, userptr: true, worker: true }
+        Self { kind: CodecKind::Decoder, mplane: false, userptr: true, worker: true, fenced: false }
     }
 }
 
@@ -519,7 +586,8 @@ impl Harness {
             min_capture_buffers: 3,
         };
         let driver = TestCodec { mplane: opts.mplane, k: Knobs::default() };
-        let dev: &'static Dev = Box::leak(Box::new(Dev::new(driver, info, &GLUE, arena)));
+        let glue: &'static dyn OsGlue = if opts.fenced { &FENCED_GLUE } else { &GLUE };
+        let dev: &'static Dev = Box::leak(Box::new(Dev::new(driver, info, glue, arena)));
         keep(arena);
         keep(dev);
         let stop = Arc::new(AtomicBool::new(false));
