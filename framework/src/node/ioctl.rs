@@ -8,15 +8,15 @@
 use core::ffi::c_void;
 
 use crate::abi::*;
-use crate::ctrl::{ControlKind, ControlSpec};
+use crate::ctrl::ControlKind;
 use crate::error::{Errno, Result};
-use crate::event::Event;
-use crate::format::{BufferApi, Direction, FrameSize, PixFormat, PlaneFormat, Rect, StreamParm, MAX_PLANES};
+use crate::format::{BufferApi, Direction, PixFormat, PlaneFormat, Rect, StreamParm, MAX_PLANES};
 use crate::frame::{FrameMeta, Timecode, Timestamp};
 
 use crate::queue::{BufState, BufferStatus, Memory, QueuePlane, QueueRequest};
 use crate::sync::SleepMutexGuard;
 
+use super::convert::*;
 use super::requests::{CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp};
 use super::user::{User, UserArg, UserSlice};
 use super::FileId;
@@ -29,9 +29,6 @@ const APP_BUFFER_FLAGS: u32 = V4L2_BUF_FLAG_TIMECODE
     | V4L2_BUF_FLAG_KEYFRAME
     | V4L2_BUF_FLAG_PFRAME
     | V4L2_BUF_FLAG_BFRAME;
-
-/// The V4L2 API version reported by QUERYCAP: the Linux UAPI this implementation follows.
-const API_VERSION: u32 = (6 << 16) | (1 << 8);
 
 /// Plane arrays are copied whole; control arrays in chunks of this many elements.
 const CONTROL_CHUNK: usize = 16;
@@ -65,284 +62,209 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
     let user = unsafe { User::new(board) };
     let arg = UserArg::new(user, arg as usize, request);
     match request {
-        VIDIOC_QUERYCAP => {
-            let cap = dev.querycap(file)?;
-            let mut out = v4l2_capability::zeroed();
-            copy_str(&mut out.driver, cap.driver);
-            copy_str(&mut out.card, cap.card);
-            copy_str(&mut out.bus_info, cap.bus_info);
-            out.version = API_VERSION;
-            out.capabilities = cap.capabilities;
-            out.device_caps = cap.device_caps;
-            arg.write(&out)?;
-        }
-        VIDIOC_ENUM_FMT => arg.update(|desc: &mut v4l2_fmtdesc| {
-            let found = dev.enum_fmt(file, direction(api, desc.type_)?, desc.index)?;
-            desc.flags = found.flags;
-            desc.description = [0; 32];
-            copy_str(&mut desc.description, found.description);
-            desc.pixelformat = found.pixelformat;
-            desc.mbus_code = 0;
-            desc.reserved = [0; 3];
-            Ok(())
-        })?,
-        VIDIOC_G_FMT | VIDIOC_S_FMT | VIDIOC_TRY_FMT => arg.update(|fmt: &mut v4l2_format| {
-            let dir = direction(api, fmt.type_)?;
-            let result = if request == VIDIOC_G_FMT {
-                dev.g_fmt(file, dir)?
-            } else {
-                dev.s_fmt(file, dir, decode_format(api, fmt), request == VIDIOC_S_FMT)?
-            };
-            encode_format(api, fmt, &result);
-            Ok(())
-        })?,
-        VIDIOC_REQBUFS => arg.update(|req: &mut v4l2_requestbuffers| {
-            let done = dev.reqbufs(file, direction(api, req.type_)?, memory(req.memory)?, req.count)?;
-            req.count = done.count;
-            req.capabilities = done.capabilities;
-            req.flags = 0;
-            req.reserved = [0; 3];
-            Ok(())
-        })?,
-        VIDIOC_CREATE_BUFS => {
-            let mut create: v4l2_create_buffers = arg.read()?;
-            let dir = direction(api, create.format.type_)?;
-            let memory = memory(create.memory)?;
-            let fmt = decode_format(api, &create.format);
-            let done = dev.create_bufs(file, dir, memory, create.count, fmt)?;
-            create.index = done.index;
-            create.count = done.count;
-            create.capabilities = done.capabilities;
-            create.flags = 0;
-            create.reserved = [0; 6];
-            arg.write(&create)?;
-        }
+        VIDIOC_QUERYCAP => arg.write(&encode_capability(&dev.querycap(file)?))?,
+        VIDIOC_ENUM_FMT => arg.update(|desc| enum_fmt(dev, file, desc))?,
+        VIDIOC_G_FMT | VIDIOC_S_FMT | VIDIOC_TRY_FMT => arg.update(|fmt| format(dev, file, request, fmt))?,
+        VIDIOC_REQBUFS => arg.update(|req| reqbufs(dev, file, req))?,
+        VIDIOC_CREATE_BUFS => arg.update(|create| create_bufs(dev, file, create))?,
         VIDIOC_QUERYBUF | VIDIOC_QBUF | VIDIOC_PREPARE_BUF | VIDIOC_DQBUF => {
-            buffer_ioctl(dev, file, request, &arg, user, serial)?;
+            buffer_ioctl(dev, file, request, &arg, user, serial)?
         }
         VIDIOC_STREAMON | VIDIOC_STREAMOFF => {
-            let buf_type: i32 = arg.read()?;
-            let dir = direction(api, buf_type as u32)?;
+            let dir = direction(api, arg.read::<i32>()? as u32)?;
             if request == VIDIOC_STREAMON {
-                dev.streamon(file, dir)?;
+                dev.streamon(file, dir)?
             } else {
-                dev.streamoff(file, dir)?;
+                dev.streamoff(file, dir)?
             }
         }
-        VIDIOC_G_PARM | VIDIOC_S_PARM => {
-            let mut parm: v4l2_streamparm = arg.read()?;
-            let dir = any_direction(parm.type_)?;
-            // SAFETY: plain-old-data union members; the buffer type selects which one.
-            let given = unsafe {
-                match dir {
-                    Direction::Output => parm.parm.output.timeperframe,
-                    Direction::Capture => parm.parm.capture.timeperframe,
-                }
-            };
-            let result = if request == VIDIOC_G_PARM {
-                dev.g_parm(file, dir)?
-            } else {
-                let asked = crate::format::Fraction { numerator: given.numerator, denominator: given.denominator };
-                dev.s_parm(file, dir, StreamParm { timeperframe: asked })?
-            };
-            let tpf =
-                v4l2_fract { numerator: result.timeperframe.numerator, denominator: result.timeperframe.denominator };
-            parm.parm = v4l2_streamparm_parm::zeroed();
-            match dir {
-                Direction::Output => {
-                    let mut out = v4l2_outputparm::zeroed();
-                    out.capability = V4L2_CAP_TIMEPERFRAME;
-                    out.timeperframe = tpf;
-                    parm.parm.output = out;
-                }
-                Direction::Capture => {
-                    let mut cap = v4l2_captureparm::zeroed();
-                    cap.capability = V4L2_CAP_TIMEPERFRAME;
-                    cap.timeperframe = tpf;
-                    parm.parm.capture = cap;
-                }
-            }
-            arg.write(&parm)?;
-        }
-        VIDIOC_G_SELECTION | VIDIOC_S_SELECTION => {
-            let mut sel: v4l2_selection = arg.read()?;
-            let dir = any_direction(sel.type_)?;
-            let rect = if request == VIDIOC_G_SELECTION {
-                dev.g_selection(file, dir, sel.target)?
-            } else {
-                let asked = Rect { left: sel.r.left, top: sel.r.top, width: sel.r.width, height: sel.r.height };
-                dev.s_selection(file, dir, sel.target, sel.flags, asked)?
-            };
-            sel.r = v4l2_rect { left: rect.left, top: rect.top, width: rect.width, height: rect.height };
-            sel.reserved = [0; 9];
-            arg.write(&sel)?;
-        }
-        VIDIOC_ENUM_FRAMESIZES => {
-            let mut fse: v4l2_frmsizeenum = arg.read()?;
-            let size = dev.enum_framesizes(file, fse.pixel_format, fse.index)?;
-            fse.u = v4l2_frmsizeenum_u::zeroed();
-            match size {
-                FrameSize::Discrete { width, height } => {
-                    fse.type_ = V4L2_FRMSIZE_TYPE_DISCRETE;
-                    fse.u.discrete = v4l2_frmsize_discrete { width, height };
-                }
-                FrameSize::Stepwise { min_width, max_width, step_width, min_height, max_height, step_height } => {
-                    let continuous = step_width == 1 && step_height == 1;
-                    fse.type_ = if continuous { V4L2_FRMSIZE_TYPE_CONTINUOUS } else { V4L2_FRMSIZE_TYPE_STEPWISE };
-                    fse.u.stepwise =
-                        v4l2_frmsize_stepwise { min_width, max_width, step_width, min_height, max_height, step_height };
-                }
-            }
-            fse.reserved = [0; 2];
-            arg.write(&fse)?;
-        }
-        VIDIOC_ENUM_FRAMEINTERVALS => {
-            let mut fie: v4l2_frmivalenum = arg.read()?;
+        VIDIOC_G_PARM | VIDIOC_S_PARM => arg.update(|parm| stream_parm(dev, file, request, parm))?,
+        VIDIOC_G_SELECTION | VIDIOC_S_SELECTION => arg.update(|sel| selection(dev, file, request, sel))?,
+        VIDIOC_ENUM_FRAMESIZES => arg.update(|fse: &mut v4l2_frmsizeenum| {
+            encode_frame_size(fse, dev.enum_framesizes(file, fse.pixel_format, fse.index)?);
+            Ok(())
+        })?,
+        VIDIOC_ENUM_FRAMEINTERVALS => arg.update(|fie: &mut v4l2_frmivalenum| {
             let ival = dev.enum_frameintervals(file, fie.pixel_format, fie.width, fie.height, fie.index)?;
             fie.type_ = V4L2_FRMIVAL_TYPE_DISCRETE;
-            fie.u = v4l2_frmivalenum_u::zeroed();
-            fie.u.discrete = v4l2_fract { numerator: ival.numerator, denominator: ival.denominator };
+            fie.u = v4l2_frmivalenum_u {
+                discrete: v4l2_fract { numerator: ival.numerator, denominator: ival.denominator },
+            };
             fie.reserved = [0; 2];
-            arg.write(&fie)?;
-        }
+            Ok(())
+        })?,
         VIDIOC_QUERYCTRL => {
-            let mut q: v4l2_queryctrl = arg.read()?;
-            let spec = dev.query_control(file, q.id)?;
-            let mut out = v4l2_queryctrl::zeroed();
-            out.id = spec.id;
-            out.type_ = spec.kind.v4l2_type();
-            copy_str(&mut out.name, spec.name);
-            // Linux fills the range only for types whose values fit the 32-bit
-            // fields (integer, boolean, menu); others report zeros.
-            if matches!(spec.kind, ControlKind::Integer | ControlKind::Boolean | ControlKind::Menu) {
-                out.minimum = clamp_i32(spec.min);
-                out.maximum = clamp_i32(spec.max);
-                out.step = spec.step.min(i32::MAX as u64) as i32;
-                out.default_value = clamp_i32(spec.default);
-            }
-            out.flags = spec.flags;
-            q = out;
-            arg.write(&q)?;
+            let q: v4l2_queryctrl = arg.read()?;
+            arg.write(&encode_queryctrl(&dev.query_control(file, q.id)?))?
         }
         VIDIOC_QUERY_EXT_CTRL => {
             let q: v4l2_query_ext_ctrl = arg.read()?;
-            let spec = dev.query_control(file, q.id)?;
-            let mut out = v4l2_query_ext_ctrl::zeroed();
-            out.id = spec.id;
-            out.type_ = spec.kind.v4l2_type();
-            copy_str(&mut out.name, spec.name);
-            out.minimum = spec.min;
-            out.maximum = spec.max;
-            out.step = spec.step;
-            out.default_value = spec.default;
-            out.flags = spec.flags;
-            out.elem_size = elem_size(&spec);
-            out.elems = 1;
-            arg.write(&out)?;
+            arg.write(&encode_query_ext_ctrl(&dev.query_control(file, q.id)?))?
         }
-        VIDIOC_QUERYMENU => {
-            let mut q: v4l2_querymenu = arg.read()?;
+        VIDIOC_QUERYMENU => arg.update(|q: &mut v4l2_querymenu| {
             let name = dev.querymenu(file, q.id, q.index)?;
-            q.u = v4l2_querymenu_u::zeroed();
             let mut bytes = [0u8; 32];
             copy_str(&mut bytes, name);
-            q.u.name = bytes;
+            q.u = v4l2_querymenu_u { name: bytes };
             q.reserved = 0;
-            arg.write(&q)?;
-        }
-        VIDIOC_G_CTRL | VIDIOC_S_CTRL => {
-            let mut c: v4l2_control = arg.read()?;
-            let spec = dev.query_control(file, c.id)?;
-            if spec.kind == ControlKind::Integer64 {
-                return Err(Errno::EINVAL);
-            }
-            c.value = if request == VIDIOC_G_CTRL {
-                dev.g_ctrl(file, c.id)? as i32
-            } else {
-                dev.s_ctrl(file, c.id, i64::from(c.value))? as i32
-            };
-            arg.write(&c)?;
-        }
+            Ok(())
+        })?,
+        VIDIOC_G_CTRL | VIDIOC_S_CTRL => arg.update(|c| control(dev, file, request, c))?,
         VIDIOC_G_EXT_CTRLS | VIDIOC_S_EXT_CTRLS | VIDIOC_TRY_EXT_CTRLS => ext_controls(dev, file, request, &arg, user)?,
         VIDIOC_SUBSCRIBE_EVENT | VIDIOC_UNSUBSCRIBE_EVENT => {
             let sub: v4l2_event_subscription = arg.read()?;
             if request == VIDIOC_SUBSCRIBE_EVENT {
-                dev.subscribe_event(file, sub.type_, sub.id, sub.flags)?;
+                dev.subscribe_event(file, sub.type_, sub.id, sub.flags)?
             } else {
-                dev.unsubscribe_event(file, sub.type_, sub.id)?;
+                dev.unsubscribe_event(file, sub.type_, sub.id)?
             }
         }
         VIDIOC_DQEVENT => {
             let got = wait_for(dev, file, serial, Errno::ENOENT, || dev.dqevent(file))?;
-            let mut ev = v4l2_event::zeroed();
-            ev.type_ = got.event.event_type();
-            ev.id = got.event.id();
-            ev.pending = got.pending;
-            ev.sequence = got.sequence;
-            ev.timestamp = timespec {
-                tv_sec: (got.timestamp_ns / 1_000_000_000) as _,
-                tv_nsec: (got.timestamp_ns % 1_000_000_000) as _,
-            };
-            match got.event {
-                Event::Eos => {}
-                Event::SourceChange { changes } => ev.u.src_change = v4l2_event_src_change { changes },
-                Event::Ctrl { payload, .. } => {
-                    let mut ctrl = v4l2_event_ctrl::zeroed();
-                    ctrl.changes = payload.changes;
-                    ctrl.type_ = payload.ctrl_type;
-                    ctrl.value = if payload.ctrl_type == V4L2_CTRL_TYPE_INTEGER64 {
-                        v4l2_event_ctrl_value { value64: payload.value }
-                    } else {
-                        v4l2_event_ctrl_value { value: payload.value as i32 }
-                    };
-                    ctrl.flags = payload.flags;
-                    ctrl.minimum = clamp_i32(payload.minimum);
-                    ctrl.maximum = clamp_i32(payload.maximum);
-                    ctrl.step = clamp_i32(payload.step);
-                    ctrl.default_value = clamp_i32(payload.default_value);
-                    ev.u.ctrl = ctrl;
-                }
-            }
-            arg.write(&ev)?;
+            arg.write(&encode_event(&got))?
         }
-        VIDIOC_ENCODER_CMD | VIDIOC_TRY_ENCODER_CMD => {
-            let mut ec: v4l2_encoder_cmd = arg.read()?;
-            let cmd = CommandRequest {
-                cmd: ec.cmd,
-                flags: ec.flags,
-                try_only: request == VIDIOC_TRY_ENCODER_CMD,
-                encoder: true,
-            };
-            ec.flags = dev.codec_command(file, cmd)?;
-            arg.write(&ec)?;
-        }
-        VIDIOC_DECODER_CMD | VIDIOC_TRY_DECODER_CMD => {
-            let mut dc: v4l2_decoder_cmd = arg.read()?;
-            let cmd = CommandRequest {
-                cmd: dc.cmd,
-                flags: dc.flags,
-                try_only: request == VIDIOC_TRY_DECODER_CMD,
-                encoder: false,
-            };
-            dc.flags = dev.codec_command(file, cmd)?;
-            if dc.cmd == V4L2_DEC_CMD_STOP {
-                dc.u.stop = v4l2_decoder_cmd_stop { pts: 0 };
-            } else {
-                dc.u.start = v4l2_decoder_cmd_start { speed: 0, format: V4L2_DEC_START_FMT_NONE };
-            }
-            arg.write(&dc)?;
-        }
-        VIDIOC_G_PRIORITY => {
-            let prio = dev.g_priority(file)?;
-            arg.write(&prio)?;
-        }
-        VIDIOC_S_PRIORITY => {
-            let prio: u32 = arg.read()?;
-            dev.s_priority(file, prio)?;
-        }
+        VIDIOC_ENCODER_CMD | VIDIOC_TRY_ENCODER_CMD => arg.update(|ec: &mut v4l2_encoder_cmd| {
+            let try_only = request == VIDIOC_TRY_ENCODER_CMD;
+            ec.flags =
+                dev.codec_command(file, CommandRequest { cmd: ec.cmd, flags: ec.flags, try_only, encoder: true })?;
+            Ok(())
+        })?,
+        VIDIOC_DECODER_CMD | VIDIOC_TRY_DECODER_CMD => arg.update(|dc| decoder_command(dev, file, request, dc))?,
+        VIDIOC_G_PRIORITY => arg.write(&dev.g_priority(file)?)?,
+        VIDIOC_S_PRIORITY => dev.s_priority(file, arg.read()?)?,
         _ => return Err(Errno::ENOTTY),
     }
     Ok(0)
+}
+
+fn enum_fmt<T: DeviceIoctls + ?Sized>(dev: &T, file: FileId, desc: &mut v4l2_fmtdesc) -> Result<()> {
+    let found = dev.enum_fmt(file, direction(dev.api(), desc.type_)?, desc.index)?;
+    desc.flags = found.flags;
+    desc.description = [0; 32];
+    copy_str(&mut desc.description, found.description);
+    desc.pixelformat = found.pixelformat;
+    desc.mbus_code = 0;
+    desc.reserved = [0; 3];
+    Ok(())
+}
+
+/// G_FMT, S_FMT and TRY_FMT.
+fn format<T: DeviceIoctls + ?Sized>(dev: &T, file: FileId, request: u32, fmt: &mut v4l2_format) -> Result<()> {
+    let api = dev.api();
+    let dir = direction(api, fmt.type_)?;
+    let result = if request == VIDIOC_G_FMT {
+        dev.g_fmt(file, dir)?
+    } else {
+        dev.s_fmt(file, dir, decode_format(api, fmt), request == VIDIOC_S_FMT)?
+    };
+    encode_format(api, fmt, &result);
+    Ok(())
+}
+
+fn reqbufs<T: DeviceIoctls + ?Sized>(dev: &T, file: FileId, req: &mut v4l2_requestbuffers) -> Result<()> {
+    let done = dev.reqbufs(file, direction(dev.api(), req.type_)?, memory(req.memory)?, req.count)?;
+    req.count = done.count;
+    req.capabilities = done.capabilities;
+    req.flags = 0;
+    req.reserved = [0; 3];
+    Ok(())
+}
+
+fn create_bufs<T: DeviceIoctls + ?Sized>(dev: &T, file: FileId, create: &mut v4l2_create_buffers) -> Result<()> {
+    let api = dev.api();
+    let dir = direction(api, create.format.type_)?;
+    let memory = memory(create.memory)?;
+    let done = dev.create_bufs(file, dir, memory, create.count, decode_format(api, &create.format))?;
+    create.index = done.index;
+    create.count = done.count;
+    create.capabilities = done.capabilities;
+    create.flags = 0;
+    create.reserved = [0; 6];
+    Ok(())
+}
+
+/// G_PARM and S_PARM: the frame interval of either direction.
+fn stream_parm<T: DeviceIoctls + ?Sized>(
+    dev: &T,
+    file: FileId,
+    request: u32,
+    parm: &mut v4l2_streamparm,
+) -> Result<()> {
+    let dir = any_direction(parm.type_)?;
+    // SAFETY: plain-old-data union members; the buffer type selects which one.
+    let given = unsafe {
+        match dir {
+            Direction::Output => parm.parm.output.timeperframe,
+            Direction::Capture => parm.parm.capture.timeperframe,
+        }
+    };
+    let result = if request == VIDIOC_G_PARM {
+        dev.g_parm(file, dir)?
+    } else {
+        let asked = crate::format::Fraction { numerator: given.numerator, denominator: given.denominator };
+        dev.s_parm(file, dir, StreamParm { timeperframe: asked })?
+    };
+    let tpf = v4l2_fract { numerator: result.timeperframe.numerator, denominator: result.timeperframe.denominator };
+    parm.parm = v4l2_streamparm_parm::zeroed();
+    match dir {
+        Direction::Output => {
+            let mut out = v4l2_outputparm::zeroed();
+            out.capability = V4L2_CAP_TIMEPERFRAME;
+            out.timeperframe = tpf;
+            parm.parm.output = out;
+        }
+        Direction::Capture => {
+            let mut cap = v4l2_captureparm::zeroed();
+            cap.capability = V4L2_CAP_TIMEPERFRAME;
+            cap.timeperframe = tpf;
+            parm.parm.capture = cap;
+        }
+    }
+    Ok(())
+}
+
+/// G_SELECTION and S_SELECTION.
+fn selection<T: DeviceIoctls + ?Sized>(dev: &T, file: FileId, request: u32, sel: &mut v4l2_selection) -> Result<()> {
+    let dir = any_direction(sel.type_)?;
+    let rect = if request == VIDIOC_G_SELECTION {
+        dev.g_selection(file, dir, sel.target)?
+    } else {
+        let asked = Rect { left: sel.r.left, top: sel.r.top, width: sel.r.width, height: sel.r.height };
+        dev.s_selection(file, dir, sel.target, sel.flags, asked)?
+    };
+    sel.r = v4l2_rect { left: rect.left, top: rect.top, width: rect.width, height: rect.height };
+    sel.reserved = [0; 9];
+    Ok(())
+}
+
+/// G_CTRL and S_CTRL (32-bit controls only).
+fn control<T: DeviceIoctls + ?Sized>(dev: &T, file: FileId, request: u32, c: &mut v4l2_control) -> Result<()> {
+    if dev.query_control(file, c.id)?.kind == ControlKind::Integer64 {
+        return Err(Errno::EINVAL);
+    }
+    c.value = if request == VIDIOC_G_CTRL {
+        dev.g_ctrl(file, c.id)? as i32
+    } else {
+        dev.s_ctrl(file, c.id, i64::from(c.value))? as i32
+    };
+    Ok(())
+}
+
+/// DECODER_CMD and TRY_DECODER_CMD.
+fn decoder_command<T: DeviceIoctls + ?Sized>(
+    dev: &T,
+    file: FileId,
+    request: u32,
+    dc: &mut v4l2_decoder_cmd,
+) -> Result<()> {
+    let try_only = request == VIDIOC_TRY_DECODER_CMD;
+    dc.flags = dev.codec_command(file, CommandRequest { cmd: dc.cmd, flags: dc.flags, try_only, encoder: false })?;
+    if dc.cmd == V4L2_DEC_CMD_STOP {
+        dc.u.stop = v4l2_decoder_cmd_stop { pts: 0 };
+    } else {
+        dc.u.start = v4l2_decoder_cmd_start { speed: 0, format: V4L2_DEC_START_FMT_NONE };
+    }
+    Ok(())
 }
 
 /// Retries `attempt` while it answers `again` and the file is blocking, sleeping with the
@@ -363,24 +285,6 @@ fn wait_for<T: DeviceIoctls + ?Sized, R>(
             }
             other => return other,
         }
-    }
-}
-
-fn copy_str(dst: &mut [u8], src: &str) {
-    let n = src.len().min(dst.len().saturating_sub(1));
-    dst[..n].copy_from_slice(&src.as_bytes()[..n]);
-    dst[n..].fill(0);
-}
-
-fn clamp_i32(v: i64) -> i32 {
-    v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
-}
-
-fn elem_size(spec: &ControlSpec) -> u32 {
-    match spec.kind {
-        ControlKind::Integer | ControlKind::Boolean | ControlKind::Menu => 4,
-        ControlKind::Integer64 => 8,
-        ControlKind::Button | ControlKind::Class => 0,
     }
 }
 
@@ -810,12 +714,5 @@ mod tests {
         let tv = timeval { tv_sec: 12, tv_usec: 345_678 };
         let back = timeval_of(timestamp_of(&tv));
         assert_eq!((back.tv_sec, back.tv_usec), (12, 345_678));
-    }
-
-    #[test]
-    fn strings_are_truncated_and_terminated() {
-        let mut dst = [0xffu8; 4];
-        copy_str(&mut dst, "abcdef");
-        assert_eq!(&dst, b"abc\0");
     }
 }

@@ -16,6 +16,7 @@ use critical_section::Mutex;
 use crate::error::{Errno, Result};
 use crate::memory::ArenaRegion;
 
+mod convert;
 pub mod ioctl;
 pub mod requests;
 mod user;
