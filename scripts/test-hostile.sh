@@ -22,7 +22,7 @@ if [[ $build -eq 1 ]]; then
 fi
 work=$(mktemp -d /tmp/v4l2-hostile.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-gcc -std=gnu11 -O1 -Wall -Wextra -Werror -o "$work/hostile" "$root/tests/hostile/hostile.c"
+gcc -std=gnu11 -O1 -Wall -Wextra -Werror -pthread -o "$work/hostile" "$root/tests/hostile/hostile.c"
 
 status=0
 for node in /dev/video1 /dev/video3; do

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <linux/videodev2.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -738,6 +739,53 @@ static void event_misuse(void)
 }
 
 /* ---------------------------------------------------------------------------------- */
+/* Another thread acting while one blocks.                                             */
+
+struct blocked_dqbuf {
+    int fd;
+    uint32_t type;
+    int mplane;
+    int rc;
+    int err;
+};
+
+static void *dqbuf_thread(void *arg)
+{
+    struct blocked_dqbuf *b = arg;
+    struct v4l2_plane planes[VIDEO_MAX_PLANES];
+    memset(planes, 0, sizeof planes);
+    struct v4l2_buffer buf = {.type = b->type, .memory = V4L2_MEMORY_MMAP};
+    if (b->mplane) {
+        buf.m.planes = planes;
+        buf.length = VIDEO_MAX_PLANES;
+    }
+    errno = 0;
+    b->rc = ioctl(b->fd, VIDIOC_DQBUF, &buf);
+    b->err = errno;
+    return NULL;
+}
+
+static void streamoff_while_dqbuf_blocks(void)
+{
+    int fd = open(node, O_RDWR); /* blocking */
+    EXPECT(fd >= 0);
+    uint32_t type = out_type(fd);
+    reqbufs(fd, type, V4L2_MEMORY_MMAP, 2);
+    int t = type;
+    EXPECT_OK(ioctl(fd, VIDIOC_STREAMON, &t));
+    struct blocked_dqbuf b = {.fd = fd, .type = type, .mplane = is_mplane(fd), .rc = 1};
+    pthread_t th;
+    EXPECT(pthread_create(&th, NULL, dqbuf_thread, &b) == 0);
+    usleep(200 * 1000);
+    EXPECT(b.rc == 1); /* still blocked: nothing was queued */
+    EXPECT_OK(ioctl(fd, VIDIOC_STREAMOFF, &t));
+    EXPECT(pthread_join(th, NULL) == 0);
+    if (b.rc != -1 || b.err != EINVAL)
+        FAIL("blocked DQBUF after STREAMOFF: rc %d errno %s, want EINVAL", b.rc, strerrorname_np(b.err));
+    EXPECT_OK(close(fd));
+}
+
+/* ---------------------------------------------------------------------------------- */
 /* Opens and closes.                                                                   */
 
 static void open_close_storm(void)
@@ -794,6 +842,7 @@ static const struct hostile_case cases[] = {
     {"mmap_no_aliasing_after_reqbufs", mmap_no_aliasing_after_reqbufs},
     {"mmap_fixed_over_a_buffer", mmap_fixed_over_a_buffer},
     {"event_misuse", event_misuse},
+    {"streamoff_while_dqbuf_blocks", streamoff_while_dqbuf_blocks},
     {"open_close_storm", open_close_storm},
 };
 
