@@ -20,3 +20,8 @@ else
 fi
 
 command -v cargo >/dev/null || { echo "setup: cargo (rustup stable) is required" >&2; exit 1; }
+
+# The framework's fuzz target (framework/fuzz) runs with cargo-fuzz on the nightly toolchain.
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    cargo +nightly fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+fi

@@ -63,9 +63,11 @@ impl OsGlue for HostGlue {
 pub struct Fences {
     /// (start, end, readable) ranges the copies refuse; a readable one refuses writes only.
     ranges: Mutex<Vec<(usize, usize, bool)>>,
+    /// When set, the only application memory: everything outside is refused.
+    confined: Mutex<Option<(usize, usize)>>,
 }
 
-pub static FENCES: Fences = Fences { ranges: Mutex::new(Vec::new()) };
+pub static FENCES: Fences = Fences { ranges: Mutex::new(Vec::new()), confined: Mutex::new(None) };
 
 impl Fences {
     /// Fences `len` bytes at `addr`: no access, or read-only when `readable`.
@@ -73,9 +75,20 @@ impl Fences {
         self.ranges.lock().unwrap_or_else(|e| e.into_inner()).push((addr, addr + len, readable));
     }
 
+    /// Makes `len` bytes at `addr` the only application memory (for random pointers).
+    pub fn confine(&self, addr: usize, len: usize) {
+        *self.confined.lock().unwrap_or_else(|e| e.into_inner()) = Some((addr, addr + len));
+    }
+
     fn allowed(&self, addr: usize, len: usize, write: bool) -> bool {
+        let Some(end) = addr.checked_add(len) else { return false };
+        if let Some((s, e)) = *self.confined.lock().unwrap_or_else(|e| e.into_inner()) {
+            if addr < s || end > e {
+                return false;
+            }
+        }
         let ranges = self.ranges.lock().unwrap_or_else(|e| e.into_inner());
-        addr >= 4096 && !ranges.iter().any(|&(s, e, readable)| addr < e && s < addr + len && (write || !readable))
+        addr >= 4096 && !ranges.iter().any(|&(s, e, readable)| addr < e && s < end && (write || !readable))
     }
 }
 
@@ -119,6 +132,10 @@ impl OsGlue for FencedGlue {
 
     fn user_memory(&self) -> Option<&dyn UserMemory> {
         Some(&FENCES)
+    }
+
+    fn user_memory_accessible(&self, addr: usize, len: usize, write: bool) -> bool {
+        FENCES.allowed(addr, len, write)
     }
 }
 
