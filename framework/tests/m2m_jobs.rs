@@ -88,9 +88,10 @@ fn a_poller_sees_both_buffers_of_a_job_done_together() {
     h.k().delayed.store(true, Ordering::SeqCst);
     let fd = h.open_nb();
     h.setup(fd, 2, 2);
-    let seen: &'static std::sync::Mutex<Vec<u32>> = Box::leak(Box::default());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
     SYNC_FOR_CPU_HOOK.with(|hook| {
-        *hook.borrow_mut() = Some(Box::new(move |_| seen.lock().unwrap().push(h.poll(fd).bits())));
+        *hook.borrow_mut() = Some(Box::new(move |_| record.lock().unwrap().push(h.poll(fd).bits())));
     });
     for n in 0..4u32 {
         h.queue_output(fd, n % 2, &frame(4, n, 8), u64::from(n)).unwrap();
