@@ -114,6 +114,41 @@ const INFO: DeviceInfo = DeviceInfo {
 /// The device, built at compile time: 2 files, 4 buffers per queue, 2 events each.
 pub static DEVICE: CodecDevice<InvertCodec, 2, 4, 2> = CodecDevice::new(InvertCodec, INFO, &GLUE, &ARENA);
 
+/// What a device costs in RAM on this target, from `size_of` of devices with other
+/// capacities (the differences isolate each term; nothing is instantiated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RamModel {
+    /// Bytes of [`DEVICE`].
+    pub device: usize,
+    /// Bytes independent of the capacities.
+    pub fixed: usize,
+    /// Bytes per open-file slot, without its buffer and event slots.
+    pub per_file: usize,
+    /// Bytes per buffer slot of one queue (each file has two queues of BUFFERS slots).
+    pub per_buffer: usize,
+    /// Bytes per stored-event slot (EVENTS).
+    pub per_event: usize,
+}
+
+const fn device_size<const F: usize, const B: usize, const E: usize>() -> usize {
+    core::mem::size_of::<CodecDevice<InvertCodec, F, B, E>>()
+}
+
+/// The RAM model of this device type on the target it was built for.
+pub const fn ram_model() -> RamModel {
+    let file = device_size::<2, 4, 2>() - device_size::<1, 4, 2>();
+    // Over eight more slots per queue or file, so that alignment padding averages out.
+    let per_buffer = (device_size::<2, 12, 2>() - device_size::<2, 4, 2>()) / 32;
+    let per_event = (device_size::<2, 4, 10>() - device_size::<2, 4, 2>()) / 16;
+    RamModel {
+        device: core::mem::size_of_val(&DEVICE),
+        fixed: device_size::<1, 4, 2>() - file,
+        per_file: file - 8 * per_buffer - 2 * per_event,
+        per_buffer,
+        per_event,
+    }
+}
+
 /// Calls an ioctl on `file` with `arg`, as an application's `ioctl(2)` would.
 fn ioctl<T>(file: FileId, request: u32, arg: &mut T) -> Result<(), Errno> {
     // SAFETY: `arg` is a live, exclusive reference to the argument struct whose size the

@@ -3,7 +3,7 @@
 
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
-use qemu_mps2_board::run_demo;
+use qemu_mps2_board::{ram_model, run_demo};
 
 const FRAMES: u32 = 10;
 
@@ -40,6 +40,11 @@ fn print(line: core::fmt::Arguments<'_>) {
 }
 
 fn report() -> bool {
+    let ram = ram_model();
+    print(format_args!(
+        "footprint: device {} B = {} B fixed + 2 files x ({} B + 2 x 4 x {} B per buffer slot + 2 x {} B per event)",
+        ram.device, ram.fixed, ram.per_file, ram.per_buffer, ram.per_event
+    ));
     match run_demo(FRAMES) {
         Ok(r) => {
             print(format_args!(
