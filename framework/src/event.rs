@@ -46,7 +46,8 @@ pub enum Event {
         /// `V4L2_EVENT_SRC_CH_*` flags.
         changes: u32,
     },
-    /// Control `id` changed (`V4L2_EVENT_CTRL`).
+    /// Control `id` changed (`V4L2_EVENT_CTRL`). A pending control event keeps its change
+    /// flags and value; DQEVENT reports the type, flags and range from the control's spec.
     Ctrl {
         /// The control's ID.
         id: u32,
@@ -72,16 +73,6 @@ impl Event {
             _ => 0,
         }
     }
-
-    /// Folds an older, dropped event of the same subscription into this one, so that no
-    /// change is lost when a one-slot subscription overflows.
-    fn absorb(&mut self, older: &Event) {
-        match (self, older) {
-            (Event::Ctrl { payload, .. }, Event::Ctrl { payload: old, .. }) => payload.changes |= old.changes,
-            (Event::SourceChange { changes }, Event::SourceChange { changes: old }) => *changes |= *old,
-            _ => {}
-        }
-    }
 }
 
 /// An event handed to the application by DQEVENT.
@@ -98,111 +89,112 @@ pub struct DequeuedEvent {
     pub timestamp_ns: u64,
 }
 
+/// A pending event as stored: what cannot be rebuilt from the subscription and the
+/// control's spec at DQEVENT. `sub` is the subscription's index plus one; 0 marks a free
+/// entry, so an empty queue is all zero bytes.
 #[derive(Clone, Copy)]
-struct Pending {
-    event: Event,
-    sequence: u32,
+struct Stored {
     timestamp_ns: u64,
+    /// The control's value (control events).
+    value: i64,
+    sequence: u32,
+    /// `V4L2_EVENT_CTRL_CH_*` or `V4L2_EVENT_SRC_CH_*` flags.
+    changes: u16,
+    sub: u8,
 }
 
-/// One subscription: its key, flags and ring of pending events.
+impl Stored {
+    const FREE: Stored = Stored { timestamp_ns: 0, value: 0, sequence: 0, changes: 0, sub: 0 };
+}
+
+/// One subscription's key, flags and number of pending events; `event_type` 0
+/// (`V4L2_EVENT_ALL`, never subscribable) marks a free slot.
 #[derive(Clone, Copy)]
-struct Subscription<const DEPTH: usize> {
-    event_type: u32,
+struct Subscription {
     id: u32,
-    flags: u32,
-    ring: [Option<Pending>; DEPTH],
-    first: usize,
-    len: usize,
+    event_type: u8,
+    flags: u8,
+    len: u8,
 }
 
-impl<const DEPTH: usize> Subscription<DEPTH> {
-    /// Control events keep one slot (newest value, merged change flags); others keep DEPTH.
-    fn capacity(&self) -> usize {
-        if self.event_type == abi::V4L2_EVENT_CTRL {
-            1
-        } else {
-            DEPTH.max(1)
-        }
+impl Subscription {
+    const FREE: Subscription = Subscription { id: 0, event_type: 0, flags: 0, len: 0 };
+
+    fn is_free(&self) -> bool {
+        self.event_type == 0
     }
 
-    fn oldest(&self) -> Option<&Pending> {
-        if self.len == 0 {
-            None
-        } else {
-            self.ring[self.first].as_ref()
-        }
-    }
-
-    fn pop(&mut self) -> Option<Pending> {
-        if self.len == 0 {
-            return None;
-        }
-        let item = self.ring[self.first].take();
-        self.first = (self.first + 1) % self.capacity();
-        self.len -= 1;
-        item
-    }
-
-    fn push(&mut self, mut item: Pending) -> bool {
-        let dropped = self.len == self.capacity();
-        if dropped {
-            if let Some(old) = self.pop() {
-                item.event.absorb(&old.event);
-            }
-        }
-        let slot = (self.first + self.len) % self.capacity();
-        self.ring[slot] = Some(item);
-        self.len += 1;
-        dropped
+    fn matches(&self, event_type: u32, id: u32) -> bool {
+        !self.is_free() && u32::from(self.event_type) == event_type && self.id == id
     }
 }
 
 /// The subscriptions and pending events of one file handle. `DEPTH` is the number of
-/// events each subscription can hold before the oldest is dropped.
+/// events each subscription (other than a control's) can hold before the oldest is
+/// dropped.
+///
+/// Events are stored compactly (24 bytes each) and expanded at DQEVENT. Control events
+/// keep one slot per subscription, so `MAX_SUBSCRIPTIONS` entries hold them all; the
+/// `2 * DEPTH` more hold the end-of-stream and source-change subscriptions' rings. Only
+/// an application subscribing to those under several IDs could fill the store; the
+/// oldest pending event is dropped then.
 pub struct EventQueue<const DEPTH: usize> {
-    subs: [Option<Subscription<DEPTH>>; MAX_SUBSCRIPTIONS],
-    sequence: u32,
-    pending: usize,
+    subs: [Subscription; MAX_SUBSCRIPTIONS],
+    shallow: [Stored; MAX_SUBSCRIPTIONS],
+    deep: [[Stored; DEPTH]; 2],
+    /// The sequence number the next queued event gets (Linux starts at 0).
+    next_sequence: u32,
+    pending: u32,
 }
 
 impl<const DEPTH: usize> EventQueue<DEPTH> {
     /// No subscriptions.
     pub const fn new() -> Self {
-        // Linux starts a file handle's counter at -1, so the first event is number 0.
-        Self { subs: [None; MAX_SUBSCRIPTIONS], sequence: u32::MAX, pending: 0 }
+        Self {
+            subs: [Subscription::FREE; MAX_SUBSCRIPTIONS],
+            shallow: [Stored::FREE; MAX_SUBSCRIPTIONS],
+            deep: [[Stored::FREE; DEPTH]; 2],
+            next_sequence: 0,
+            pending: 0,
+        }
+    }
+
+    fn entries(&mut self) -> impl Iterator<Item = &mut Stored> {
+        self.shallow.iter_mut().chain(self.deep.iter_mut().flatten())
     }
 
     /// Subscribes to `(event_type, id)` with `V4L2_EVENT_SUB_FL_*` `flags`. Subscribing
-    /// twice is not an error. `ENOMEM` when every slot is taken.
+    /// twice is not an error. `ENOMEM` when every slot is taken; `EINVAL` for an event
+    /// type that is not a single byte (none that V4L2 defines).
     pub fn subscribe(&mut self, event_type: u32, id: u32, flags: u32) -> Result<()> {
         if self.find(event_type, id).is_some() {
             return Ok(());
         }
-        let slot = self.subs.iter_mut().find(|s| s.is_none()).ok_or(Errno::ENOMEM)?;
-        *slot = Some(Subscription { event_type, id, flags, ring: [None; DEPTH], first: 0, len: 0 });
+        let kind = u8::try_from(event_type).ok().filter(|&k| k != 0).ok_or(Errno::EINVAL)?;
+        let slot = self.subs.iter_mut().find(|s| s.is_free()).ok_or(Errno::ENOMEM)?;
+        // Only SEND_INITIAL (1) and ALLOW_FEEDBACK (2) mean anything; both fit a byte.
+        *slot = Subscription { id, event_type: kind, flags: flags as u8, len: 0 };
         Ok(())
     }
 
     /// Removes a subscription (or all of them for `V4L2_EVENT_ALL`) and its pending events.
     /// Removing one that does not exist is not an error.
     pub fn unsubscribe(&mut self, event_type: u32, id: u32) {
-        for slot in self.subs.iter_mut() {
-            let matches = match slot {
-                Some(sub) => event_type == abi::V4L2_EVENT_ALL || (sub.event_type == event_type && sub.id == id),
-                None => false,
-            };
+        for index in 0..MAX_SUBSCRIPTIONS {
+            let sub = self.subs[index];
+            let matches = !sub.is_free() && (event_type == abi::V4L2_EVENT_ALL || sub.matches(event_type, id));
             if matches {
-                if let Some(sub) = slot.take() {
-                    self.pending -= sub.len;
-                }
+                let tag = index as u8 + 1;
+                self.entries().filter(|e| e.sub == tag).for_each(|e| *e = Stored::FREE);
+                self.pending -= u32::from(sub.len);
+                self.subs[index] = Subscription::FREE;
             }
         }
     }
 
     /// The flags of subscription `(event_type, id)`, if subscribed.
     pub fn subscription_flags(&self, event_type: u32, id: u32) -> Option<u32> {
-        self.find(event_type, id).map(|i| self.subs[i].as_ref().map_or(0, |s| s.flags))
+        self.find(event_type, id).map(|i| u32::from(self.subs[i].flags))
     }
 
     /// Queues `event` if the file subscribed to it; returns whether it was queued.
@@ -210,42 +202,68 @@ impl<const DEPTH: usize> EventQueue<DEPTH> {
         let Some(index) = self.find(event.event_type(), event.id()) else {
             return false;
         };
-        self.sequence = self.sequence.wrapping_add(1);
-        let item = Pending { event, sequence: self.sequence, timestamp_ns };
-        if let Some(sub) = self.subs[index].as_mut() {
-            if !sub.push(item) {
-                self.pending += 1;
+        let (mut changes, value) = match event {
+            Event::Eos => (0, 0),
+            Event::SourceChange { changes } => (changes as u16, 0),
+            Event::Ctrl { payload, .. } => (payload.changes as u16, payload.value),
+        };
+        let tag = index as u8 + 1;
+        // Control events keep one slot (newest value, merged change flags); others DEPTH.
+        let capacity = if event.event_type() == abi::V4L2_EVENT_CTRL { 1 } else { DEPTH.max(1) };
+        if usize::from(self.subs[index].len) >= capacity {
+            if let Some(oldest) = self.take_oldest(Some(tag)) {
+                changes |= oldest.changes;
             }
+        }
+        if !self.entries().any(|e| e.sub == 0) {
+            self.take_oldest(None);
+        }
+        let sequence = self.next_sequence;
+        self.next_sequence = sequence.wrapping_add(1);
+        let stored = Stored { timestamp_ns, value, sequence, changes, sub: tag };
+        if self.entries().find(|e| e.sub == 0).map(|e| *e = stored).is_some() {
+            self.subs[index].len += 1;
+            self.pending += 1;
         }
         true
     }
 
-    /// Takes the oldest pending event, or `None` (DQEVENT answers `ENOENT` then).
-    pub fn dequeue(&mut self) -> Option<DequeuedEvent> {
-        let index = self
-            .subs
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| s.as_ref().and_then(Subscription::oldest).map(|p| (i, p.sequence)))
-            .min_by_key(|&(_, seq)| seq.wrapping_sub(self.sequence.wrapping_add(1)))
-            .map(|(i, _)| i)?;
-        let item = self.subs[index].as_mut()?.pop()?;
+    /// Removes the oldest pending event of subscription `tag` (index plus one), or of any
+    /// subscription for `None`.
+    fn take_oldest(&mut self, tag: Option<u8>) -> Option<Stored> {
+        let next = self.next_sequence;
+        let oldest = self
+            .entries()
+            .filter(|e| e.sub != 0 && tag.is_none_or(|t| e.sub == t))
+            .min_by_key(|e| e.sequence.wrapping_sub(next))?;
+        let taken = core::mem::replace(oldest, Stored::FREE);
+        self.subs[usize::from(taken.sub) - 1].len -= 1;
         self.pending -= 1;
-        Some(DequeuedEvent {
-            event: item.event,
-            pending: self.pending as u32,
-            sequence: item.sequence,
-            timestamp_ns: item.timestamp_ns,
-        })
+        Some(taken)
+    }
+
+    /// Takes the oldest pending event, or `None` (DQEVENT answers `ENOENT` then). A
+    /// control event's payload is rebuilt by `ctrl` from the control's ID, the change
+    /// flags and the value it was queued with.
+    pub fn dequeue(&mut self, ctrl: impl FnOnce(u32, u32, i64) -> CtrlEvent) -> Option<DequeuedEvent> {
+        let item = self.take_oldest(None)?;
+        let sub = self.subs[usize::from(item.sub) - 1];
+        let changes = u32::from(item.changes);
+        let event = match u32::from(sub.event_type) {
+            abi::V4L2_EVENT_EOS => Event::Eos,
+            abi::V4L2_EVENT_SOURCE_CHANGE => Event::SourceChange { changes },
+            _ => Event::Ctrl { id: sub.id, payload: ctrl(sub.id, changes, item.value) },
+        };
+        Some(DequeuedEvent { event, pending: self.pending, sequence: item.sequence, timestamp_ns: item.timestamp_ns })
     }
 
     /// Events waiting to be dequeued.
     pub fn pending(&self) -> usize {
-        self.pending
+        self.pending as usize
     }
 
     fn find(&self, event_type: u32, id: u32) -> Option<usize> {
-        self.subs.iter().position(|s| matches!(s, Some(sub) if sub.event_type == event_type && sub.id == id))
+        self.subs.iter().position(|s| s.matches(event_type, id))
     }
 }
 
@@ -275,11 +293,16 @@ mod tests {
         }
     }
 
+    /// Rebuilds a control payload as `ctrl` built it.
+    fn rebuild(_id: u32, changes: u32, value: i64) -> CtrlEvent {
+        CtrlEvent { changes, ctrl_type: 1, value, flags: 0, minimum: 0, maximum: 10, step: 1, default_value: 0 }
+    }
+
     #[test]
     fn unsubscribed_events_are_not_queued() {
         let mut q = EventQueue::<4>::new();
         assert!(!q.queue(Event::Eos, 0));
-        assert_eq!(q.dequeue(), None);
+        assert_eq!(q.dequeue(rebuild), None);
     }
 
     #[test]
@@ -290,13 +313,13 @@ mod tests {
         q.queue(Event::SourceChange { changes: 1 }, 10);
         q.queue(Event::Eos, 20);
         q.queue(Event::SourceChange { changes: 1 }, 30);
-        let a = q.dequeue().unwrap();
+        let a = q.dequeue(rebuild).unwrap();
         assert_eq!((a.event, a.sequence, a.pending, a.timestamp_ns), (Event::SourceChange { changes: 1 }, 0, 2, 10));
-        let b = q.dequeue().unwrap();
+        let b = q.dequeue(rebuild).unwrap();
         assert_eq!((b.event, b.sequence, b.pending), (Event::Eos, 1, 1));
-        let c = q.dequeue().unwrap();
+        let c = q.dequeue(rebuild).unwrap();
         assert_eq!((c.sequence, c.pending), (2, 0));
-        assert_eq!(q.dequeue(), None);
+        assert_eq!(q.dequeue(rebuild), None);
     }
 
     #[test]
@@ -307,8 +330,8 @@ mod tests {
             q.queue(Event::Eos, t);
         }
         assert_eq!(q.pending(), 2);
-        assert_eq!(q.dequeue().unwrap().timestamp_ns, 3);
-        assert_eq!(q.dequeue().unwrap().sequence, 4);
+        assert_eq!(q.dequeue(rebuild).unwrap().timestamp_ns, 3);
+        assert_eq!(q.dequeue(rebuild).unwrap().sequence, 4);
     }
 
     #[test]
@@ -318,7 +341,7 @@ mod tests {
         q.queue(ctrl(7, abi::V4L2_EVENT_CTRL_CH_FLAGS, 1), 0);
         q.queue(ctrl(7, abi::V4L2_EVENT_CTRL_CH_VALUE, 2), 0);
         assert_eq!(q.pending(), 1);
-        let ev = q.dequeue().unwrap();
+        let ev = q.dequeue(rebuild).unwrap();
         match ev.event {
             Event::Ctrl { payload, .. } => {
                 assert_eq!(payload.value, 2);
@@ -337,7 +360,7 @@ mod tests {
         q.queue(ctrl(3, 1, 0), 0);
         q.unsubscribe(abi::V4L2_EVENT_ALL, 0);
         assert_eq!(q.pending(), 0);
-        assert_eq!(q.dequeue(), None);
+        assert_eq!(q.dequeue(rebuild), None);
         assert_eq!(q.subscription_flags(abi::V4L2_EVENT_EOS, 0), None);
     }
 

@@ -692,7 +692,22 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     fn dqevent(&self, file: FileId) -> Result<DequeuedEvent> {
-        self.with_state(file, |state, _| state.events.dequeue().ok_or(Errno::ENOENT))?
+        let controls = self.controls();
+        let payload = |id, changes, value| match controls.find(id) {
+            Some((spec, _)) => spec.event(changes, value),
+            // A subscription exists only for a known control; nothing else to report.
+            None => crate::event::CtrlEvent {
+                changes,
+                ctrl_type: 0,
+                value,
+                flags: 0,
+                minimum: 0,
+                maximum: 0,
+                step: 0,
+                default_value: 0,
+            },
+        };
+        self.with_state(file, |state, _| state.events.dequeue(payload).ok_or(Errno::ENOENT))?
     }
 
     fn codec_command(&self, file: FileId, cmd: CommandRequest) -> Result<u32> {
