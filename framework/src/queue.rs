@@ -121,10 +121,12 @@ pub struct PlaneStatus {
     pub userptr: usize,
 }
 
+/// One plane of a buffer slot: only what the state machine needs. Its memory is the
+/// arena region `addr..addr + length` (MMAP) or the application's `addr` (USERPTR); the
+/// queue's memory type says which.
 #[derive(Clone, Copy)]
 struct Plane {
-    region: Option<ArenaRegion>,
-    userptr: usize,
+    addr: usize,
     length: u32,
     bytesused: u32,
     data_offset: u32,
@@ -132,27 +134,32 @@ struct Plane {
 }
 
 impl Plane {
-    const EMPTY: Plane = Plane { region: None, userptr: 0, length: 0, bytesused: 0, data_offset: 0, map_count: 0 };
+    const EMPTY: Plane = Plane { addr: 0, length: 0, bytesused: 0, data_offset: 0, map_count: 0 };
+
+    fn region(&self) -> ArenaRegion {
+        ArenaRegion { offset: self.addr, len: self.length as usize }
+    }
 }
 
+/// One buffer slot with room for `P` planes.
 #[derive(Clone, Copy)]
-struct Buffer {
-    state: BufState,
-    prepared: bool,
-    planes: [Plane; MAX_PLANES],
+struct Buffer<const P: usize> {
     timestamp: Timestamp,
-    done_flags: DoneFlags,
     meta: FrameMeta,
+    done_flags: DoneFlags,
     sequence: u32,
     /// Bumped every time the driver takes the buffer (see `ActiveBuffer::activation`).
     activation: u32,
+    state: BufState,
+    prepared: bool,
+    planes: [Plane; P],
 }
 
-impl Buffer {
-    const EMPTY: Buffer = Buffer {
+impl<const P: usize> Buffer<P> {
+    const EMPTY: Self = Self {
         state: BufState::Dequeued,
         prepared: false,
-        planes: [Plane::EMPTY; MAX_PLANES],
+        planes: [Plane::EMPTY; P],
         timestamp: Timestamp(0),
         done_flags: DoneFlags::empty(),
         meta: FrameMeta::NONE,
@@ -165,13 +172,13 @@ impl Buffer {
     }
 }
 
-/// One queue of one file: up to `N` buffers.
-pub struct FrameQueue<const N: usize> {
+/// One queue of one file: up to `N` buffers of up to `P` planes each.
+pub struct FrameQueue<const N: usize, const P: usize> {
     dir: Direction,
     memory: Option<Memory>,
     count: usize,
     num_planes: usize,
-    buffers: [Buffer; N],
+    buffers: [Buffer<P>; N],
     queued: Fifo<u8, N>,
     done: Fifo<u8, N>,
     streaming: bool,
@@ -181,10 +188,11 @@ pub struct FrameQueue<const N: usize> {
     activations: u32,
 }
 
-impl<const N: usize> FrameQueue<N> {
+impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// An empty queue with no buffers.
     pub const fn new(dir: Direction) -> Self {
         assert!(N > 0 && N <= 256, "a queue holds between 1 and 256 buffers");
+        assert!(P > 0 && P <= MAX_PLANES, "a buffer has between 1 and MAX_PLANES planes");
         Self {
             dir,
             memory: None,
@@ -244,14 +252,13 @@ impl<const N: usize> FrameQueue<N> {
     /// Frees every buffer (REQBUFS(0), format change, close). Regions still mapped are
     /// passed to `orphan` instead of being freed, to be released at munmap.
     pub fn release(&mut self, arena: &dyn BufferArena, orphan: &mut dyn FnMut(ArenaRegion)) {
+        let mmap = self.memory == Some(Memory::Mmap);
         for buffer in &mut self.buffers[..self.count] {
-            for plane in &mut buffer.planes {
-                if let Some(region) = plane.region.take() {
-                    if plane.map_count > 0 {
-                        orphan(region);
-                    } else {
-                        arena.free(region);
-                    }
+            for plane in buffer.planes.iter().take(self.num_planes).filter(|_| mmap) {
+                if plane.map_count > 0 {
+                    orphan(plane.region());
+                } else {
+                    arena.free(plane.region());
                 }
             }
             *buffer = Buffer::EMPTY;
@@ -275,7 +282,7 @@ impl<const N: usize> FrameQueue<N> {
         sizes: &[u32],
         arena: &dyn BufferArena,
     ) -> Result<(usize, usize)> {
-        if sizes.is_empty() || sizes.len() > MAX_PLANES || sizes.contains(&0) {
+        if sizes.is_empty() || sizes.len() > P || sizes.contains(&0) {
             return Err(Errno::EINVAL);
         }
         if self.count > 0 && (self.memory != Some(memory) || self.num_planes != sizes.len()) {
@@ -284,26 +291,7 @@ impl<const N: usize> FrameQueue<N> {
         let first = self.count;
         let want = want.min(N - first);
         let mut made = 0;
-        'buffers: while made < want {
-            let buffer = &mut self.buffers[first + made];
-            *buffer = Buffer::EMPTY;
-            for (plane, &size) in buffer.planes.iter_mut().zip(sizes) {
-                plane.length = size;
-                if memory == Memory::Mmap {
-                    match arena.alloc(size as usize) {
-                        Some(region) => plane.region = Some(region),
-                        None => {
-                            for plane in &mut buffer.planes {
-                                if let Some(region) = plane.region.take() {
-                                    arena.free(region);
-                                }
-                            }
-                            *buffer = Buffer::EMPTY;
-                            break 'buffers;
-                        }
-                    }
-                }
-            }
+        while made < want && Self::allocate_planes(&mut self.buffers[first + made], memory, sizes, arena) {
             made += 1;
         }
         if made == 0 && want > 0 {
@@ -313,6 +301,28 @@ impl<const N: usize> FrameQueue<N> {
         self.memory = Some(memory);
         self.num_planes = sizes.len();
         Ok((first, made))
+    }
+
+    /// Sets up one buffer slot's planes; false (the slot left empty) when the arena runs out.
+    fn allocate_planes(buffer: &mut Buffer<P>, memory: Memory, sizes: &[u32], arena: &dyn BufferArena) -> bool {
+        *buffer = Buffer::EMPTY;
+        for (i, &size) in sizes.iter().enumerate() {
+            buffer.planes[i].length = size;
+            if memory == Memory::UserPtr {
+                continue;
+            }
+            match arena.alloc(size as usize) {
+                // The plane remembers the region by offset and length: an arena must hand
+                // out exactly the length asked for.
+                Some(region) if region.len == size as usize => buffer.planes[i].addr = region.offset,
+                other => {
+                    other.into_iter().chain(buffer.planes[..i].iter().map(Plane::region)).for_each(|r| arena.free(r));
+                    *buffer = Buffer::EMPTY;
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     fn mmap_offset(&self, index: usize, plane: usize) -> u32 {
@@ -334,21 +344,28 @@ impl<const N: usize> FrameQueue<N> {
 
     /// Records a mapping of buffer `index`, plane `plane` of up to `len` bytes.
     pub fn map(&mut self, index: usize, plane: usize, len: usize) -> Result<ArenaRegion> {
+        if self.memory != Some(Memory::Mmap) || index >= self.count || plane >= self.num_planes {
+            return Err(Errno::EINVAL);
+        }
         let p = &mut self.buffers[index].planes[plane];
-        let region = p.region.ok_or(Errno::EINVAL)?;
+        let region = p.region();
         let limit = (region.len as u64).div_ceil(PAGE_SIZE) * PAGE_SIZE;
         if len == 0 || len as u64 > limit {
             return Err(Errno::EINVAL);
         }
-        p.map_count = p.map_count.saturating_add(1);
+        // A count that cannot grow refuses the mapping rather than forget one.
+        p.map_count = p.map_count.checked_add(1).ok_or(Errno::ENOMEM)?;
         Ok(region)
     }
 
     /// Records an unmapping of `region`; returns false if no plane of this queue has it.
     pub fn unmap(&mut self, region: ArenaRegion) -> bool {
+        if self.memory != Some(Memory::Mmap) {
+            return false;
+        }
         for buffer in &mut self.buffers[..self.count] {
-            for plane in &mut buffer.planes {
-                if plane.region == Some(region) && plane.map_count > 0 {
+            for plane in &mut buffer.planes[..self.num_planes] {
+                if plane.region() == region && plane.map_count > 0 {
                     plane.map_count -= 1;
                     return true;
                 }
@@ -370,7 +387,7 @@ impl<const N: usize> FrameQueue<N> {
                 bytesused: plane.bytesused,
                 data_offset: plane.data_offset,
                 mem_offset: if self.memory == Some(Memory::Mmap) { self.mmap_offset(index, i) } else { 0 },
-                userptr: plane.userptr,
+                userptr: if self.memory == Some(Memory::UserPtr) { plane.addr } else { 0 },
             };
         }
         Ok(BufferStatus {
@@ -406,7 +423,7 @@ impl<const N: usize> FrameQueue<N> {
                 if given.userptr == 0 || given.length < needed || given.length == 0 {
                     return Err(Errno::EINVAL);
                 }
-                plane.userptr = given.userptr;
+                plane.addr = given.userptr;
                 plane.length = given.length;
             }
             if output {
@@ -477,16 +494,16 @@ impl<const N: usize> FrameQueue<N> {
         let mut bytesused = [0; MAX_PLANES];
         let mut data_offset = [0; MAX_PLANES];
         for (i, plane) in buffer.planes.iter().enumerate().take(count) {
-            planes[i] = match plane.region {
-                Some(region) => PlaneMemory {
-                    cpu: arena.cpu_ptr(region),
-                    bus: arena.bus_addr(region),
+            planes[i] = match self.memory {
+                Some(Memory::Mmap) => PlaneMemory {
+                    cpu: arena.cpu_ptr(plane.region()),
+                    bus: arena.bus_addr(plane.region()),
                     len: plane.length as usize,
-                    region: Some(region),
+                    region: Some(plane.region()),
                 },
-                None => PlaneMemory {
-                    cpu: plane.userptr as *mut u8,
-                    bus: plane.userptr as u64,
+                _ => PlaneMemory {
+                    cpu: plane.addr as *mut u8,
+                    bus: plane.addr as u64,
                     len: plane.length as usize,
                     region: None,
                 },
@@ -574,7 +591,7 @@ impl<const N: usize> FrameQueue<N> {
             .iter()
             .filter(|b| matches!(b.state, BufState::Queued | BufState::Active))
             .flat_map(|b| b.planes[..self.num_planes].iter())
-            .any(|p| p.length > 0 && start < p.userptr.saturating_add(p.length as usize) && p.userptr < end)
+            .any(|p| p.length > 0 && start < p.addr.saturating_add(p.length as usize) && p.addr < end)
     }
 
     /// The timestamp and metadata buffer `index` was queued with.
@@ -652,14 +669,14 @@ impl<const N: usize> FrameQueue<N> {
         self.sequence = 0;
         self.last_dequeued = false;
     }
+}
 
-    /// The plane sizes `fmt` needs.
-    pub fn plane_sizes(fmt: &PixFormat) -> ([u32; MAX_PLANES], usize) {
-        let mut sizes = [0; MAX_PLANES];
-        let planes = fmt.active_planes();
-        for (out, plane) in sizes.iter_mut().zip(planes) {
-            *out = plane.sizeimage;
-        }
-        (sizes, planes.len())
+/// The plane sizes `fmt` needs.
+pub fn plane_sizes(fmt: &PixFormat) -> ([u32; MAX_PLANES], usize) {
+    let mut sizes = [0; MAX_PLANES];
+    let planes = fmt.active_planes();
+    for (out, plane) in sizes.iter_mut().zip(planes) {
+        *out = plane.sizeimage;
     }
+    (sizes, planes.len())
 }

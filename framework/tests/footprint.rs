@@ -30,6 +30,36 @@ const fn size<const F: usize, const B: usize, const E: usize>() -> usize {
     core::mem::size_of::<CodecDevice<Null, F, B, E>>()
 }
 
+const fn size_planes<const B: usize, const P: usize>() -> usize {
+    core::mem::size_of::<CodecDevice<Null, 2, B, 2, P>>()
+}
+
+#[test]
+fn buffer_slots_hold_only_the_planes_the_board_configures() {
+    // Two files of two queues: sixteen more buffer slots from 4 to 12 per queue.
+    let slot = |planes: usize, four: usize, twelve: usize| {
+        let per_slot = (twelve - four) / 32;
+        eprintln!("buffer slot with room for {planes} plane(s): {per_slot} B");
+        per_slot
+    };
+    let one = slot(1, size_planes::<4, 1>(), size_planes::<12, 1>());
+    let two = slot(2, size_planes::<4, 2>(), size_planes::<12, 2>());
+    let four = slot(4, size_planes::<4, 4>(), size_planes::<12, 4>());
+    assert!(one < two && two < four, "a slot grows with its planes: {one}, {two}, {four} B");
+    let per_plane = (four - one) / 3;
+    assert!(per_plane <= 32, "{per_plane} B per plane: more than an address, three lengths and a map count");
+    // The default keeps room for every plane Linux's multi-planar formats here use.
+    assert_eq!(size::<2, 4, 2>(), size_planes::<4, { v4l2m2m::driver::MAX_PLANES }>());
+}
+
+#[test]
+fn a_stored_event_costs_at_most_64_bytes() {
+    // Two files, eight more event slots each.
+    let per_event = (size::<2, 4, 10>() - size::<2, 4, 2>()) / 16;
+    eprintln!("per stored event (EVENTS): {per_event} B");
+    assert!(per_event <= 64, "{per_event} B per EVENTS slot");
+}
+
 #[test]
 fn device_size_is_linear_in_files_buffers_and_events() {
     let per_file = size::<2, 4, 4>() - size::<1, 4, 4>();
@@ -38,7 +68,7 @@ fn device_size_is_linear_in_files_buffers_and_events() {
     let per_buffer = (size::<2, 12, 4>() - size::<2, 4, 4>()) / 16;
     let per_event = (size::<2, 4, 12>() - size::<2, 4, 4>()) / 16;
     let file_base = per_file - 4 * per_buffer - 4 * per_event;
-    eprintln!("device: {fixed} B fixed + per open-file slot {file_base} B + {per_buffer} B per buffer slot + {per_event} B per event slot");
+    eprintln!("device: {fixed} B fixed + per open-file slot {file_base} B + {per_buffer} B per BUFFERS (a slot in each queue) + {per_event} B per EVENTS");
     for (f, b, e, got) in [
         (2, 4, 4, size::<2, 4, 4>()),
         (4, 8, 4, size::<4, 8, 4>()),

@@ -111,8 +111,9 @@ const INFO: DeviceInfo = DeviceInfo {
     min_capture_buffers: 1,
 };
 
-/// The device, built at compile time: 2 files, 4 buffers per queue, 2 events each.
-pub static DEVICE: CodecDevice<InvertCodec, 2, 4, 2> = CodecDevice::new(InvertCodec, INFO, &GLUE, &ARENA);
+/// The device, built at compile time: 2 files, 4 buffers per queue, 2 events each, one
+/// plane per buffer (the codec's only format is single-plane).
+pub static DEVICE: CodecDevice<InvertCodec, 2, 4, 2, 1> = CodecDevice::new(InvertCodec, INFO, &GLUE, &ARENA);
 
 /// What a device costs in RAM on this target, from `size_of` of devices with other
 /// capacities (the differences isolate each term; nothing is instantiated).
@@ -131,7 +132,7 @@ pub struct RamModel {
 }
 
 const fn device_size<const F: usize, const B: usize, const E: usize>() -> usize {
-    core::mem::size_of::<CodecDevice<InvertCodec, F, B, E>>()
+    core::mem::size_of::<CodecDevice<InvertCodec, F, B, E, 1>>()
 }
 
 /// The RAM model of this device type on the target it was built for.

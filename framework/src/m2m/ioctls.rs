@@ -11,15 +11,15 @@ use crate::event::{DequeuedEvent, Event};
 use crate::format::{self, BufferApi, Direction, FormatDesc, FourCc, Fraction, FrameSize, PixFormat, Rect, StreamParm};
 use crate::node::{Allocation, Capability, CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp, FileId};
 use crate::os::WaitOutcome;
-use crate::queue::{BufferStatus, FrameQueue, Memory, QueueRequest};
+use crate::queue::{plane_sizes, BufferStatus, Memory, QueueRequest};
 
 use super::{CodecDevice, Drain};
 
 /// Most formats asked of a driver's `enum_fmt` before giving up on its list.
 const MAX_DRIVER_FORMATS: u32 = 256;
 
-impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
-    CodecDevice<D, FILES, BUFFERS, EVENTS>
+impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize, const PLANES: usize>
+    CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES>
 {
     /// `EBUSY` if another open file holds a higher priority (Linux's priority rule for
     /// ioctls that change state).
@@ -88,7 +88,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     /// planes in flight must never share bytes (for instance an OUTPUT and a CAPTURE
     /// buffer queued at the same address).
     fn check_userptr_overlap(
-        state: &super::FileState<BUFFERS, EVENTS>,
+        state: &super::FileState<BUFFERS, EVENTS, PLANES>,
         dir: Direction,
         req: &QueueRequest,
     ) -> Result<()> {
@@ -207,8 +207,8 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 }
 
-impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> DeviceIoctls
-    for CodecDevice<D, FILES, BUFFERS, EVENTS>
+impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize, const PLANES: usize> DeviceIoctls
+    for CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES>
 {
     fn api(&self) -> BufferApi {
         self.info.api
@@ -349,7 +349,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
             if state.queue(dir).is_streaming() {
                 return Err(Errno::EBUSY);
             }
-            let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
+            let (sizes, planes) = plane_sizes(state.formats.get(dir));
             self.release_queue(state, dir);
             if count == 0 {
                 return Ok(0);
@@ -382,8 +382,8 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
                 return Err(Errno::EINVAL);
             }
             let current = *state.formats.get(dir);
-            let (needed, planes) = FrameQueue::<BUFFERS>::plane_sizes(&current);
-            let (given, given_planes) = FrameQueue::<BUFFERS>::plane_sizes(&fmt_given);
+            let (needed, planes) = plane_sizes(&current);
+            let (given, given_planes) = plane_sizes(&fmt_given);
             if given_planes != planes || given.iter().zip(&needed).take(planes).any(|(g, n)| g < n) {
                 return Err(Errno::EINVAL);
             }
@@ -399,7 +399,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     fn prepare_buf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
         self.check_user_memory(file, dir, &req)?;
         self.with_state(file, |state, _| {
-            let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
+            let (sizes, planes) = plane_sizes(state.formats.get(dir));
             state.queue(dir).prepare(&req, &sizes[..planes])
         })?
     }
@@ -407,7 +407,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     fn qbuf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
         self.check_user_memory(file, dir, &req)?;
         let status = self.with_state(file, |state, cs| {
-            let (sizes, planes) = FrameQueue::<BUFFERS>::plane_sizes(state.formats.get(dir));
+            let (sizes, planes) = plane_sizes(state.formats.get(dir));
             Self::check_userptr_overlap(state, dir, &req)?;
             let status = state.queue(dir).queue(&req, &sizes[..planes])?;
             if dir == Direction::Capture {

@@ -19,7 +19,7 @@ use crate::error::{Errno, Result};
 use crate::event::{Event, EventQueue};
 use crate::fifo::Fifo;
 use crate::fmt::debug;
-use crate::format::{Direction, Formats, PixFormat, Rect};
+use crate::format::{Direction, Formats, PixFormat, Rect, MAX_PLANES};
 use crate::memory::{ArenaRegion, BufferArena};
 use crate::node::{FileId, Mapping, OpenFlags, PollEvents, VideoNode};
 use crate::os::OsGlue;
@@ -75,11 +75,11 @@ impl SourceFrames {
 }
 
 /// Per-file state guarded by a critical section (shared with completion paths).
-struct FileState<const B: usize, const E: usize> {
+struct FileState<const B: usize, const E: usize, const P: usize> {
     open: bool,
     generation: u32,
     nonblocking: bool,
-    queues: [FrameQueue<B>; 2],
+    queues: [FrameQueue<B, P>; 2],
     formats: Formats,
     compose: Option<Rect>,
     controls: Option<ControlValues>,
@@ -96,7 +96,7 @@ struct FileState<const B: usize, const E: usize> {
     priority: u32,
 }
 
-impl<const B: usize, const E: usize> FileState<B, E> {
+impl<const B: usize, const E: usize, const P: usize> FileState<B, E, P> {
     const fn new() -> Self {
         Self {
             open: false,
@@ -118,7 +118,7 @@ impl<const B: usize, const E: usize> FileState<B, E> {
         }
     }
 
-    fn queue(&mut self, dir: Direction) -> &mut FrameQueue<B> {
+    fn queue(&mut self, dir: Direction) -> &mut FrameQueue<B, P> {
         &mut self.queues[dir.index()]
     }
 
@@ -144,7 +144,7 @@ impl<const B: usize, const E: usize> FileState<B, E> {
         let data = PollEvents::POLLIN | PollEvents::POLLOUT | PollEvents::POLLRDNORM | PollEvents::POLLWRNORM;
         if requested.intersects(data) {
             let [output, capture] = &self.queues;
-            let idle = |q: &FrameQueue<B>| q.queued_count() + q.active_count() + q.done_count() == 0;
+            let idle = |q: &FrameQueue<B, P>| q.queued_count() + q.active_count() + q.done_count() == 0;
             let output_dead = !output.is_streaming() || idle(output);
             let capture_dead = !capture.is_streaming() || (idle(capture) && !capture.last_dequeued());
             if output_dead && capture_dead {
@@ -166,17 +166,17 @@ impl<const B: usize, const E: usize> FileState<B, E> {
 }
 
 /// One slot of the device's file table.
-struct FileSlot<C, const B: usize, const E: usize> {
+struct FileSlot<C, const B: usize, const E: usize, const P: usize> {
     /// Serialises ioctls on the file (released while a blocking call waits).
     ioctl_lock: SleepMutex<()>,
     /// The driver's context; also held by the worker during `device_run`.
     context: SleepMutex<Option<C>>,
-    state: Mutex<RefCell<FileState<B, E>>>,
+    state: Mutex<RefCell<FileState<B, E, P>>>,
     /// Bumped on every readiness change.
     wake: AtomicU32,
 }
 
-impl<C, const B: usize, const E: usize> FileSlot<C, B, E> {
+impl<C, const B: usize, const E: usize, const P: usize> FileSlot<C, B, E, P> {
     const fn new() -> Self {
         Self {
             ioctl_lock: SleepMutex::new(()),
@@ -200,24 +200,33 @@ impl<const F: usize> Scheduler<F> {
 }
 
 /// A memory-to-memory codec device node: the driver `D`, up to `FILES` open files, up to
-/// `BUFFERS` buffers per queue, and `EVENTS` pending events per subscription.
+/// `BUFFERS` buffers per queue, `EVENTS` pending events per subscription, and room for
+/// `PLANES` planes per buffer (every format's plane count must fit: REQBUFS and
+/// CREATE_BUFS answer `EINVAL` for more). `PLANES` defaults to [`MAX_PLANES`]; a board
+/// whose driver only has single-plane formats saves RAM with 1.
 ///
 /// Build it in a `static` with [`CodecDevice::new`], register it in a
 /// [`Registry`](crate::Registry), and have the board's worker call
 /// [`CodecDevice::run_jobs`] whenever [`CodecDevice::job_signal`] changes.
-pub struct CodecDevice<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> {
+pub struct CodecDevice<
+    D: CodecOps,
+    const FILES: usize,
+    const BUFFERS: usize,
+    const EVENTS: usize,
+    const PLANES: usize = MAX_PLANES,
+> {
     driver: D,
     info: DeviceInfo,
     os: &'static dyn OsGlue,
     arena: &'static dyn BufferArena,
-    files: [FileSlot<D::Context, BUFFERS, EVENTS>; FILES],
+    files: [FileSlot<D::Context, BUFFERS, EVENTS, PLANES>; FILES],
     scheduler: Mutex<RefCell<Scheduler<FILES>>>,
     job_signal: AtomicU32,
     orphans: Mutex<RefCell<[Option<ArenaRegion>; ORPHANS]>>,
 }
 
-impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
-    CodecDevice<D, FILES, BUFFERS, EVENTS>
+impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize, const PLANES: usize>
+    CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES>
 {
     /// A device with no open files; usable in a `static` initialiser.
     pub const fn new(driver: D, info: DeviceInfo, os: &'static dyn OsGlue, arena: &'static dyn BufferArena) -> Self {
@@ -259,7 +268,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
         ControlSet::new(self.driver.controls())
     }
 
-    fn slot(&self, file: FileId) -> Result<&FileSlot<D::Context, BUFFERS, EVENTS>> {
+    fn slot(&self, file: FileId) -> Result<&FileSlot<D::Context, BUFFERS, EVENTS, PLANES>> {
         self.files.get(usize::from(file.slot)).ok_or(Errno::EBADF)
     }
 
@@ -268,7 +277,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     fn with_state<R>(
         &self,
         file: FileId,
-        f: impl FnOnce(&mut FileState<BUFFERS, EVENTS>, CriticalSection<'_>) -> R,
+        f: impl FnOnce(&mut FileState<BUFFERS, EVENTS, PLANES>, CriticalSection<'_>) -> R,
     ) -> Result<R> {
         let slot = self.slot(file)?;
         critical_section::with(|cs| {
@@ -282,7 +291,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
 
     /// Marks an active buffer done in its queue (inside the caller's critical section).
     fn complete_buffer(
-        state: &mut FileState<BUFFERS, EVENTS>,
+        state: &mut FileState<BUFFERS, EVENTS, PLANES>,
         buf: &ActiveBuffer,
         done: &Completion,
         now: u64,
@@ -312,7 +321,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     /// Queues `slot` for a job if it is ready (inside the caller's critical section).
-    fn try_schedule(&self, slot: u16, state: &mut FileState<BUFFERS, EVENTS>, cs: CriticalSection<'_>) -> bool {
+    fn try_schedule(&self, slot: u16, state: &mut FileState<BUFFERS, EVENTS, PLANES>, cs: CriticalSection<'_>) -> bool {
         if state.job_queued || state.job_running || state.jobs_held() || !self.driver.job_ready(&state.status()) {
             return false;
         }
@@ -325,7 +334,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
 
     /// The LAST CAPTURE buffer was completed: a drain ends with EOS, a source change only
     /// clears its mark.
-    fn last_buffer_done(state: &mut FileState<BUFFERS, EVENTS>, now: u64) {
+    fn last_buffer_done(state: &mut FileState<BUFFERS, EVENTS, PLANES>, now: u64) {
         state.source_change_last = false;
         if matches!(state.drain, Drain::Stopping { .. } | Drain::Draining | Drain::LastPending) {
             state.drain = Drain::Stopped;
@@ -334,7 +343,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     /// Completes the next queued CAPTURE buffer as an empty LAST one if one is queued.
-    fn complete_pending_last(&self, state: &mut FileState<BUFFERS, EVENTS>) -> bool {
+    fn complete_pending_last(&self, state: &mut FileState<BUFFERS, EVENTS, PLANES>) -> bool {
         let pending = state.drain == Drain::LastPending || state.source_change_last;
         if pending && state.queue(Direction::Capture).complete_next_empty(DoneFlags::LAST, Timestamp(0)) {
             Self::last_buffer_done(state, self.os_now());
@@ -475,13 +484,13 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 
     /// Releases the buffers of one queue of a file, orphaning regions still mapped.
-    fn release_queue(&self, state: &mut FileState<BUFFERS, EVENTS>, dir: Direction) {
+    fn release_queue(&self, state: &mut FileState<BUFFERS, EVENTS, PLANES>, dir: Direction) {
         state.queue(dir).release(self.arena, &mut |region| self.orphan(region));
     }
 }
 
-impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> VideoNode
-    for CodecDevice<D, FILES, BUFFERS, EVENTS>
+impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize, const PLANES: usize> VideoNode
+    for CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES>
 {
     fn open(&'static self, flags: OpenFlags) -> Result<FileId> {
         let defaults = self.driver.default_formats();
@@ -598,8 +607,8 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize>
     }
 }
 
-impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize> JobPort
-    for CodecDevice<D, FILES, BUFFERS, EVENTS>
+impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize, const PLANES: usize> JobPort
+    for CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES>
 {
     fn get_buf(&self, slot: u16, generation: u32, dir: Direction) -> Option<ActiveBuffer> {
         let file = FileId { slot, generation };
