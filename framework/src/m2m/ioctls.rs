@@ -13,7 +13,8 @@ use crate::node::{Allocation, Capability, CommandRequest, DeviceIoctls, ExtContr
 use crate::os::WaitOutcome;
 use crate::queue::{plane_sizes, BufferStatus, Memory, QueueRequest};
 
-use super::{CodecDevice, Drain};
+use super::drain::CommandEffect;
+use super::CodecDevice;
 
 /// Most formats asked of a driver's `enum_fmt` before giving up on its list.
 const MAX_DRIVER_FORMATS: u32 = 256;
@@ -443,7 +444,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
         let scheduled = self.with_state(file, |state, cs| {
             state.queue(dir).stream_on()?;
             if dir == Direction::Capture {
-                state.capture_setup_pending = false;
+                state.source_change = state.source_change.capture_started();
             }
             Ok::<_, Errno>(self.try_schedule(file.slot, state, cs))
         })??;
@@ -730,28 +731,17 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
             if !output.is_streaming() || !capture.is_streaming() {
                 return Ok(false);
             }
-            let draining = matches!(state.drain, Drain::Stopping { .. } | Drain::Draining | Drain::LastPending);
-            match command {
-                CodecCommand::Stop if draining => return Err(Errno::EBUSY),
-                CodecCommand::Stop if state.drain == Drain::Stopped => return Ok(false),
-                CodecCommand::Stop => {
-                    let left = state.queues[Direction::Output.index()].queued_count();
-                    state.drain = if left == 0 { Drain::Draining } else { Drain::Stopping { outputs_left: left } };
-                }
-                CodecCommand::Start if draining => return Err(Errno::EBUSY),
-                CodecCommand::Start => {
-                    if state.drain == Drain::Stopped {
-                        state.drain = Drain::Idle;
-                        state.queue(Direction::Capture).clear_last_dequeued();
-                    }
-                }
+            let (drain, effect) = state.drain.command(command, output.queued_count())?;
+            state.drain = drain;
+            if effect == CommandEffect::Resumed {
+                state.queue(Direction::Capture).clear_last_dequeued();
             }
-            Ok(true)
+            Ok(effect != CommandEffect::None)
         })??;
         if changed {
             self.with_context(file, |ctx| self.driver.command(ctx, command))?;
             let scheduled = self.with_state(file, |state, cs| self.try_schedule(file.slot, state, cs)).unwrap_or(false);
-            let pending = critical_section::with(|cs| self.scheduler.borrow_ref(cs).ready.len() > 0);
+            let pending = critical_section::with(|cs| self.scheduler.borrow_ref(cs).has_ready());
             if scheduled || pending {
                 self.signal_worker();
             }

@@ -2,202 +2,43 @@
 //! per-open codec files, each with an OUTPUT and a CAPTURE queue, formats, controls and
 //! events; the stateful codec rules (commit points, drain, seek, source change); and the
 //! job scheduler through which one engine serves many files, one job at a time.
+//!
+//! Each state machine has a module of pure, unit-tested transitions, which this module
+//! and `ioctls` apply inside the file's critical section: `drain` (STOP/START), `source`
+//! (a decoder's source change), `sched` (the ready ring and the running job), `files`
+//! (one file's state, its slot in the file table, the poll rules) and `meta` (OUTPUT
+//! frame metadata found again by timestamp).
 
+mod drain;
+mod files;
 mod ioctls;
+mod meta;
+mod sched;
+mod source;
 
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use critical_section::{CriticalSection, Mutex};
 
-use crate::ctrl::{ControlSet, ControlValues};
+use self::drain::Drain;
+use self::files::{FileSlot, FileState};
+use self::sched::Scheduler;
+use crate::ctrl::ControlSet;
 use crate::driver::{
     ActiveBuffer, CodecOps, Completion, ContextHandle, DeviceInfo, DoneFlags, FrameMeta, Job, JobPort, JobStatus,
     QueueStatus, Timestamp,
 };
 use crate::error::{Errno, Result};
-use crate::event::{Event, EventQueue};
-use crate::fifo::Fifo;
+use crate::event::Event;
 use crate::fmt::debug;
-use crate::format::{Direction, Formats, PixFormat, Rect, MAX_PLANES};
+use crate::format::{Direction, PixFormat, Rect, MAX_PLANES};
 use crate::memory::{ArenaRegion, BufferArena};
 use crate::node::{FileId, Mapping, OpenFlags, PollEvents, VideoNode};
 use crate::os::OsGlue;
-use crate::queue::FrameQueue;
-use crate::sync::SleepMutex;
 
 /// Regions still mapped by applications after their buffers were freed, released at munmap.
 const ORPHANS: usize = 64;
-
-/// Where a drain (STOP command) stands.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Drain {
-    /// No drain.
-    Idle,
-    /// STOP received; `outputs_left` OUTPUT buffers queued before it are still to be taken.
-    Stopping { outputs_left: usize },
-    /// Every OUTPUT buffer before STOP was taken; the driver flushes.
-    Draining,
-    /// The driver finished; the next CAPTURE buffer will be the empty LAST one.
-    LastPending,
-    /// The LAST buffer was completed; jobs wait for START or STREAMOFF.
-    Stopped,
-}
-
-/// OUTPUT frames recently taken by the driver, remembered by timestamp so that the
-/// CAPTURE buffer made from one gets its flags and timecode, whatever order a codec
-/// emits frames in.
-struct SourceFrames {
-    recent: [Option<(Timestamp, FrameMeta)>; Self::CAPACITY],
-    next: usize,
-}
-
-impl SourceFrames {
-    /// More than any codec holds back (H.264's reorder depth is at most 16 frames).
-    const CAPACITY: usize = 32;
-
-    const fn new() -> Self {
-        Self { recent: [None; Self::CAPACITY], next: 0 }
-    }
-
-    fn record(&mut self, timestamp: Timestamp, meta: FrameMeta) {
-        self.recent[self.next] = Some((timestamp, meta));
-        self.next = (self.next + 1) % Self::CAPACITY;
-    }
-
-    /// The metadata of the most recent OUTPUT frame with `timestamp`.
-    fn find(&self, timestamp: Timestamp) -> FrameMeta {
-        (1..=Self::CAPACITY)
-            .map(|back| (self.next + Self::CAPACITY - back) % Self::CAPACITY)
-            .find_map(|i| self.recent[i].filter(|(t, _)| *t == timestamp))
-            .map_or(FrameMeta::NONE, |(_, meta)| meta)
-    }
-}
-
-/// Per-file state guarded by a critical section (shared with completion paths).
-struct FileState<const B: usize, const E: usize, const P: usize> {
-    open: bool,
-    generation: u32,
-    nonblocking: bool,
-    queues: [FrameQueue<B, P>; 2],
-    formats: Formats,
-    compose: Option<Rect>,
-    controls: Option<ControlValues>,
-    events: EventQueue<E>,
-    drain: Drain,
-    sources: SourceFrames,
-    /// The next queued CAPTURE buffer ends the stream before a resolution change.
-    source_change_last: bool,
-    capture_setup_pending: bool,
-    job_queued: bool,
-    job_running: bool,
-    /// OUTPUT buffers the running job has taken (bounded by `CodecOps::JOB_OUTPUT_BUFFERS`).
-    job_outputs: usize,
-    priority: u32,
-}
-
-impl<const B: usize, const E: usize, const P: usize> FileState<B, E, P> {
-    const fn new() -> Self {
-        Self {
-            open: false,
-            generation: 0,
-            nonblocking: false,
-            queues: [FrameQueue::new(Direction::Output), FrameQueue::new(Direction::Capture)],
-            formats: Formats { output: PixFormat::empty(), capture: PixFormat::empty() },
-            compose: None,
-            controls: None,
-            events: EventQueue::new(),
-            drain: Drain::Idle,
-            sources: SourceFrames::new(),
-            source_change_last: false,
-            capture_setup_pending: false,
-            job_queued: false,
-            job_running: false,
-            job_outputs: 0,
-            priority: crate::abi::V4L2_PRIORITY_DEFAULT,
-        }
-    }
-
-    fn queue(&mut self, dir: Direction) -> &mut FrameQueue<B, P> {
-        &mut self.queues[dir.index()]
-    }
-
-    fn status(&self) -> QueueStatus {
-        let [output, capture] = &self.queues;
-        QueueStatus {
-            output_queued: output.queued_count(),
-            capture_queued: capture.queued_count(),
-            output_streaming: output.is_streaming(),
-            capture_streaming: capture.is_streaming(),
-            draining: self.drain == Drain::Draining,
-            capture_setup_pending: self.capture_setup_pending,
-        }
-    }
-
-    /// Whether the drain state or a pending LAST buffer holds jobs back.
-    fn jobs_held(&self) -> bool {
-        matches!(self.drain, Drain::LastPending | Drain::Stopped) || self.source_change_last
-    }
-
-    fn poll(&self, requested: PollEvents) -> PollEvents {
-        let mut ready = PollEvents::empty();
-        let data = PollEvents::POLLIN | PollEvents::POLLOUT | PollEvents::POLLRDNORM | PollEvents::POLLWRNORM;
-        if requested.intersects(data) {
-            let [output, capture] = &self.queues;
-            let idle = |q: &FrameQueue<B, P>| q.queued_count() + q.active_count() + q.done_count() == 0;
-            let output_dead = !output.is_streaming() || idle(output);
-            let capture_dead = !capture.is_streaming() || (idle(capture) && !capture.last_dequeued());
-            if output_dead && capture_dead {
-                ready |= PollEvents::POLLERR;
-            } else {
-                if output.done_count() > 0 {
-                    ready |= PollEvents::POLLOUT | PollEvents::POLLWRNORM;
-                }
-                if capture.done_count() > 0 || capture.last_dequeued() {
-                    ready |= PollEvents::POLLIN | PollEvents::POLLRDNORM;
-                }
-            }
-        }
-        if self.events.pending() > 0 {
-            ready |= PollEvents::POLLPRI;
-        }
-        ready & (requested | PollEvents::POLLERR)
-    }
-}
-
-/// One slot of the device's file table.
-struct FileSlot<C, const B: usize, const E: usize, const P: usize> {
-    /// Serialises ioctls on the file (released while a blocking call waits).
-    ioctl_lock: SleepMutex<()>,
-    /// The driver's context; also held by the worker during `device_run`.
-    context: SleepMutex<Option<C>>,
-    state: Mutex<RefCell<FileState<B, E, P>>>,
-    /// Bumped on every readiness change.
-    wake: AtomicU32,
-}
-
-impl<C, const B: usize, const E: usize, const P: usize> FileSlot<C, B, E, P> {
-    const fn new() -> Self {
-        Self {
-            ioctl_lock: SleepMutex::new(()),
-            context: SleepMutex::new(None),
-            state: Mutex::new(RefCell::new(FileState::new())),
-            wake: AtomicU32::new(0),
-        }
-    }
-}
-
-/// The job queue: files ready to run, and the one running.
-struct Scheduler<const F: usize> {
-    ready: Fifo<u16, F>,
-    running: Option<u16>,
-}
-
-impl<const F: usize> Scheduler<F> {
-    const fn new() -> Self {
-        Self { ready: Fifo::new(0), running: None }
-    }
-}
 
 /// A memory-to-memory codec device node: the driver `D`, up to `FILES` open files, up to
 /// `BUFFERS` buffers per queue, `EVENTS` pending events per subscription, and room for
@@ -322,29 +163,28 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
 
     /// Queues `slot` for a job if it is ready (inside the caller's critical section).
     fn try_schedule(&self, slot: u16, state: &mut FileState<BUFFERS, EVENTS, PLANES>, cs: CriticalSection<'_>) -> bool {
-        if state.job_queued || state.job_running || state.jobs_held() || !self.driver.job_ready(&state.status()) {
+        if !state.job.can_queue() || state.jobs_held() || !self.driver.job_ready(&state.status()) {
             return false;
         }
-        state.job_queued = true;
-        // Each file is queued at most once (`job_queued`), so the ring never overflows.
-        let queued = self.scheduler.borrow_ref_mut(cs).ready.push(slot);
-        debug_assert!(queued, "the job queue holds every file at most once");
+        state.job.queued = true;
+        self.scheduler.borrow_ref_mut(cs).enqueue(slot);
         true
     }
 
     /// The LAST CAPTURE buffer was completed: a drain ends with EOS, a source change only
     /// clears its mark.
     fn last_buffer_done(state: &mut FileState<BUFFERS, EVENTS, PLANES>, now: u64) {
-        state.source_change_last = false;
-        if matches!(state.drain, Drain::Stopping { .. } | Drain::Draining | Drain::LastPending) {
-            state.drain = Drain::Stopped;
+        state.source_change = state.source_change.last_buffer_done();
+        let (drain, eos) = state.drain.last_buffer_done();
+        state.drain = drain;
+        if eos {
             state.events.queue(Event::Eos, now);
         }
     }
 
     /// Completes the next queued CAPTURE buffer as an empty LAST one if one is queued.
     fn complete_pending_last(&self, state: &mut FileState<BUFFERS, EVENTS, PLANES>) -> bool {
-        let pending = state.drain == Drain::LastPending || state.source_change_last;
+        let pending = state.drain.last_pending() || state.source_change.last_pending();
         if pending && state.queue(Direction::Capture).complete_next_empty(DoneFlags::LAST, Timestamp(0)) {
             Self::last_buffer_done(state, self.os_now());
             true
@@ -361,28 +201,19 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     /// the board's worker (never from an interrupt handler: it takes sleeping locks).
     pub fn run_jobs(&'static self) {
         loop {
-            let next = critical_section::with(|cs| {
-                let mut sched = self.scheduler.borrow_ref_mut(cs);
-                if sched.running.is_some() {
-                    return None;
-                }
-                let slot = sched.ready.pop()?;
-                sched.running = Some(slot);
-                Some(slot)
-            });
+            let next = critical_section::with(|cs| self.scheduler.borrow_ref_mut(cs).next());
             let Some(slot) = next else { return };
             let file = &self.files[usize::from(slot)];
             let mut context = file.context.lock(self.os);
             // Re-check under the context lock: the file may have stopped or closed.
             let job = critical_section::with(|cs| {
                 let mut state = file.state.borrow_ref_mut(cs);
-                state.job_queued = false;
+                state.job.queued = false;
                 let status = state.status();
                 if !state.open || state.jobs_held() || !self.driver.job_ready(&status) {
                     return None;
                 }
-                state.job_running = true;
-                state.job_outputs = 0;
+                state.job.start();
                 Some((state.generation, state.formats, status))
             });
             let outcome = match (job, context.as_mut()) {
@@ -400,8 +231,8 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
                 None => {
                     critical_section::with(|cs| {
                         let mut state = file.state.borrow_ref_mut(cs);
-                        state.job_running = false;
-                        self.scheduler.borrow_ref_mut(cs).running = None;
+                        state.job.running = false;
+                        self.scheduler.borrow_ref_mut(cs).abandon();
                     });
                     self.notify(slot);
                 }
@@ -417,12 +248,11 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
             // engine under a job that is still running.
             let mut state = file.state.borrow_ref_mut(cs);
             let mut sched = self.scheduler.borrow_ref_mut(cs);
-            if sched.running != Some(slot) || state.generation != generation || !state.job_running {
+            if state.generation != generation || !state.job.running || !sched.finish(slot) {
                 return false;
             }
-            sched.running = None;
             drop(sched);
-            state.job_running = false;
+            state.job.running = false;
             for dir in [Direction::Output, Direction::Capture] {
                 let reclaimed = state.queue(dir).reclaim_active();
                 if reclaimed > 0 {
@@ -432,7 +262,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
             self.try_schedule(slot, &mut state, cs)
         });
         self.notify(slot);
-        if requeued || critical_section::with(|cs| self.scheduler.borrow_ref(cs).ready.len() > 0) {
+        if requeued || critical_section::with(|cs| self.scheduler.borrow_ref(cs).has_ready()) {
             self.signal_worker();
         }
     }
@@ -443,7 +273,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
         let slot = self.slot(file)?;
         let running = self.with_state(file, |state, _| {
             state.queue(dir).halt();
-            state.job_running
+            state.job.running
         })?;
         if running {
             if let Some(ctx) = slot.context.lock(self.os).as_mut() {
@@ -451,7 +281,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
             }
             loop {
                 let seen = slot.wake.load(Ordering::Acquire);
-                if !self.with_state(file, |state, _| state.job_running)? {
+                if !self.with_state(file, |state, _| state.job.running)? {
                     break;
                 }
                 self.os.wait(&slot.wake, seen);
@@ -462,7 +292,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
             queue.reclaim_active();
             queue.stream_off();
             state.drain = Drain::Idle;
-            state.source_change_last = false;
+            state.source_change = state.source_change.stream_stopped();
         })?;
         if let Some(ctx) = slot.context.lock(self.os).as_mut() {
             self.driver.streamoff(ctx, dir);
@@ -498,7 +328,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
         let claimed = critical_section::with(|cs| {
             self.files.iter().enumerate().find_map(|(i, file)| {
                 let mut state = file.state.borrow_ref_mut(cs);
-                if state.open || state.job_running {
+                if state.open || state.job.running {
                     return None;
                 }
                 let generation = state.generation.wrapping_add(1);
@@ -616,26 +446,17 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
             if !state.queue(dir).is_streaming() {
                 return None;
             }
-            // Once every OUTPUT buffer queued before STOP was taken, later ones belong to
-            // the stream after START: the driver must not consume them in this drain.
-            if dir == Direction::Output && matches!(state.drain, Drain::Draining | Drain::LastPending | Drain::Stopped)
-            {
-                return None;
-            }
-            // A job's share of the input is bounded, so that the other contexts get turns.
-            if dir == Direction::Output && state.job_running && state.job_outputs >= D::JOB_OUTPUT_BUFFERS {
+            let output = dir == Direction::Output;
+            if output && !(state.drain.accepts_output() && state.job.output_allowed(D::JOB_OUTPUT_BUFFERS)) {
                 return None;
             }
             let buf = state.queue(dir).take(self.arena, slot, generation)?;
             if dir == Direction::Output {
-                state.job_outputs += 1;
+                state.job.output_taken();
                 if let Some((timestamp, meta)) = state.queue(dir).frame_meta(usize::from(buf.index)) {
                     state.sources.record(timestamp, meta);
                 }
-                if let Drain::Stopping { outputs_left } = state.drain {
-                    let left = outputs_left.saturating_sub(1);
-                    state.drain = if left == 0 { Drain::Draining } else { Drain::Stopping { outputs_left: left } };
-                }
+                state.drain = state.drain.output_taken();
             }
             Some(buf)
         })
@@ -682,8 +503,9 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     fn drained(&self, slot: u16, generation: u32) -> Result<()> {
         let file = FileId { slot, generation };
         self.with_state(file, |state, _| {
-            if matches!(state.drain, Drain::Stopping { .. } | Drain::Draining) {
-                state.drain = Drain::LastPending;
+            let drain = state.drain.driver_drained();
+            if drain != state.drain {
+                state.drain = drain;
                 self.complete_pending_last(state);
             }
         })?;
@@ -697,9 +519,9 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
         self.with_state(file, |state, _| {
             state.formats.capture = capture;
             state.compose = None;
-            state.capture_setup_pending = true;
-            if state.queues[Direction::Capture.index()].is_streaming() {
-                state.source_change_last = true;
+            let capturing = state.queues[Direction::Capture.index()].is_streaming();
+            state.source_change = state.source_change.detected(capturing);
+            if capturing {
                 self.complete_pending_last(state);
             }
             state.events.queue(Event::SourceChange { changes: crate::abi::V4L2_EVENT_SRC_CH_RESOLUTION }, now);

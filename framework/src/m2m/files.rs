@@ -1,0 +1,127 @@
+//! The file table's entries: the state of one open file (its two queues, formats,
+//! controls, events, and where its drain, source change and job stand), the slot that
+//! holds it with its locks and wake-up word, and the poll rules.
+
+use core::cell::RefCell;
+use core::sync::atomic::AtomicU32;
+
+use critical_section::Mutex;
+
+use super::drain::Drain;
+use super::meta::SourceFrames;
+use super::sched::JobFlags;
+use super::source::SourceChange;
+use crate::ctrl::ControlValues;
+use crate::driver::QueueStatus;
+use crate::event::EventQueue;
+use crate::format::{Direction, Formats, PixFormat, Rect};
+use crate::node::PollEvents;
+use crate::queue::FrameQueue;
+use crate::sync::SleepMutex;
+
+/// Per-file state guarded by a critical section (shared with completion paths).
+pub(crate) struct FileState<const B: usize, const E: usize, const P: usize> {
+    pub(crate) open: bool,
+    pub(crate) generation: u32,
+    pub(crate) nonblocking: bool,
+    pub(crate) queues: [FrameQueue<B, P>; 2],
+    pub(crate) formats: Formats,
+    pub(crate) compose: Option<Rect>,
+    pub(crate) controls: Option<ControlValues>,
+    pub(crate) events: EventQueue<E>,
+    pub(crate) drain: Drain,
+    pub(crate) sources: SourceFrames,
+    pub(crate) source_change: SourceChange,
+    pub(crate) job: JobFlags,
+    pub(crate) priority: u32,
+}
+
+impl<const B: usize, const E: usize, const P: usize> FileState<B, E, P> {
+    pub(crate) const fn new() -> Self {
+        Self {
+            open: false,
+            generation: 0,
+            nonblocking: false,
+            queues: [FrameQueue::new(Direction::Output), FrameQueue::new(Direction::Capture)],
+            formats: Formats { output: PixFormat::empty(), capture: PixFormat::empty() },
+            compose: None,
+            controls: None,
+            events: EventQueue::new(),
+            drain: Drain::Idle,
+            sources: SourceFrames::new(),
+            source_change: SourceChange::NONE,
+            job: JobFlags { queued: false, running: false, outputs: 0 },
+            priority: crate::abi::V4L2_PRIORITY_DEFAULT,
+        }
+    }
+
+    pub(crate) fn queue(&mut self, dir: Direction) -> &mut FrameQueue<B, P> {
+        &mut self.queues[dir.index()]
+    }
+
+    pub(crate) fn status(&self) -> QueueStatus {
+        let [output, capture] = &self.queues;
+        QueueStatus {
+            output_queued: output.queued_count(),
+            capture_queued: capture.queued_count(),
+            output_streaming: output.is_streaming(),
+            capture_streaming: capture.is_streaming(),
+            draining: self.drain.flushing(),
+            capture_setup_pending: self.source_change.setup_pending(),
+        }
+    }
+
+    /// Whether the drain or a source change holds jobs back.
+    pub(crate) fn jobs_held(&self) -> bool {
+        self.drain.holds_jobs() || self.source_change.last_pending()
+    }
+
+    /// The poll rules: POLLERR when neither queue can make progress, POLLOUT/POLLIN for
+    /// done buffers (and POLLIN after the LAST buffer), POLLPRI for pending events.
+    pub(crate) fn poll(&self, requested: PollEvents) -> PollEvents {
+        let mut ready = PollEvents::empty();
+        let data = PollEvents::POLLIN | PollEvents::POLLOUT | PollEvents::POLLRDNORM | PollEvents::POLLWRNORM;
+        if requested.intersects(data) {
+            let [output, capture] = &self.queues;
+            let idle = |q: &FrameQueue<B, P>| q.queued_count() + q.active_count() + q.done_count() == 0;
+            let output_dead = !output.is_streaming() || idle(output);
+            let capture_dead = !capture.is_streaming() || (idle(capture) && !capture.last_dequeued());
+            if output_dead && capture_dead {
+                ready |= PollEvents::POLLERR;
+            } else {
+                if output.done_count() > 0 {
+                    ready |= PollEvents::POLLOUT | PollEvents::POLLWRNORM;
+                }
+                if capture.done_count() > 0 || capture.last_dequeued() {
+                    ready |= PollEvents::POLLIN | PollEvents::POLLRDNORM;
+                }
+            }
+        }
+        if self.events.pending() > 0 {
+            ready |= PollEvents::POLLPRI;
+        }
+        ready & (requested | PollEvents::POLLERR)
+    }
+}
+
+/// One slot of the device's file table.
+pub(crate) struct FileSlot<C, const B: usize, const E: usize, const P: usize> {
+    /// Serialises ioctls on the file (released while a blocking call waits).
+    pub(crate) ioctl_lock: SleepMutex<()>,
+    /// The driver's context; also held by the worker during `device_run`.
+    pub(crate) context: SleepMutex<Option<C>>,
+    pub(crate) state: Mutex<RefCell<FileState<B, E, P>>>,
+    /// Bumped on every readiness change.
+    pub(crate) wake: AtomicU32,
+}
+
+impl<C, const B: usize, const E: usize, const P: usize> FileSlot<C, B, E, P> {
+    pub(crate) const fn new() -> Self {
+        Self {
+            ioctl_lock: SleepMutex::new(()),
+            context: SleepMutex::new(None),
+            state: Mutex::new(RefCell::new(FileState::new())),
+            wake: AtomicU32::new(0),
+        }
+    }
+}
