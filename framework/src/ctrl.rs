@@ -145,16 +145,16 @@ impl ControlSpec {
                 // Linux's ROUND_TO_RANGE: add half a step (or snap to the maximum when
                 // within half a step of it), clamp, then round down onto the step grid
                 // counted from the minimum, so the result is always a reachable value.
-                let step = i128::from(self.step.max(1));
-                let (min, max) = (i128::from(self.min), i128::from(self.max));
-                let mut value = i128::from(value);
-                if max >= 0 && value >= max - step / 2 {
-                    value = max;
-                } else {
-                    value += step / 2;
-                }
-                let value = value.clamp(min, max.max(min));
-                Ok((min + (value - min) / step * step) as i64)
+                // In 64 bits without overflow: half a step is at most i64::MAX, so
+                // `max - half` cannot wrap for a non-negative maximum, and the distance from
+                // the minimum of a clamped value fits a u64.
+                let step = self.step.max(1);
+                let half = (step / 2) as i64;
+                let (min, max) = (self.min, self.max.max(self.min));
+                let value =
+                    if self.max >= 0 && value >= self.max - half { self.max } else { value.saturating_add(half) };
+                let offset = value.max(min).min(max).wrapping_sub(min) as u64;
+                Ok(min.wrapping_add((offset - offset % step) as i64))
             }
             // Linux stores `!!value`.
             ControlKind::Boolean => Ok(i64::from(value != 0)),
@@ -322,6 +322,37 @@ mod tests {
         assert_eq!(boolean.validate(-3), Ok(1));
         assert_eq!(boolean.validate(7), Ok(1));
         assert_eq!(boolean.validate(0), Ok(0));
+    }
+
+    /// Linux's ROUND_TO_RANGE computed in 128 bits, where nothing can overflow.
+    fn round_to_range_wide(min: i64, max: i64, step: u64, value: i64) -> i64 {
+        let step = i128::from(step.max(1));
+        let (min, max) = (i128::from(min), i128::from(max));
+        let mut value = i128::from(value);
+        if max >= 0 && value >= max - step / 2 {
+            value = max;
+        } else {
+            value += step / 2;
+        }
+        let value = value.clamp(min, max.max(min));
+        (min + (value - min) / step * step) as i64
+    }
+
+    #[test]
+    fn integer_rounding_matches_wide_arithmetic_at_the_extremes() {
+        let edges = [i64::MIN, i64::MIN + 1, -1_000_001, -3, -1, 0, 1, 2, 7, 999_999, i64::MAX - 1, i64::MAX];
+        let steps = [0, 1, 2, 3, 1000, u64::MAX / 2, u64::MAX - 1, u64::MAX];
+        for &min in &edges {
+            for &max in edges.iter().filter(|&&m| m >= min) {
+                for &step in &steps {
+                    let spec = ControlSpec::integer(1, "wide", min, max, step, min);
+                    for &value in &edges {
+                        let want = round_to_range_wide(min, max, step, value);
+                        assert_eq!(spec.validate(value), Ok(want), "min {min} max {max} step {step} value {value}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
