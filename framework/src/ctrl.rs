@@ -224,10 +224,11 @@ pub struct ControlSet {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct ControlSlot(usize);
 
-impl ControlSet {
-    /// Slots 0 and 1 hold the standard controls, driver controls follow.
-    const STANDARD: [ControlSpec; 2] = [MIN_BUFFERS_FOR_OUTPUT, MIN_BUFFERS_FOR_CAPTURE];
+/// Slots 0 and 1 hold the standard controls, driver controls follow. A `static`, so that
+/// lookups walk references instead of copying specs.
+static STANDARD: [ControlSpec; 2] = [MIN_BUFFERS_FOR_OUTPUT, MIN_BUFFERS_FOR_CAPTURE];
 
+impl ControlSet {
     /// The set for a driver's controls. At most [`MAX_CONTROLS`] are used.
     pub const fn new(driver: &'static [ControlSpec]) -> Self {
         Self { driver }
@@ -237,16 +238,17 @@ impl ControlSet {
         &self.driver[..self.driver.len().min(MAX_CONTROLS)]
     }
 
-    fn valued(&self) -> impl Iterator<Item = (ControlSlot, ControlSpec)> + '_ {
-        Self::STANDARD
-            .into_iter()
-            .chain(self.driver_controls().iter().copied())
-            .enumerate()
-            .map(|(i, s)| (ControlSlot(i), s))
+    /// Every valued control, in slot order.
+    fn specs(&self) -> impl Iterator<Item = &'static ControlSpec> {
+        STANDARD.iter().chain(self.driver_controls())
+    }
+
+    fn valued(&self) -> impl Iterator<Item = (ControlSlot, &'static ControlSpec)> {
+        self.specs().enumerate().map(|(i, s)| (ControlSlot(i), s))
     }
 
     fn has_class(&self, class: u32) -> bool {
-        self.valued().any(|(_, spec)| spec.class() == class)
+        self.specs().any(|spec| spec.class() == class)
     }
 
     /// Finds control `id`: its spec and, unless it is a class control, its value slot.
@@ -254,13 +256,20 @@ impl ControlSet {
         if id & 0xffff == 1 && self.has_class(id & 0x0fff_0000) {
             return Some((class_control(id & 0x0fff_0000), None));
         }
-        self.valued().find(|(_, spec)| spec.id == id).map(|(slot, spec)| (spec, Some(slot)))
+        self.valued().find(|(_, spec)| spec.id == id).map(|(slot, spec)| (*spec, Some(slot)))
     }
 
-    /// The control with the smallest ID above `id` (for `V4L2_CTRL_FLAG_NEXT_CTRL`).
+    /// The control with the smallest ID above `id` (for `V4L2_CTRL_FLAG_NEXT_CTRL`): a
+    /// valued control, or a class control (ID `class | 1`) of a class that has some; a
+    /// valued control wins a tie.
     pub(crate) fn next_after(&self, id: u32) -> Option<ControlSpec> {
-        let classes = self.valued().map(|(_, spec)| class_control(spec.class()));
-        self.valued().map(|(_, spec)| spec).chain(classes).filter(|spec| spec.id > id).min_by_key(|spec| spec.id)
+        let control = self.specs().filter(|spec| spec.id > id).min_by_key(|spec| spec.id);
+        let class = self.specs().map(|spec| spec.class() | 1).filter(|&class_id| class_id > id).min();
+        match (control, class) {
+            (Some(spec), Some(class_id)) if spec.id <= class_id => Some(*spec),
+            (_, Some(class_id)) => Some(class_control(class_id & !1)),
+            (spec, None) => spec.copied(),
+        }
     }
 
     /// Whether `class` is a class with controls on this device (for `which` checks).
