@@ -9,8 +9,9 @@
 #   - the RAM model the image itself reports under QEMU (per open-file slot, per buffer
 #     slot, per stored event), computed with size_of on the target.
 # Usage: scripts/footprint.sh [TARGET...]   (default thumbv7em-none-eabihf)
-# Other targets (thumbv6m-none-eabi, riscv32imac-unknown-none-elf) build the framework as
-# a static library instead of the image and report its flash per module.
+# thumbv6m-none-eabi (no compare-and-swap) links the same image, not run. For
+# riscv32imac-unknown-none-elf, which has no firmware image here, it builds the board and
+# framework libraries without LTO and reports the framework code compiled into them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${CARGO_TARGET_DIR:-target}
@@ -21,20 +22,21 @@ lld="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
 [[ -x /usr/bin/rustc ]] || { echo "footprint: Debian's rustc-web is missing (run scripts/setup.sh)" >&2; exit 1; }
 nm=$(command -v llvm-nm || command -v nm)
 
-# cross_build TARGET OPT PACKAGE: builds PACKAGE for TARGET with opt-level OPT + fat LTO.
+# cross_build TARGET OPT PACKAGE [ARGS]: builds PACKAGE for TARGET with opt-level OPT + fat LTO.
 cross_build() {
     local target=$1 opt=$2 package=$3 var
     var=CARGO_TARGET_$(echo "$target" | tr 'a-z-' 'A-Z_')_LINKER
     env RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc "$var=$lld" \
-        CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt" CARGO_PROFILE_RELEASE_LTO=fat \
+        CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt" CARGO_PROFILE_RELEASE_LTO="${lto:-fat}" \
         CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_PROFILE_RELEASE_DEBUG=0 \
         CARGO_TARGET_DIR="$out/footprint-$opt" \
-        /usr/bin/cargo build -q -p "$package" --target "$target" -Zbuild-std=core --release
+        /usr/bin/cargo build -q -p "$package" "${@:4}" --target "$target" -Zbuild-std=core --release
 }
 
-# per_module FILE: framework text+rodata bytes per module path, largest first, and the total.
+# per_module FILE...: framework text+rodata bytes per module path, largest first, and the total.
 per_module() {
-    "$nm" --demangle --size-sort --print-size --radix=d "$1" 2>/dev/null | awk '
+    # A library's metadata member is no object file: nm complains about it and goes on.
+    { "$nm" --demangle --size-sort --print-size --radix=d "$@" 2>/dev/null || true; } | awk '
         $3 ~ /^[tTrR]$/ {
             size = ($2 + 0)
             name = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", name)
@@ -56,23 +58,42 @@ per_module() {
         }'
 }
 
+# image_report IMAGE: per-module flash, the device static's size and section, the sections.
+image_report() {
+    per_module "$1"
+    "$nm" --demangle --print-size --radix=d "$1" | awk '/ qemu_mps2_board::DEVICE$/ {
+        section = ($3 ~ /[bB]/) ? ".bss (0 B of flash)" : ".data (initialiser in flash)"
+        printf "  device static: %d B in %s\n", ($2 + 0), section }'
+    llvm-size -A "$1" | awk '$1 ~ /^\.(text|rodata|data|bss)$/ { printf "  %-8s %7d B\n", $1, $2 }'
+}
+
 for target in "${targets[@]}"; do
     for opt in s z; do
-        if [[ $target == thumbv7em-none-eabihf ]]; then
+        case $target in
+        thumbv7em-none-eabihf)
             cross_build "$target" "$opt" qemu-mps2-board
             image="$out/footprint-$opt/$target/release/qemu-mps2-board"
             echo "== $target opt-level=$opt + LTO: image $(stat -c %s "$image") bytes"
-            per_module "$image"
-            "$nm" --demangle --print-size --radix=d "$image" | awk '/ qemu_mps2_board::DEVICE$/ {
-                section = ($3 ~ /[bB]/) ? ".bss (0 B of flash)" : ".data (initialiser in flash)"
-                printf "  device static: %d B in %s\n", ($2 + 0), section }'
-            llvm-size -A "$image" | awk '$1 ~ /^\.(text|rodata|data|bss)$/ { printf "  %-8s %7d B\n", $1, $2 }'
+            image_report "$image"
             timeout 120 qemu-system-arm -machine mps2-an386 -cpu cortex-m4 \
                 -semihosting-config enable=on,target=native -nographic -kernel "$image" | grep '^footprint' | sed 's/^/  /'
-        else
-            cross_build "$target" "$opt" v4l2-m2m
-            echo "== $target opt-level=$opt + LTO: framework rlib"
-            per_module "$out/footprint-$opt/$target/release/libv4l2m2m.rlib"
-        fi
+            ;;
+        thumbv*)
+            # The same image for a core without compare-and-swap (linked, not run: QEMU
+            # has no Armv6-M machine with this much memory).
+            cross_build "$target" "$opt" qemu-mps2-board
+            image="$out/footprint-$opt/$target/release/qemu-mps2-board"
+            echo "== $target opt-level=$opt + LTO: image $(stat -c %s "$image") bytes"
+            image_report "$image"
+            ;;
+        *)
+            # No firmware image for this target: the device's code as compiled into the
+            # board library plus the framework library, before LTO drops unused code.
+            lto=off cross_build "$target" "$opt" qemu-mps2-board --lib
+            dir="$out/footprint-$opt/$target/release"
+            echo "== $target opt-level=$opt: framework code in the board and framework libraries (no LTO)"
+            per_module "$dir"/libqemu_mps2_board.rlib "$dir"/libv4l2m2m.rlib
+            ;;
+        esac
     done
 done

@@ -17,7 +17,8 @@
 //! - [`abi`]: `#[repr(C)]` mirrors of `videodev2.h` structs, constants and ioctl numbers.
 //! - Inside (not public): `node` (registry, file ids, the ioctl decoder — the one place
 //!   that reads application memory), `m2m` (files, queues, drain/seek/source-change rules,
-//!   the job scheduler), `queue` (the buffer state machine), `event`, `ctrl`, `sync`.
+//!   the job scheduler), `queue` (the buffer state machine), `event`, `ctrl`, `sync`,
+//!   `atomic` (read-modify-write on cores without compare-and-swap).
 //!
 //! No heap: capacities (files per device, buffers per queue, events per subscription)
 //! are const generics, and a whole device can be built in a `static`.
@@ -27,6 +28,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod abi;
+mod atomic;
 mod ctrl;
 pub mod driver;
 mod error;

@@ -7,6 +7,7 @@ use core::cell::UnsafeCell;
 use core::ops::{Deref, DerefMut};
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use crate::atomic;
 use crate::os::OsGlue;
 
 const UNLOCKED: u32 = 0;
@@ -33,9 +34,9 @@ impl<T> SleepMutex<T> {
 
     /// Locks, sleeping through `os` while another thread holds the lock.
     pub fn lock<'a>(&'a self, os: &'a dyn OsGlue) -> SleepMutexGuard<'a, T> {
-        if self.state.compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed).is_err() {
+        if atomic::compare_exchange(&self.state, UNLOCKED, LOCKED, Ordering::Acquire).is_err() {
             // Mark the lock contended so the holder wakes us, then sleep until we take it.
-            while self.state.swap(CONTENDED, Ordering::Acquire) != UNLOCKED {
+            while atomic::swap(&self.state, CONTENDED, Ordering::Acquire) != UNLOCKED {
                 os.wait(&self.state, CONTENDED);
             }
         }
@@ -62,7 +63,7 @@ impl<T> SleepMutexGuard<'_, T> {
     }
 
     fn release(&self) {
-        if self.mutex.state.swap(UNLOCKED, Ordering::Release) == CONTENDED {
+        if atomic::swap(&self.mutex.state, UNLOCKED, Ordering::Release) == CONTENDED {
             self.os.wake_all(&self.mutex.state);
         }
     }

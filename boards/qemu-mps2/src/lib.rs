@@ -9,8 +9,11 @@
 #![no_std]
 #![deny(missing_docs)]
 
+use core::cell::Cell;
 use core::ffi::c_void;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::AtomicU32;
+
+use critical_section::Mutex;
 
 use v4l2m2m::abi::*;
 use v4l2m2m::{
@@ -81,7 +84,7 @@ impl CodecOps for InvertCodec {
 /// non-blocking and jobs run from the loop), so waiting returns at once, which the
 /// [`OsGlue`] contract allows, and waking has nobody to wake.
 pub struct SuperloopGlue {
-    ticks: AtomicU32,
+    ticks: Mutex<Cell<u32>>,
 }
 
 impl OsGlue for SuperloopGlue {
@@ -90,13 +93,16 @@ impl OsGlue for SuperloopGlue {
     fn wake_all(&self, _word: &AtomicU32) {}
 
     fn monotonic_ns(&self) -> u64 {
-        u64::from(self.ticks.fetch_add(1, Ordering::Relaxed)) * 1000
+        // A critical section rather than an atomic add: Armv6-M cores have none.
+        let tick =
+            critical_section::with(|cs| self.ticks.borrow(cs).replace(self.ticks.borrow(cs).get().wrapping_add(1)));
+        u64::from(tick) * 1000
     }
 }
 
 const ARENA_BYTES: usize = 64 * 1024;
 static mut POOL: [u8; ARENA_BYTES] = [0; ARENA_BYTES];
-static GLUE: SuperloopGlue = SuperloopGlue { ticks: AtomicU32::new(0) };
+static GLUE: SuperloopGlue = SuperloopGlue { ticks: Mutex::new(Cell::new(0)) };
 // SAFETY: POOL is used by nothing but this arena.
 static ARENA: MemoryArena<16> = unsafe { MemoryArena::new(&raw mut POOL as *mut u8, ARENA_BYTES, 0x2000_0000, 32) };
 

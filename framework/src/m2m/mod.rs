@@ -151,13 +151,13 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     /// Tells waiters and pollers of `slot` that its readiness may have changed.
     fn notify(&self, slot: u16) {
         if let Some(file) = self.files.get(usize::from(slot)) {
-            file.wake.fetch_add(1, Ordering::Release);
+            crate::atomic::increment(&file.wake, Ordering::Release);
             self.os.wake_all(&file.wake);
         }
     }
 
     fn signal_worker(&self) {
-        self.job_signal.fetch_add(1, Ordering::Release);
+        crate::atomic::increment(&self.job_signal, Ordering::Release);
         self.os.wake_all(&self.job_signal);
     }
 
