@@ -43,8 +43,9 @@ const ORPHANS: usize = 64;
 /// A memory-to-memory codec device node: the driver `D`, up to `FILES` open files, up to
 /// `BUFFERS` buffers per queue, `EVENTS` pending events per subscription, and room for
 /// `PLANES` planes per buffer (every format's plane count must fit: REQBUFS and
-/// CREATE_BUFS answer `EINVAL` for more). `PLANES` defaults to [`MAX_PLANES`]; a board
-/// whose driver only has single-plane formats saves RAM with 1.
+/// CREATE_BUFS answer `EINVAL` for more). `PLANES` defaults to
+/// [`MAX_PLANES`](crate::driver::MAX_PLANES); a board whose driver only has single-plane
+/// formats saves RAM with 1.
 ///
 /// Build it in a `static` with [`CodecDevice::new`], register it in a
 /// [`Registry`](crate::Registry), and have the board's worker call
