@@ -22,6 +22,7 @@ pub(crate) trait JobPort: Sync {
     ) -> Result<()>;
     fn drained(&self, slot: u16, generation: u32) -> Result<()>;
     fn source_change(&self, slot: u16, generation: u32, capture: PixFormat) -> Result<()>;
+    fn stream_error(&self, slot: u16, generation: u32) -> Result<()>;
     fn set_control(&self, slot: u16, generation: u32, id: u32, value: i64) -> Result<()>;
     fn set_compose(&self, slot: u16, generation: u32, rect: Rect) -> Result<()>;
     fn queue_event(&self, slot: u16, generation: u32, event: Event) -> Result<()>;
@@ -73,6 +74,26 @@ impl ContextHandle {
     /// the CAPTURE queue.
     pub fn source_change(&self, capture: PixFormat) -> Result<()> {
         self.port.source_change(self.slot, self.generation, capture)
+    }
+
+    /// A fatal error: the context cannot go on decoding or encoding (the stream needs
+    /// what the device cannot do, or the engine failed). Both queues enter the error
+    /// state, as Linux's `vb2_queue_error` on both queues of an m2m context does:
+    ///
+    /// - QBUF and PREPARE_BUF answer `EIO`, and so does DQBUF (blocking or not; a
+    ///   blocked DQBUF returns), even with buffers done: check the order below;
+    /// - poll reports `POLLERR`, and every waiter is woken;
+    /// - no job of the context runs any more (the running one ends as usual; buffers
+    ///   the driver completes stay with the framework until STREAMOFF returns them).
+    ///
+    /// DQBUF checks, in videobuf2's order: a queue not streaming is `EINVAL`, then the
+    /// error state `EIO`, then `EPIPE` after the LAST buffer, then a done buffer. A
+    /// malformed QBUF (unknown index or memory type) stays `EINVAL`. Each queue leaves
+    /// the error state where Linux clears `q->error`: at its STREAMOFF (or close), and at
+    /// REQBUFS that frees its buffers. A driver returns the buffer that revealed the
+    /// problem flagged `V4L2_BUF_FLAG_ERROR` before calling this.
+    pub fn stream_error(&self) -> Result<()> {
+        self.port.stream_error(self.slot, self.generation)
     }
 
     /// Updates a control's value from the driver side (for instance

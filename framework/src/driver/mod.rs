@@ -37,6 +37,7 @@
 //! | [`device_run`](CodecOps::device_run) | worker, context lock | briefly | a hardware driver programs the engine and returns [`JobStatus::Running`] |
 //! | [`job_abort`](CodecOps::job_abort) | thread, context lock | yes | only while a job returned `Running` is unfinished; the framework then waits for `job_finish` |
 //! | every [`ContextHandle`] method, [`InFlight`] | anywhere: thread, worker, IRQ | **no** | each takes one short critical section |
+//! | [`ContextHandle::stream_error`] | anywhere, usually `device_run` or IRQ | **no** | after the offending buffer was returned flagged as an error; wakes every waiter |
 //!
 //! # Ordering rules of the interrupt path
 //!
@@ -57,6 +58,13 @@
 //! - One job takes at most [`CodecOps::JOB_OUTPUT_BUFFERS`] OUTPUT buffers (one by
 //!   default, as Linux m2m drivers do), and ready contexts are served in turn, so one
 //!   context cannot starve the others.
+//!
+//! # Fatal errors
+//!
+//! A driver that cannot go on with a context (a stream it cannot decode correctly, an
+//! engine that failed) returns the buffer that showed it flagged `V4L2_BUF_FLAG_ERROR` and
+//! calls [`ContextHandle::stream_error`]: both queues then answer `EIO` and poll reports
+//! `POLLERR` until the application stops them (Linux's `vb2_queue_error`); no more jobs run.
 //!
 //! # Events
 //!

@@ -8,7 +8,9 @@
 //!    └──START── Stopped ◀── LAST buffer completed ──────────── LastPending
 //! ```
 //!
-//! STREAMOFF of either queue returns to `Idle` from anywhere. Every transition is a pure
+//! STREAMOFF of either queue returns to `Idle` from anywhere, except STREAMOFF(CAPTURE)
+//! while CAPTURE is set up again after a resolution change; the LAST buffer of a
+//! resolution change leaves the state as it is (the drain continues). Every transition is a pure
 //! function of the state; the m2m layer applies the effects (EOS event, the empty LAST
 //! buffer, scheduling).
 
@@ -79,11 +81,25 @@ impl Drain {
     }
 
     /// A CAPTURE buffer flagged LAST was completed; the second value says whether that
-    /// ended a drain (the file then gets an EOS event).
-    pub(crate) fn last_buffer_done(self) -> (Drain, bool) {
+    /// ended a drain (the file then gets an EOS event). The LAST buffer of a resolution
+    /// change is not the end of a drain: the drain goes on once CAPTURE is set up again,
+    /// and ends later with its own LAST buffer (dev-decoder.rst, "Drain" and "Dynamic
+    /// resolution change").
+    pub(crate) fn last_buffer_done(self, resolution_change: bool) -> (Drain, bool) {
         match self {
+            _ if resolution_change => (self, false),
             Drain::Stopping { .. } | Drain::Draining | Drain::LastPending => (Drain::Stopped, true),
             other => (other, false),
+        }
+    }
+
+    /// STREAMOFF of a queue: the drain ends, unless CAPTURE stops to be set up again
+    /// after a resolution change (`capture_reconfigured`), which the drain outlives.
+    pub(crate) fn stream_stopped(self, capture_reconfigured: bool) -> Drain {
+        if capture_reconfigured {
+            self
+        } else {
+            Drain::Idle
         }
     }
 
@@ -135,7 +151,7 @@ mod tests {
         let d = Drain::Draining.driver_drained();
         assert_eq!(d, Drain::LastPending);
         assert!(d.last_pending() && d.holds_jobs() && !d.accepts_output());
-        let (d, eos) = d.last_buffer_done();
+        let (d, eos) = d.last_buffer_done(false);
         assert_eq!((d, eos), (Drain::Stopped, true));
         assert!(d.holds_jobs() && !d.last_pending());
     }
@@ -147,10 +163,32 @@ mod tests {
 
     #[test]
     fn last_buffer_outside_a_drain_changes_nothing() {
-        assert_eq!(Drain::Idle.last_buffer_done(), (Drain::Idle, false));
-        assert_eq!(Drain::Stopped.last_buffer_done(), (Drain::Stopped, false));
+        assert_eq!(Drain::Idle.last_buffer_done(false), (Drain::Idle, false));
+        assert_eq!(Drain::Stopped.last_buffer_done(false), (Drain::Stopped, false));
         assert_eq!(Drain::Idle.driver_drained(), Drain::Idle);
         assert_eq!(Drain::Stopped.output_taken(), Drain::Stopped);
+    }
+
+    #[test]
+    fn a_resolution_change_during_a_drain_does_not_end_it() {
+        // STOP with two buffers queued; the driver takes one, finds new headers in it and
+        // ends the old resolution with a LAST buffer: the drain goes on.
+        let d = Drain::Idle.command(CodecCommand::Stop, 2).unwrap().0.output_taken();
+        assert_eq!(d.last_buffer_done(true), (Drain::Stopping { outputs_left: 1 }, false));
+        assert!(d.accepts_output() && !d.holds_jobs());
+        // The rest is decoded at the new resolution, then the drain ends on its own LAST.
+        let d = d.output_taken();
+        assert_eq!(d.last_buffer_done(true), (Drain::Draining, false));
+        let d = d.driver_drained();
+        assert_eq!(d.last_buffer_done(true), (Drain::LastPending, false));
+        assert_eq!(d.last_buffer_done(false), (Drain::Stopped, true));
+        // Setting CAPTURE up again keeps the drain; any other STREAMOFF ends it.
+        assert_eq!(Drain::Draining.stream_stopped(true), Drain::Draining);
+        assert_eq!(Drain::Draining.stream_stopped(false), Drain::Idle);
+        assert_eq!(Drain::LastPending.stream_stopped(false), Drain::Idle);
+        // Outside a drain the change's LAST buffer changes nothing either.
+        assert_eq!(Drain::Idle.last_buffer_done(true), (Drain::Idle, false));
+        assert_eq!(Drain::Stopped.last_buffer_done(true), (Drain::Stopped, false));
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub(crate) struct FileState<const B: usize, const E: usize, const P: usize> {
     pub(crate) source_change: SourceChange,
     pub(crate) job: JobFlags,
     pub(crate) priority: u32,
+    /// Which queues (indexed by [`Direction::index`]) are in the error state the driver
+    /// set with `stream_error`; each clears as Linux clears `q->error`: at STREAMOFF and
+    /// REQBUFS of that queue.
+    pub(crate) failed: [bool; 2],
 }
 
 impl<const B: usize, const E: usize, const P: usize> FileState<B, E, P> {
@@ -52,6 +56,7 @@ impl<const B: usize, const E: usize, const P: usize> FileState<B, E, P> {
             source_change: SourceChange::NONE,
             job: JobFlags { queued: false, running: false, outputs: 0 },
             priority: crate::abi::V4L2_PRIORITY_DEFAULT,
+            failed: [false; 2],
         }
     }
 
@@ -71,21 +76,28 @@ impl<const B: usize, const E: usize, const P: usize> FileState<B, E, P> {
         }
     }
 
-    /// Whether the drain or a source change holds jobs back.
-    pub(crate) fn jobs_held(&self) -> bool {
-        self.drain.holds_jobs() || self.source_change.last_pending()
+    /// Whether queue `dir` is in the error state.
+    pub(crate) fn failed(&self, dir: Direction) -> bool {
+        self.failed[dir.index()]
     }
 
-    /// The poll rules: POLLERR when neither queue can make progress, POLLOUT/POLLIN for
-    /// done buffers (and POLLIN after the LAST buffer), POLLPRI for pending events.
+    /// Whether the drain, a source change or a queue in the error state holds jobs back.
+    pub(crate) fn jobs_held(&self) -> bool {
+        self.drain.holds_jobs() || self.source_change.last_pending() || self.failed.contains(&true)
+    }
+
+    /// The poll rules: POLLERR when neither queue can make progress (a queue in the error
+    /// state makes none), POLLOUT/POLLIN for done buffers (and POLLIN after the LAST
+    /// buffer), POLLPRI for pending events.
     pub(crate) fn poll(&self, requested: PollEvents) -> PollEvents {
         let mut ready = PollEvents::empty();
         let data = PollEvents::POLLIN | PollEvents::POLLOUT | PollEvents::POLLRDNORM | PollEvents::POLLWRNORM;
         if requested.intersects(data) {
             let [output, capture] = &self.queues;
             let idle = |q: &FrameQueue<B, P>| q.queued_count() + q.active_count() + q.done_count() == 0;
-            let output_dead = !output.is_streaming() || idle(output);
-            let capture_dead = !capture.is_streaming() || (idle(capture) && !capture.last_dequeued());
+            let [output_failed, capture_failed] = self.failed;
+            let output_dead = !output.is_streaming() || output_failed || idle(output);
+            let capture_dead = !capture.is_streaming() || capture_failed || (idle(capture) && !capture.last_dequeued());
             if output_dead && capture_dead {
                 ready |= PollEvents::POLLERR;
             } else {

@@ -84,6 +84,24 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
         }
     }
 
+    /// QBUF and PREPARE_BUF on a queue in the error state: `EIO` once the request names a
+    /// buffer of the queue with its memory type (a malformed request is still `EINVAL`,
+    /// as videobuf2 checks it before its error state).
+    fn refuse_if_failed(
+        state: &mut super::FileState<BUFFERS, EVENTS, PLANES>,
+        dir: Direction,
+        req: &QueueRequest,
+    ) -> Result<()> {
+        if !state.failed(dir) {
+            return Ok(());
+        }
+        let queue = state.queue(dir);
+        if req.index as usize >= queue.count() || queue.memory() != Some(req.memory) {
+            return Err(Errno::EINVAL);
+        }
+        Err(Errno::EIO)
+    }
+
     /// `EINVAL` when a USERPTR plane about to be queued overlaps memory of a buffer the
     /// device already holds: the driver is given exclusive access to each plane, so two
     /// planes in flight must never share bytes (for instance an OUTPUT and a CAPTURE
@@ -351,6 +369,11 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
                 return Err(Errno::EBUSY);
             }
             let (sizes, planes) = plane_sizes(state.formats.get(dir));
+            // Freeing buffers cancels the queue, which ends its error state (as videobuf2
+            // does: REQBUFS(0), or REQBUFS on a queue that has buffers).
+            if count == 0 || state.queue(dir).count() > 0 {
+                state.failed[dir.index()] = false;
+            }
             self.release_queue(state, dir);
             if count == 0 {
                 return Ok(0);
@@ -400,6 +423,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     fn prepare_buf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
         self.check_user_memory(file, dir, &req)?;
         self.with_state(file, |state, _| {
+            Self::refuse_if_failed(state, dir, &req)?;
             let (sizes, planes) = plane_sizes(state.formats.get(dir));
             state.queue(dir).prepare(&req, &sizes[..planes])
         })?
@@ -408,6 +432,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     fn qbuf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
         self.check_user_memory(file, dir, &req)?;
         let status = self.with_state(file, |state, cs| {
+            Self::refuse_if_failed(state, dir, &req)?;
             let (sizes, planes) = plane_sizes(state.formats.get(dir));
             Self::check_userptr_overlap(state, dir, &req)?;
             let status = state.queue(dir).queue(&req, &sizes[..planes])?;
@@ -425,7 +450,14 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     }
 
     fn dqbuf(&self, file: FileId, dir: Direction, planes: usize) -> Result<BufferStatus> {
-        self.with_state(file, |state, _| state.queue(dir).dequeue(planes))?
+        self.with_state(file, |state, _| {
+            // videobuf2's order: not streaming is EINVAL, then the error state is EIO even
+            // with buffers done, before EPIPE after the LAST buffer and EAGAIN.
+            if state.queue(dir).is_streaming() && state.failed(dir) {
+                return Err(Errno::EIO);
+            }
+            state.queue(dir).dequeue(planes)
+        })?
     }
 
     fn streamon(&self, file: FileId, dir: Direction) -> Result<()> {

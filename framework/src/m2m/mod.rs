@@ -21,7 +21,6 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use critical_section::{CriticalSection, Mutex};
 
-use self::drain::Drain;
 use self::files::{FileSlot, FileState};
 use self::sched::Scheduler;
 use crate::ctrl::ControlSet;
@@ -172,11 +171,13 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
         true
     }
 
-    /// The LAST CAPTURE buffer was completed: a drain ends with EOS, a source change only
-    /// clears its mark.
+    /// The LAST CAPTURE buffer was completed: the one a source change owed only clears its
+    /// mark (a drain in progress goes on across the resolution change); otherwise it ends
+    /// the drain with EOS.
     fn last_buffer_done(state: &mut FileState<BUFFERS, EVENTS, PLANES>, now: u64) {
+        let resolution_change = state.source_change.last_pending();
         state.source_change = state.source_change.last_buffer_done();
-        let (drain, eos) = state.drain.last_buffer_done();
+        let (drain, eos) = state.drain.last_buffer_done(resolution_change);
         state.drain = drain;
         if eos {
             state.events.queue(Event::Eos, now);
@@ -292,7 +293,11 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
             let queue = state.queue(dir);
             queue.reclaim_active();
             queue.stream_off();
-            state.drain = Drain::Idle;
+            state.failed[dir.index()] = false;
+            // STREAMOFF(CAPTURE) while the application sets CAPTURE up again after a
+            // resolution change keeps a drain going; any other STREAMOFF ends it.
+            let reconfigured = dir == Direction::Capture && state.source_change.setup_pending();
+            state.drain = state.drain.stream_stopped(reconfigured);
             state.source_change = state.source_change.stream_stopped();
         })?;
         if let Some(ctx) = slot.context.lock(self.os).as_mut() {
@@ -527,6 +532,13 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
             }
             state.events.queue(Event::SourceChange { changes: crate::abi::V4L2_EVENT_SRC_CH_RESOLUTION }, now);
         })?;
+        self.notify(slot);
+        Ok(())
+    }
+
+    fn stream_error(&self, slot: u16, generation: u32) -> Result<()> {
+        self.with_state(FileId { slot, generation }, |state, _| state.failed = [true; 2])?;
+        // Every waiter returns: a blocked DQBUF answers EIO, pollers see POLLERR.
         self.notify(slot);
         Ok(())
     }

@@ -197,7 +197,9 @@ pub struct Knobs {
     /// `job_abort` completes pending jobs at once (a well-behaved engine).
     pub abort_completes: AtomicBool,
     /// Decoder mode: the first job parses "headers" and emits a source change; a payload
-    /// starting with `RES` triggers a mid-stream resolution change.
+    /// starting with `RES` triggers a mid-stream resolution change. In every mode a
+    /// payload starting with `ERR` is a fatal error: that OUTPUT buffer comes back flagged
+    /// as an error and the driver calls `stream_error`.
     pub decoder: AtomicBool,
     /// Lose the CAPTURE buffer (never `put_buf` it) to test the framework's reclaim.
     pub lose_capture: AtomicBool,
@@ -393,6 +395,11 @@ impl CodecOps for TestCodec {
             }
             return JobStatus::Finished;
         };
+        if out.payload(0).starts_with(b"ERR") {
+            h.put_buf(out, Completion::error()).expect("put output");
+            h.stream_error().expect("stream error");
+            return JobStatus::Finished;
+        }
         if decoder && (!ctx.parsed || out.payload(0).starts_with(b"RES")) {
             ctx.parsed = true;
             h.put_buf(out, Completion::default()).expect("put output");
