@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 
 use support::*;
 use v4l2m2m::abi::*;
-use v4l2m2m::{Direction, Errno, FileId, PollEvents, VideoNode as _};
+use v4l2m2m::{Direction, Errno, FileId, PollEvents};
 
 const OUT: Direction = Direction::Output;
 const CAP: Direction = Direction::Capture;
