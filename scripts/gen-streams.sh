@@ -9,7 +9,11 @@
 # Every stream is written as NAME.h264 with NAME.yuv (I420) and NAME.nv12 (NV12), both
 # cropped to the visible size, and one line "NAME WIDTH HEIGHT FRAMES" in manifest.txt.
 # Streams are regenerated only when missing (delete the directory to force it).
-# No B-frames (-bf 0): the OpenH264 decoder does not reorder bit-exactly with them.
+# No B-frames (-bf 0): the OpenH264 decoder does not decode B slices exactly.
+#
+# Streams the OpenH264 decoder refuses (High 10, High 4:2:2, interlaced, B slices) are
+# written as NAME.h264 only, with one line "NAME FEATURE" in unsupported.txt, FEATURE
+# being the words the codec tool's refusal message names.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,6 +53,21 @@ gen() {
     echo "gen-streams: $name ${size} ${frames} frames ($profile)"
 }
 
+# unsupported NAME FEATURE [ffmpeg encoder args...]: a 12-frame 176x144 stream.
+unsupported() {
+    local name=$1 feature=$2
+    shift 2
+    local f="$OUT/$name"
+    if [[ -s "$f.h264" ]] && grep -q "^$name " "$OUT/unsupported.txt" 2>/dev/null; then
+        return
+    fi
+    "${FF[@]}" -f lavfi -i "testsrc2=s=176x144:r=30,noise=alls=12:allf=t" -frames:v 12 -c:v libx264 "$@" "$f.h264"
+    grep -v "^$name " "$OUT/unsupported.txt" 2>/dev/null > "$OUT/unsupported.tmp" || true
+    echo "$name $feature" >> "$OUT/unsupported.tmp"
+    mv "$OUT/unsupported.tmp" "$OUT/unsupported.txt"
+    echo "gen-streams: $name (unsupported: $feature)"
+}
+
 touch "$OUT/manifest.txt"
 gen base_176x144      176x144  90  baseline "$CUTS"
 gen main_1366x768     1366x768 24  main     "keyint=12"
@@ -57,6 +76,10 @@ gen base_320x180_slc  320x180  60  baseline "keyint=30:slices=4"
 gen main_854x480      854x480  45  main     "$CUTS"
 # Seek test (apps/codec/tests/seek.rs): an IDR frame every 30 frames, at 0, 30 and 60 only.
 gen seek_320x180      320x180  90  main     "keyint=30:min-keyint=30:scenecut=0"
+unsupported high10_176x144     "High 10"    -profile:v high10 -pix_fmt yuv420p10le -bf 0
+unsupported high422_176x144    "4:2:2"      -profile:v high422 -pix_fmt yuv422p -bf 0
+unsupported interlaced_176x144 "interlaced" -profile:v main -pix_fmt yuv420p -bf 0 -flags +ildct+ilme
+unsupported bframes_176x144    "B slices"   -profile:v main -pix_fmt yuv420p -bf 2
 if [[ $BENCH -eq 1 ]]; then
     gen bench_1080p   1920x1080 300 main    "keyint=60" -preset medium
 fi

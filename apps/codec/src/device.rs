@@ -54,6 +54,8 @@ pub struct Device {
     pub mplane: bool,
     /// The card name VIDIOC_QUERYCAP gives (which backend the node is).
     pub card: String,
+    /// The driver name VIDIOC_QUERYCAP gives.
+    pub driver: String,
     /// OUTPUT queue.
     pub output: Queue,
     /// CAPTURE queue.
@@ -61,6 +63,10 @@ pub struct Device {
 }
 
 fn err(what: &str, e: Errno) -> ToolError {
+    if e == Errno::EIO {
+        // The device ended the stream with a fatal error: the caller says why.
+        return ToolError::Refused(format!("{what}: {e}"));
+    }
     ToolError::Device(format!("{what}: {e}"))
 }
 
@@ -88,10 +94,13 @@ impl Device {
         };
         let len = cap.card.iter().position(|&b| b == 0).unwrap_or(cap.card.len());
         let card = String::from_utf8_lossy(&cap.card[..len]).into_owned();
+        let len = cap.driver.iter().position(|&b| b == 0).unwrap_or(cap.driver.len());
+        let driver = String::from_utf8_lossy(&cap.driver[..len]).into_owned();
         Ok(Device {
             fd,
             mplane,
             card,
+            driver,
             output: Queue { type_: out_t, buffers: Vec::new(), streaming: false },
             capture: Queue { type_: cap_t, buffers: Vec::new(), streaming: false },
         })

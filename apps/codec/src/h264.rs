@@ -157,6 +157,10 @@ pub enum Unit {
 
 #[derive(Clone, Copy, Debug)]
 struct Sps {
+    profile_idc: u32,
+    chroma_format_idc: u32,
+    bit_depth_luma: u32,
+    bit_depth_chroma: u32,
     log2_max_frame_num: u32,
     poc_type: u32,
     log2_max_poc_lsb: u32,
@@ -303,13 +307,14 @@ fn read_sps(r: &mut Bits<'_>) -> Result<(u32, Sps), String> {
     let profile = r.u(8)?;
     r.u(16)?; // constraint flags, level_idc
     let sps_id = r.ue()?;
+    let (mut chroma, mut bit_depth_luma, mut bit_depth_chroma) = (1, 8, 8);
     if matches!(profile, 100 | 110 | 122 | 244 | 44 | 83 | 86 | 118 | 128 | 138 | 139 | 134 | 135) {
-        let chroma = r.ue()?;
+        chroma = r.ue()?;
         if chroma == 3 {
             r.bit()?;
         }
-        r.ue()?; // bit_depth_luma_minus8
-        r.ue()?; // bit_depth_chroma_minus8
+        bit_depth_luma = r.ue()?.saturating_add(8);
+        bit_depth_chroma = r.ue()?.saturating_add(8);
         r.bit()?; // qpprime_y_zero_transform_bypass_flag
         if r.bit()? == 1 {
             // seq_scaling_matrix_present_flag: skip the lists.
@@ -347,7 +352,73 @@ fn read_sps(r: &mut Bits<'_>) -> Result<(u32, Sps), String> {
     r.ue()?; // pic_width_in_mbs_minus1
     r.ue()?; // pic_height_in_map_units_minus1
     let frame_mbs_only = r.bit()? == 1;
-    Ok((sps_id, Sps { log2_max_frame_num, poc_type, log2_max_poc_lsb, delta_pic_order_always_zero, frame_mbs_only }))
+    let sps = Sps {
+        profile_idc: profile,
+        chroma_format_idc: chroma,
+        bit_depth_luma,
+        bit_depth_chroma,
+        log2_max_frame_num,
+        poc_type,
+        log2_max_poc_lsb,
+        delta_pic_order_always_zero,
+        frame_mbs_only,
+    };
+    Ok((sps_id, sps))
+}
+
+/// What a stream asks of a decoder: its first SPS's profile, chroma format, bit depths
+/// and frame/field coding, and which slice types its slices use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamProfile {
+    /// `profile_idc` (66 Baseline, 77 Main, 100 High, 110 High 10, 122 High 4:2:2, ...).
+    pub profile_idc: u32,
+    /// `chroma_format_idc`: 0 monochrome, 1 4:2:0, 2 4:2:2, 3 4:4:4.
+    pub chroma_format_idc: u32,
+    /// Bits per luma sample.
+    pub bit_depth_luma: u32,
+    /// Bits per chroma sample.
+    pub bit_depth_chroma: u32,
+    /// Interlaced coding (`frame_mbs_only_flag` 0: field pictures or MBAFF).
+    pub interlaced: bool,
+    /// Some slice is a B slice.
+    pub b_slices: bool,
+    /// Some slice is an SP or SI slice (Extended profile).
+    pub switching_slices: bool,
+}
+
+/// Reads the first SPS of an Annex-B stream and the slice type of each of its slices;
+/// `None` if it has no readable SPS.
+pub fn stream_profile(data: &[u8]) -> Option<StreamProfile> {
+    let mut profile: Option<StreamProfile> = None;
+    for (s, e) in nal_units(data) {
+        let Some((&header, body)) = data[s..e].split_first() else { continue };
+        // The fields read are near the start: a few hundred bytes hold them.
+        let payload = rbsp(&body[..body.len().min(512)]);
+        let mut r = Bits { data: &payload, pos: 0 };
+        match (header & 0x1f, profile.as_mut()) {
+            (7, None) => {
+                profile = read_sps(&mut r).ok().map(|(_, sps)| StreamProfile {
+                    profile_idc: sps.profile_idc,
+                    chroma_format_idc: sps.chroma_format_idc,
+                    bit_depth_luma: sps.bit_depth_luma,
+                    bit_depth_chroma: sps.bit_depth_chroma,
+                    interlaced: !sps.frame_mbs_only,
+                    b_slices: false,
+                    switching_slices: false,
+                })
+            }
+            (1 | 5, Some(p)) => {
+                let slice_type = r.ue().and_then(|_| r.ue());
+                match slice_type.map(|t| t % 5) {
+                    Ok(1) => p.b_slices = true,
+                    Ok(3 | 4) => p.switching_slices = true,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    profile
 }
 
 fn read_pps(r: &mut Bits<'_>) -> Result<(u32, Pps), String> {

@@ -12,6 +12,7 @@
 pub mod demo;
 pub mod device;
 pub mod h264;
+pub mod refusal;
 pub mod select;
 pub mod sys;
 
@@ -31,6 +32,9 @@ pub enum ToolError {
     Device(String),
     /// The input held nothing the device could decode.
     NothingDecoded(String),
+    /// The device refused the stream with a fatal stream error (`EIO`, `POLLERR`): it
+    /// cannot decode it. The message says what in the stream is unsupported.
+    Refused(String),
     /// Input/output file error.
     Io(String),
 }
@@ -38,9 +42,11 @@ pub enum ToolError {
 impl std::fmt::Display for ToolError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ToolError::Usage(m) | ToolError::Device(m) | ToolError::NothingDecoded(m) | ToolError::Io(m) => {
-                f.write_str(m)
-            }
+            ToolError::Usage(m)
+            | ToolError::Device(m)
+            | ToolError::NothingDecoded(m)
+            | ToolError::Refused(m)
+            | ToolError::Io(m) => f.write_str(m),
         }
     }
 }
@@ -387,9 +393,22 @@ fn progress_line(done: usize, total: usize, frames: u64, start: Instant) {
     eprint!("\r[{}{}] {pct:3}% {frames} frames {fps:.1} fps ", "#".repeat(bar), " ".repeat(25 - bar));
 }
 
-/// Runs the whole session (formats, buffers, poll loop, drain) on `opts.device`.
+/// Runs the whole session (formats, buffers, poll loop, drain) on `opts.device`. A
+/// stream the device refuses (a fatal stream error) is [`ToolError::Refused`], with what
+/// in the stream is unsupported.
 pub fn run(opts: &Options) -> Result<Summary, ToolError> {
     let mut dev = Device::open(&opts.device)?;
+    session(opts, &mut dev).map_err(|e| match e {
+        ToolError::Refused(_) => {
+            let _ = dev.stream(false, false);
+            let _ = dev.stream(true, false);
+            ToolError::Refused(refusal::message(&opts.device, &dev.driver, &dev.card, &opts.input))
+        }
+        other => other,
+    })
+}
+
+fn session(opts: &Options, dev: &mut Device) -> Result<Summary, ToolError> {
     let out_formats = dev.enum_formats(true);
     let cap_formats = dev.enum_formats(false);
     let decoder = out_formats.iter().any(|&(_, flags)| flags & abi::V4L2_FMT_FLAG_COMPRESSED != 0);
@@ -482,7 +501,7 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
         if let Some(fps) = opts.frame_rate {
             dev.set_frame_rate(fps)?;
         }
-        apply_controls(&dev, &opts.device, &opts.controls)?;
+        apply_controls(dev, &opts.device, &opts.controls)?;
     }
     // CAPTURE format: the wanted FourCC now (for a decoder the size comes with SOURCE_CHANGE).
     let mut cap_want = dev.g_fmt(false)?;
@@ -543,7 +562,7 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
 
     // An encoder's CAPTURE is ready at once.
     if !decoder {
-        capture_fmt = setup_capture(&mut dev, opts, cap_fourcc, &mut summary, &mut rect)?;
+        capture_fmt = setup_capture(dev, opts, cap_fourcc, &mut summary, &mut rect)?;
     }
 
     while !done {
@@ -596,11 +615,7 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                         if dev.capture.streaming {
                             reconfig_pending = true; // after the LAST buffer
                         } else {
-                            capture_fmt = setup_capture(&mut dev, opts, cap_fourcc, &mut summary, &mut rect)?;
-                            if stop_sent {
-                                // A STOP given while CAPTURE was not streaming is a no-op.
-                                dev.stop(decoder)?;
-                            }
+                            capture_fmt = setup_capture(dev, opts, cap_fourcc, &mut summary, &mut rect)?;
                         }
                     }
                     abi::V4L2_EVENT_EOS => {
@@ -613,11 +628,18 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                 }
             }
         }
-        // OUTPUT buffers back.
-        while let Ok(Some(b)) = dev.dqbuf(true) {
-            last_activity = Instant::now();
-            if b.flags & abi::V4L2_BUF_FLAG_ERROR != 0 {
-                summary.output_errors += 1;
+        // OUTPUT buffers back; EIO is the device refusing the stream (after the buffer that
+        // showed it came back flagged as an error), which poll reports as POLLERR.
+        loop {
+            match dev.dqbuf(true) {
+                Ok(Some(b)) => {
+                    last_activity = Instant::now();
+                    if b.flags & abi::V4L2_BUF_FLAG_ERROR != 0 {
+                        summary.output_errors += 1;
+                    }
+                }
+                Err(Errno::EIO) => return Err(ToolError::Refused("VIDIOC_DQBUF(OUTPUT): EIO".into())),
+                Ok(None) | Err(_) => break,
             }
         }
         // A decoder announces the stream (SOURCE_CHANGE) before it returns the buffer that
@@ -634,8 +656,7 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
             if !changed {
                 break;
             }
-            capture_fmt = setup_capture(&mut dev, opts, cap_fourcc, &mut summary, &mut rect)?;
-            dev.stop(decoder)?;
+            capture_fmt = setup_capture(dev, opts, cap_fourcc, &mut summary, &mut rect)?;
         }
         // CAPTURE buffers.
         while dev.capture.streaming {
@@ -646,6 +667,7 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                     done = !reconfig_pending;
                     break;
                 }
+                Err(Errno::EIO) => return Err(ToolError::Refused("VIDIOC_DQBUF(CAPTURE): EIO".into())),
                 Err(e) => return Err(ToolError::Device(format!("VIDIOC_DQBUF(CAPTURE): {e}"))),
             };
             last_activity = Instant::now();
@@ -709,12 +731,9 @@ pub fn run(opts: &Options) -> Result<Summary, ToolError> {
                 }
                 if reconfig_pending {
                     reconfig_pending = false;
-                    capture_fmt = setup_capture(&mut dev, opts, cap_fourcc, &mut summary, &mut rect)?;
-                    if stop_sent {
-                        // STREAMOFF(CAPTURE) ended the drain (dev-decoder.rst): the rest
-                        // of the stream is drained by a new STOP.
-                        dev.stop(decoder)?;
-                    }
+                    // The drain in progress, if any, goes on across the resolution change
+                    // and ends with its own LAST buffer (dev-decoder.rst).
+                    capture_fmt = setup_capture(dev, opts, cap_fourcc, &mut summary, &mut rect)?;
                 } else {
                     done = true;
                 }

@@ -55,9 +55,17 @@ V4L2 ioctls (poll loop, SOURCE_CHANGE and EOS events, DECODER_CMD STOP drain), e
 as a firmware application does. Encoder controls are set with one VIDIOC_S_EXT_CTRLS
 (a value the device refuses or adjusts is an error). It prints a summary (frames, fps,
 errors, checksum = FNV-1a 64 of the output bytes; for an encoder also the achieved
-bitrate, the QP range read from the slice headers and the key frames) and exits with 0 on success, 1 when nothing could be
-decoded or the device failed, 2 on usage errors (bad option, missing file, unknown or
-refused format).
+bitrate, the QP range read from the slice headers and the key frames).
+
+EXIT STATUS:
+    0   success
+    1   nothing could be decoded, or the device failed
+    2   usage error (bad option, missing file, unknown or refused format)
+    3   the device refused the stream as one it cannot decode: it returned an OUTPUT buffer
+        flagged as an error and ended the stream (EIO, POLLERR). The message names what is
+        unsupported, read from the stream's SPS and slice headers, e.g.
+        \"unsupported stream: High 10 profile (profile_idc 110, 10-bit luma); /dev/video1
+        (OpenH264 decoder (sim)) decodes 8-bit 4:2:0 progressive H.264 without B slices\"
 ";
 
 fn parse_size(s: &str) -> Result<(u32, u32), ToolError> {
@@ -146,6 +154,7 @@ fn main() -> ExitCode {
             eprintln!("m2m-codec: error: {e}");
             match e {
                 ToolError::Usage(_) | ToolError::Io(_) => ExitCode::from(2),
+                ToolError::Refused(_) => ExitCode::from(3),
                 _ => ExitCode::from(1),
             }
         }

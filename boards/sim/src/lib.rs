@@ -262,7 +262,8 @@ impl Board {
         };
         let glue: &'static HostGlue = self.glue;
         let arena: &'static v4l2m2m::MemoryArena<ARENA_REGIONS> = &self.arena.arena;
-        leak_device(move || DecoderDevice::new(SimH264Decoder::new(api), info, glue, arena))
+        let driver = SimH264Decoder::new(api).with_log(log);
+        leak_device(move || DecoderDevice::new(driver, info, glue, arena))
     }
 
     /// Registers the codec device `dev` at `path` and starts its worker thread (which runs
@@ -385,6 +386,13 @@ pub fn spawn_worker<D: v4l2m2m::CodecOps, const F: usize, const B: usize, const 
             v4l2m2m::OsGlue::wait(glue, dev.job_signal(), seen);
         })
         .expect("sim-board: worker thread");
+}
+
+/// The board's log: one line on stderr, for what a driver reports to the user (such as
+/// a stream it refuses and why).
+pub fn log(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "sim-board: {line}");
 }
 
 /// Reports a driver panic caught in the worker of `path`, then aborts the process.

@@ -1,9 +1,13 @@
 //! Annex-B bytestream handling: an accumulator that turns arbitrary byte chunks into
-//! complete access units, and a minimal SPS parser (coded size and cropping).
+//! complete access units, a minimal SPS parser (profile, chroma format, bit depths,
+//! frame/field coding, coded size and cropping) and the slice type of slice headers,
+//! with which each unit says whether the backend can decode it ([`crate::limits`]).
 
 use std::collections::VecDeque;
 
 use v4l2m2m::Timestamp;
+
+use crate::limits::{self, Unsupported};
 
 /// NAL unit types that matter for access-unit boundaries (H.264 7.4.1.2.3).
 mod nal {
@@ -27,6 +31,8 @@ pub struct AccessUnit {
     pub sps: Option<SpsInfo>,
     /// Whether the unit holds an IDR picture.
     pub idr: bool,
+    /// The first reason the backend cannot decode the unit exactly (its SPS, or a slice).
+    pub refusal: Option<Unsupported>,
 }
 
 /// Collects a continuous Annex-B bytestream and cuts it into access units.
@@ -54,6 +60,8 @@ pub struct Accumulator {
     pending_sps: Option<SpsInfo>,
     /// Whether the unit being collected holds an IDR slice.
     pending_idr: bool,
+    /// Why the unit being collected cannot be decoded, from its complete NALs.
+    pending_refusal: Option<Unsupported>,
 }
 
 impl Accumulator {
@@ -86,6 +94,16 @@ impl Accumulator {
     /// as soon as the SPS NAL ends, before its access unit is complete.
     pub fn known_sps(&self) -> Option<SpsInfo> {
         self.ready.iter().find_map(|u| u.sps).or(self.pending_sps)
+    }
+
+    /// The first reason found in the units not yet taken, complete or not, that the
+    /// backend cannot decode the stream exactly: the NAL still arriving counts as soon as
+    /// enough of its header is there, so a refusal is known in the buffer that brought it.
+    pub fn refusal(&self) -> Option<Unsupported> {
+        self.ready.iter().find_map(|u| u.refusal).or(self.pending_refusal).or_else(|| {
+            let start = self.nal_start?;
+            self.nal_refusal(start, self.buf.len())
+        })
     }
 
     /// Removes and returns the next complete unit.
@@ -195,6 +213,19 @@ impl Accumulator {
         if kind == nal::IDR {
             self.pending_idr = true;
         }
+        self.pending_refusal = self.pending_refusal.or_else(|| self.nal_refusal(start, end));
+    }
+
+    /// Why the NAL at `buf[start..end]` (complete or the start of one) makes its unit
+    /// undecodable, as far as its bytes tell.
+    fn nal_refusal(&self, start: usize, end: usize) -> Option<Unsupported> {
+        let payload = self.payload_at(start) + 1;
+        let bytes = self.buf.get(payload..end)?;
+        match self.nal_header_at(start) & 0x1f {
+            nal::SPS => parse_sps(bytes).as_ref().and_then(limits::check_sps),
+            nal::SLICE | nal::IDR => parse_slice_type(bytes).and_then(limits::check_slice_type),
+            _ => None,
+        }
     }
 
     /// Cuts `buf[start..end]` as a complete unit.
@@ -206,6 +237,7 @@ impl Accumulator {
                 timestamp,
                 sps: self.pending_sps.take(),
                 idr: core::mem::take(&mut self.pending_idr),
+                refusal: self.pending_refusal.take(),
             });
         }
         self.au_has_vcl = false;
@@ -243,6 +275,16 @@ pub struct SpsInfo {
     pub crop: (u32, u32, u32, u32),
     /// `max_num_ref_frames`: a lower bound on the frames the decoder keeps.
     pub max_num_ref_frames: u32,
+    /// `profile_idc` (Annex A: 66 Baseline, 77 Main, 100 High, 110 High 10, ...).
+    pub profile_idc: u8,
+    /// `chroma_format_idc`: 0 monochrome, 1 4:2:0, 2 4:2:2, 3 4:4:4.
+    pub chroma_format_idc: u8,
+    /// Bits per luma sample.
+    pub bit_depth_luma: u8,
+    /// Bits per chroma sample.
+    pub bit_depth_chroma: u8,
+    /// `frame_mbs_only_flag`: false for interlaced coding (field pictures or MBAFF).
+    pub frame_mbs_only: bool,
 }
 
 struct Bits<'a> {
@@ -289,12 +331,12 @@ fn skip_scaling_list(b: &mut Bits<'_>, size: usize) -> Option<()> {
     Some(())
 }
 
-/// Parses an SPS RBSP (the bytes after the NAL header, emulation prevention included).
-pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
-    // Remove emulation prevention bytes (00 00 03 -> 00 00); the header fields are short.
-    let mut rbsp = Vec::with_capacity(nal_payload.len().min(64));
+/// The first `max` bytes of a NAL payload without its emulation prevention bytes
+/// (00 00 03 becomes 00 00).
+fn unescape(nal_payload: &[u8], max: usize) -> Vec<u8> {
+    let mut rbsp = Vec::with_capacity(nal_payload.len().min(max));
     let mut zeros = 0;
-    for &byte in nal_payload.iter().take(256) {
+    for &byte in nal_payload.iter().take(max) {
         if zeros >= 2 && byte == 3 {
             zeros = 0;
             continue;
@@ -302,18 +344,35 @@ pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
         zeros = if byte == 0 { zeros + 1 } else { 0 };
         rbsp.push(byte);
     }
+    rbsp
+}
+
+/// The `slice_type` of a slice header (the bytes after the NAL header), if enough bytes
+/// are there.
+pub fn parse_slice_type(nal_payload: &[u8]) -> Option<u32> {
+    let rbsp = unescape(nal_payload, 16);
+    let b = &mut Bits { data: &rbsp, pos: 0 };
+    b.ue()?; // first_mb_in_slice
+    b.ue()
+}
+
+/// Parses an SPS RBSP (the bytes after the NAL header, emulation prevention included).
+pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
+    // The header fields are short: 256 bytes hold them with any scaling lists.
+    let rbsp = unescape(nal_payload, 256);
     let b = &mut Bits { data: &rbsp, pos: 0 };
     let profile_idc = b.bits(8)?;
     b.bits(16)?; // constraint flags, level_idc
     b.ue()?; // seq_parameter_set_id
     let mut chroma_format_idc = 1;
+    let (mut bit_depth_luma, mut bit_depth_chroma) = (8, 8);
     if matches!(profile_idc, 100 | 110 | 122 | 244 | 44 | 83 | 86 | 118 | 128 | 138 | 139 | 134 | 135) {
         chroma_format_idc = b.ue()?;
         if chroma_format_idc == 3 {
             b.bit()?;
         }
-        b.ue()?;
-        b.ue()?;
+        bit_depth_luma = b.ue()?.saturating_add(8);
+        bit_depth_chroma = b.ue()?.saturating_add(8);
         b.bit()?;
         if b.bit()? == 1 {
             let count = if chroma_format_idc == 3 { 12 } else { 8 };
@@ -365,5 +424,18 @@ pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
     {
         return None;
     }
-    Some(SpsInfo { coded_width, coded_height, crop, max_num_ref_frames })
+    if chroma_format_idc > 3 || bit_depth_luma > 14 || bit_depth_chroma > 14 {
+        return None;
+    }
+    Some(SpsInfo {
+        coded_width,
+        coded_height,
+        crop,
+        max_num_ref_frames,
+        profile_idc: profile_idc as u8,
+        chroma_format_idc: chroma_format_idc as u8,
+        bit_depth_luma: bit_depth_luma as u8,
+        bit_depth_chroma: bit_depth_chroma as u8,
+        frame_mbs_only: frame_mbs_only == 1,
+    })
 }

@@ -19,14 +19,43 @@
 //! - Corrupt input: the OUTPUT buffer being consumed when a unit failed to decode is
 //!   returned with `V4L2_BUF_FLAG_ERROR`; nothing hangs and no buffer is kept.
 //!
+//! - Streams the backend cannot decode exactly are refused ([`limits`]): see below.
+//!
 //! Error attribution: an access unit is known to be complete only when the next one
 //! starts, so a decoding error is flagged on the OUTPUT buffer whose data completed the
 //! failing unit (with one access unit per buffer: the buffer after it). Errors found while
 //! draining, when no OUTPUT buffer is left, are counted in [`DecoderStats`] only.
+//!
+//! # What the backend decodes
+//!
+//! OpenH264 decodes 8-bit 4:2:0 progressive Baseline, Main and High streams without B
+//! slices exactly (bit for bit as the standard's decoding process). It produces nothing
+//! for more than 8 bits per sample (High 10), 4:0:0, 4:2:2 or 4:4:4 chroma (High 4:2:2,
+//! High 4:4:4) and interlaced coding (`frame_mbs_only_flag` 0: field pictures, MBAFF), and
+//! near-miss pictures for B slices. The driver reads the SPS (profile, chroma format, bit
+//! depths, frame/field coding) and the slice type of every slice header, and the first
+//! access unit it cannot decode exactly ends the stream, the documented V4L2 way:
+//!
+//! - the OUTPUT buffer that brought the unit (as soon as its SPS or slice header is
+//!   there) is returned flagged `V4L2_BUF_FLAG_ERROR`;
+//! - [`ContextHandle::stream_error`] puts both queues into the error state: QBUF and
+//!   DQBUF answer `EIO` and poll reports `POLLERR`, until the application stops both
+//!   queues (the stream cannot be decoded, so there is nothing to resume);
+//! - the reason goes to the board's log (see [`SimH264Decoder::with_log`]) and is
+//!   counted in [`DecoderStats::refused`].
+//!
+//! Pictures of earlier access units that the application has dequeued are valid. From
+//! the refusal on, DQBUF answers `EIO` even for pictures already waiting in the CAPTURE
+//! queue (videobuf2 checks its error state before its done list), and pictures OpenH264
+//! still holds are dropped: the stream is refused as a whole rather than delivered with a
+//! silent gap, so that no application takes a partial decode for a complete one. A
+//! refusal found only at the end of a drain (the last unit's header arrived incomplete
+//! until then) has no OUTPUT buffer left to flag; the error state is the same.
 
 #![deny(missing_docs)]
 
 pub mod bitstream;
+pub mod limits;
 mod openh264_raw;
 
 use std::collections::VecDeque;
@@ -40,6 +69,7 @@ use v4l2m2m::{
 };
 
 use bitstream::{Accumulator, SpsInfo};
+use limits::Unsupported;
 use openh264_raw::{DecodeOutcome, Frame, RawDecoder};
 
 /// Largest coded width or height accepted.
@@ -61,16 +91,19 @@ pub struct DecoderStats {
     pub decode_errors: AtomicU64,
     /// OpenH264 instances created (one per STREAMON(OUTPUT) without a live instance).
     pub instances: AtomicU64,
+    /// Streams refused because the backend cannot decode them exactly.
+    pub refused: AtomicU64,
 }
 
 /// The decoder lower half. One value serves every open file of a device node.
 pub struct SimH264Decoder {
     api: BufferApi,
     stats: DecoderStats,
+    log: fn(&str),
 }
 
 impl SimH264Decoder {
-    /// A decoder for a node speaking `api` (single- or multi-planar).
+    /// A decoder for a node speaking `api` (single- or multi-planar), logging nowhere.
     pub const fn new(api: BufferApi) -> Self {
         Self {
             api,
@@ -78,8 +111,16 @@ impl SimH264Decoder {
                 frames: AtomicU64::new(0),
                 decode_errors: AtomicU64::new(0),
                 instances: AtomicU64::new(0),
+                refused: AtomicU64::new(0),
             },
+            log: |_| {},
         }
+    }
+
+    /// The same decoder, writing one line through `log` (the board's log) for each
+    /// stream it refuses, with the reason.
+    pub const fn with_log(self, log: fn(&str)) -> Self {
+        Self { log, ..self }
     }
 
     /// The device-wide counters.
@@ -365,6 +406,10 @@ impl SimH264Decoder {
             }
             // 2. A complete access unit waiting.
             if let Some(au) = ctx.acc.peek() {
+                if let Some(reason) = au.refusal {
+                    // Found complete only now (at the end of a drain): no buffer to flag.
+                    return self.refuse(&h, None, reason);
+                }
                 if let Some(sps) = au.sps {
                     if !same_geometry(ctx.announced, sps) {
                         if !status.capture_streaming || ctx.announced.is_some() {
@@ -411,6 +456,7 @@ impl SimH264Decoder {
                     let Some(au) = ctx.acc.peek() else { break };
                     let changes = au.sps.is_some_and(|sps| !same_geometry(ctx.announced, sps));
                     if changes
+                        || au.refusal.is_some()
                         || ctx.announced.is_none()
                         || !status.capture_streaming
                         || status.capture_queued == 0
@@ -423,6 +469,9 @@ impl SimH264Decoder {
                     flagged |= core::mem::take(&mut ctx.error_pending);
                 }
                 flagged |= core::mem::take(&mut ctx.error_pending);
+                if let Some(reason) = ctx.acc.refusal() {
+                    return self.refuse(&h, Some(out), reason);
+                }
                 // Header parsing: announce the stream as soon as its SPS is known, before
                 // the buffer goes back, so an application that sees every OUTPUT buffer
                 // returned without an event knows that nothing decodable was found.
@@ -458,6 +507,27 @@ impl SimH264Decoder {
             h.drained()?;
             return Err(Stop::Idle);
         }
+    }
+
+    /// Ends the stream the backend cannot decode exactly: `out` (the OUTPUT buffer that
+    /// brought the unit, if it is still held) back flagged as an error, the reason logged,
+    /// and both queues in the error state. Nothing more is decoded for the context.
+    fn refuse(
+        &self,
+        h: &ContextHandle,
+        out: Option<v4l2m2m::ActiveBuffer>,
+        reason: Unsupported,
+    ) -> core::result::Result<(), Stop> {
+        self.stats.refused.fetch_add(1, Ordering::Relaxed);
+        (self.log)(&format!(
+            "sim-h264-decoder: unsupported stream: {reason}; this decoder decodes {}",
+            limits::SUPPORTED
+        ));
+        if let Some(out) = out {
+            h.put_buf(out, Completion::error())?;
+        }
+        h.stream_error()?;
+        Err(Stop::Idle)
     }
 
     /// Announces a new stream geometry to the application.
