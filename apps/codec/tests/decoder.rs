@@ -148,6 +148,52 @@ fn resolution_change_mid_stream() {
     }
 }
 
+/// A resolution change in the last access units, while the drain (STOP) is already in
+/// progress: the drain goes on across the change and ends with one EOS after every frame
+/// of the new resolution (the tool sends STOP exactly once).
+#[test]
+fn resolution_change_during_the_drain() {
+    let streams = manifest();
+    let (a, b) = (&streams[0], streams.iter().find(|s| s.width != streams[0].width && s.width <= 854).unwrap());
+    let tail = 2;
+    let mut input = read(&a.name, "h264");
+    let second = read(&b.name, "h264");
+    let units = codec_tool::h264::access_units(&second);
+    input.extend_from_slice(&second[..units[tail - 1].1]);
+    let b_frame = b.width * b.height * 3 / 2;
+    let want_b = &read(&b.name, "yuv")[..tail * b_frame];
+    for device in ["/dev/video1", "/dev/video3"] {
+        // Four OUTPUT buffers: STOP follows the last unit while the change is still queued.
+        let sum = decode(device, input.clone(), abi::V4L2_PIX_FMT_YUV420, Chunking::Frame, 4).unwrap();
+        assert_eq!(sum.source_changes, 2, "{device}");
+        assert_eq!(sum.eos_events, 1, "{device}: one drain, one EOS");
+        let split = a.frames * a.width * a.height * 3 / 2;
+        assert!(sum.data.len() >= split, "{device}: first part short");
+        assert_frames("before the change", &sum.data[..split], &read(&a.name, "yuv"), a.width * a.height * 3 / 2);
+        assert_frames("after the change", &sum.data[split..], want_b, b_frame);
+    }
+}
+
+/// Streams the OpenH264 nodes cannot decode exactly (scripts/gen-streams.sh lists them in
+/// unsupported.txt with the feature): refused, with a message naming the feature.
+#[test]
+fn unsupported_streams_are_refused_with_the_reason() {
+    let list = std::fs::read_to_string(dir().join("unsupported.txt")).expect("unsupported.txt: run gen-streams.sh");
+    let entries: Vec<(&str, &str)> = list.lines().filter_map(|l| l.split_once(' ')).collect();
+    assert!(entries.len() >= 4, "{entries:?}");
+    for (name, feature) in entries {
+        for device in ["/dev/video1", "/dev/video3"] {
+            match decode(device, read(name, "h264"), abi::V4L2_PIX_FMT_YUV420, Chunking::Frame, 4) {
+                Err(ToolError::Refused(msg)) => {
+                    assert!(msg.starts_with("unsupported stream: ") && msg.contains(feature), "{name} {device}: {msg}");
+                    assert!(msg.contains("without B slices"), "{name} {device}: {msg}");
+                }
+                other => panic!("{name} on {device}: {:?}", other.map(|s| s.frames)),
+            }
+        }
+    }
+}
+
 /// Flips bytes, drops NAL units, truncates: every run ends (no hang: the tool's stall
 /// timeout would fail it), every OUTPUT buffer comes back, errors are flagged.
 #[test]
