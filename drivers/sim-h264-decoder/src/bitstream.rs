@@ -439,3 +439,109 @@ pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
         frame_mbs_only: frame_mbs_only == 1,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes fields MSB first, Exp-Golomb codes included, as an encoder does.
+    #[derive(Default)]
+    struct Writer {
+        bits: Vec<bool>,
+    }
+
+    impl Writer {
+        fn u(mut self, n: u32, v: u32) -> Self {
+            self.bits.extend((0..n).rev().map(|i| v >> i & 1 == 1));
+            self
+        }
+        fn ue(self, v: u32) -> Self {
+            let code = v + 1;
+            let len = 32 - code.leading_zeros();
+            self.u(len - 1, 0).u(len, code)
+        }
+        /// The NAL: start code, header byte, payload with its stop bit (no 00 00 0x runs
+        /// occur in these small headers, so no emulation prevention is needed).
+        fn nal(self, header: u8) -> Vec<u8> {
+            let mut bits = self.u(1, 1).bits;
+            while bits.len() % 8 != 0 {
+                bits.push(false);
+            }
+            let mut out = vec![0, 0, 0, 1, header];
+            out.extend(bits.chunks(8).map(|b| b.iter().fold(0u8, |a, &x| a << 1 | u8::from(x))));
+            out
+        }
+    }
+
+    /// An SPS of a 176x144 stream: `profile_idc`, bit depth (High profiles only) and
+    /// frame/field coding.
+    fn sps(profile_idc: u32, depth: u32, frame_mbs_only: bool) -> Vec<u8> {
+        let mut w = Writer::default().u(8, profile_idc).u(8, 0).u(8, 30).ue(0);
+        if profile_idc >= 100 {
+            w = w.ue(1).ue(depth - 8).ue(depth - 8).u(1, 0).u(1, 0);
+        }
+        w = w.ue(0).ue(2).ue(1).u(1, 0).ue(10).ue(if frame_mbs_only { 8 } else { 4 }).u(1, u32::from(frame_mbs_only));
+        if !frame_mbs_only {
+            w = w.u(1, 0);
+        }
+        w.u(1, 1).u(1, 0).u(1, 0).nal(0x67)
+    }
+
+    /// The start of a slice NAL of `slice_type` (then a few bytes of slice data).
+    fn slice(idr: bool, slice_type: u32) -> Vec<u8> {
+        let mut nal = Writer::default().ue(0).ue(slice_type).ue(0).u(16, 0xa5a5).nal(if idr { 0x65 } else { 0x41 });
+        nal.extend([0x5a; 8]);
+        nal
+    }
+
+    #[test]
+    fn the_sps_gives_profile_chroma_depth_and_field_coding() {
+        let parsed = |nal: Vec<u8>| parse_sps(&nal[5..]).expect("SPS");
+        let main = parsed(sps(77, 8, true));
+        assert_eq!((main.profile_idc, main.chroma_format_idc, main.bit_depth_luma), (77, 1, 8));
+        assert!(main.frame_mbs_only && limits::check_sps(&main).is_none());
+        assert_eq!((main.coded_width, main.coded_height), (176, 144));
+        let high10 = parsed(sps(110, 10, true));
+        assert_eq!((high10.bit_depth_luma, high10.bit_depth_chroma), (10, 10));
+        let interlaced = parsed(sps(77, 8, false));
+        assert_eq!((interlaced.frame_mbs_only, interlaced.coded_height), (false, 160));
+        assert_eq!(limits::check_sps(&interlaced), Some(Unsupported::Interlaced { profile_idc: 77 }));
+    }
+
+    #[test]
+    fn a_refusal_is_known_in_the_chunk_that_brings_its_header() {
+        let mut stream = sps(77, 8, true);
+        stream.extend(slice(true, 7));
+        let clean = stream.len();
+        stream.extend(slice(false, 5));
+        let b_start = stream.len();
+        stream.extend(slice(false, 6));
+        // Start code (4 bytes), NAL header, then the first payload byte holds
+        // first_mb_in_slice and slice_type: the refusal is known with that byte.
+        let known_at = b_start + 5;
+        assert!(known_at > clean);
+        let mut acc = Accumulator::default();
+        for (i, &byte) in stream.iter().enumerate() {
+            acc.push(&[byte], Timestamp(i as u64));
+            let expected = if i < known_at { None } else { Some(Unsupported::BSlices) };
+            assert_eq!(acc.refusal(), expected, "byte {i} (the B slice's header byte is {})", b_start + 4);
+        }
+        // The B slice's unit, once complete, carries the refusal; the units before do not.
+        acc.finish();
+        let units: Vec<AccessUnit> = core::iter::from_fn(|| acc.pop()).collect();
+        assert_eq!(units.len(), 3);
+        assert_eq!(units.iter().map(|u| u.refusal).collect::<Vec<_>>(), [None, None, Some(Unsupported::BSlices)]);
+    }
+
+    #[test]
+    fn an_unsupported_sps_refuses_its_unit() {
+        let mut stream = sps(110, 10, true);
+        stream.extend(slice(true, 7));
+        let mut acc = Accumulator::default();
+        acc.push(&stream, Timestamp(0));
+        let expected = Unsupported::BitDepth { profile_idc: 110, luma: 10, chroma: 10 };
+        assert_eq!(acc.refusal(), Some(expected));
+        acc.finish();
+        assert_eq!(acc.pop().map(|u| u.refusal), Some(Some(expected)));
+    }
+}
