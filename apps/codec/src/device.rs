@@ -63,10 +63,6 @@ pub struct Device {
 }
 
 fn err(what: &str, e: Errno) -> ToolError {
-    if e == Errno::EIO {
-        // The device ended the stream with a fatal error: the caller says why.
-        return ToolError::Refused(format!("{what}: {e}"));
-    }
     ToolError::Device(format!("{what}: {e}"))
 }
 
@@ -244,8 +240,12 @@ impl Device {
         if !mplane {
             b.bytesused = bytesused.first().copied().unwrap_or(0);
         }
-        ioctl_buf(fd, abi::VIDIOC_QBUF, &mut b, mplane.then_some(&mut planes[..n]))
-            .map_err(|e| err("VIDIOC_QBUF", e))?;
+        ioctl_buf(fd, abi::VIDIOC_QBUF, &mut b, mplane.then_some(&mut planes[..n])).map_err(|e| match e {
+            // The queue is in the error state: the device ended the stream (the caller
+            // says why).
+            Errno::EIO => ToolError::Refused(format!("VIDIOC_QBUF: {e}")),
+            e => err("VIDIOC_QBUF", e),
+        })?;
         q.buffers[index].queued = true;
         Ok(())
     }

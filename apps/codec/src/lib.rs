@@ -399,10 +399,15 @@ fn progress_line(done: usize, total: usize, frames: u64, start: Instant) {
 pub fn run(opts: &Options) -> Result<Summary, ToolError> {
     let mut dev = Device::open(&opts.device)?;
     session(opts, &mut dev).map_err(|e| match e {
-        ToolError::Refused(_) => {
+        ToolError::Refused(call) => {
             let _ = dev.stream(false, false);
             let _ = dev.stream(true, false);
-            ToolError::Refused(refusal::message(&opts.device, &dev.driver, &dev.card, &opts.input))
+            let decoder = dev.enum_formats(true).iter().any(|&(_, f)| f & abi::V4L2_FMT_FLAG_COMPRESSED != 0);
+            if decoder {
+                ToolError::Refused(refusal::message(&opts.device, &dev.driver, &dev.card, &opts.input))
+            } else {
+                ToolError::Device(format!("{} ended the stream with a fatal error ({call})", opts.device))
+            }
         }
         other => other,
     })
