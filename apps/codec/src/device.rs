@@ -3,8 +3,9 @@
 
 use sim_board::vfs;
 use v4l2m2m::{abi, Errno};
+use v4l2m2m_client::{Client, CtrlOp, DqBuf};
 
-use crate::sys::{ioctl, ioctl_buf};
+use crate::sys::VfsFile;
 use crate::ToolError;
 
 /// One mapped plane of a buffer.
@@ -50,6 +51,8 @@ pub struct Queue {
 pub struct Device {
     /// The VFS descriptor.
     pub fd: vfs::RawFd,
+    /// The client making every ioctl on `fd`.
+    pub client: Client<VfsFile>,
     /// Whether the node speaks the multi-planar API.
     pub mplane: bool,
     /// The card name VIDIOC_QUERYCAP gives (which backend the node is).
@@ -72,8 +75,8 @@ impl Device {
         let fd = vfs::open(path, vfs::O_RDWR | vfs::O_NONBLOCK).map_err(|e| {
             ToolError::Usage(format!("cannot open device {path}: {e} (nodes: {})", vfs::node_paths().join(", ")))
         })?;
-        let mut cap = abi::v4l2_capability::zeroed();
-        ioctl(fd, abi::VIDIOC_QUERYCAP, &mut cap).map_err(|e| err("VIDIOC_QUERYCAP", e))?;
+        let client = Client::new(VfsFile(fd));
+        let cap = client.querycap().map_err(|e| err("VIDIOC_QUERYCAP", e))?;
         let caps = cap.device_caps;
         let mplane = if caps & abi::V4L2_CAP_VIDEO_M2M_MPLANE != 0 {
             true
@@ -94,6 +97,7 @@ impl Device {
         let driver = String::from_utf8_lossy(&cap.driver[..len]).into_owned();
         Ok(Device {
             fd,
+            client,
             mplane,
             card,
             driver,
@@ -113,21 +117,13 @@ impl Device {
     /// The pixel formats the device lists for a queue.
     pub fn enum_formats(&self, output: bool) -> Vec<(u32, u32)> {
         let type_ = if output { self.output.type_ } else { self.capture.type_ };
-        (0..64)
-            .map_while(|index| {
-                let mut d = abi::v4l2_fmtdesc::zeroed();
-                d.index = index;
-                d.type_ = type_;
-                ioctl(self.fd, abi::VIDIOC_ENUM_FMT, &mut d).ok().map(|_| (d.pixelformat, d.flags))
-            })
-            .collect()
+        (0..64).map_while(|index| self.client.enum_fmt(type_, index).ok().map(|d| (d.pixelformat, d.flags))).collect()
     }
 
     /// G_FMT of a queue.
     pub fn g_fmt(&self, output: bool) -> Result<Format, ToolError> {
-        let mut f = abi::v4l2_format::zeroed();
-        f.type_ = if output { self.output.type_ } else { self.capture.type_ };
-        ioctl(self.fd, abi::VIDIOC_G_FMT, &mut f).map_err(|e| err("VIDIOC_G_FMT", e))?;
+        let type_ = if output { self.output.type_ } else { self.capture.type_ };
+        let f = self.client.g_fmt(type_).map_err(|e| err("VIDIOC_G_FMT", e))?;
         Ok(Format::from_abi(&f, self.mplane))
     }
 
@@ -136,51 +132,39 @@ impl Device {
         let mut f = abi::v4l2_format::zeroed();
         f.type_ = if output { self.output.type_ } else { self.capture.type_ };
         want.to_abi(&mut f, self.mplane);
-        ioctl(self.fd, abi::VIDIOC_S_FMT, &mut f).map_err(|e| err("VIDIOC_S_FMT", e))?;
+        self.client.s_fmt(&mut f).map_err(|e| err("VIDIOC_S_FMT", e))?;
         Ok(Format::from_abi(&f, self.mplane))
     }
 
     /// G_SELECTION of the CAPTURE queue's COMPOSE rectangle (decoders).
     pub fn compose(&self) -> Option<abi::v4l2_rect> {
-        let mut s = abi::v4l2_selection::zeroed();
-        s.type_ = abi::V4L2_BUF_TYPE_VIDEO_CAPTURE; // selection uses the single-planar types
-        s.target = abi::V4L2_SEL_TGT_COMPOSE;
-        ioctl(self.fd, abi::VIDIOC_G_SELECTION, &mut s).ok().map(|_| s.r)
+        // Selection uses the single-planar types.
+        self.client.g_selection(abi::V4L2_BUF_TYPE_VIDEO_CAPTURE, abi::V4L2_SEL_TGT_COMPOSE).ok()
     }
 
     /// Subscribes to an event type.
     pub fn subscribe(&self, type_: u32) -> Result<(), ToolError> {
-        let mut s = abi::v4l2_event_subscription::zeroed();
-        s.type_ = type_;
-        ioctl(self.fd, abi::VIDIOC_SUBSCRIBE_EVENT, &mut s).map_err(|e| err("VIDIOC_SUBSCRIBE_EVENT", e))?;
-        Ok(())
+        self.client.subscribe_event(type_, 0, 0).map_err(|e| err("VIDIOC_SUBSCRIBE_EVENT", e))
     }
 
     /// Dequeues a pending event.
     pub fn dqevent(&self) -> Option<abi::v4l2_event> {
-        let mut ev = abi::v4l2_event::zeroed();
-        ioctl(self.fd, abi::VIDIOC_DQEVENT, &mut ev).ok().map(|_| ev)
+        self.client.dqevent().ok()
     }
 
     /// REQBUFS + QUERYBUF + mmap of every plane; `count` 0 frees the buffers.
     pub fn setup_buffers(&mut self, output: bool, count: u32) -> Result<usize, ToolError> {
         self.release_buffers(output)?;
-        let fd = self.fd;
-        let mplane = self.mplane;
+        let (fd, client, mplane) = (self.fd, self.client, self.mplane);
         let q = self.queue(output);
-        let mut req = abi::v4l2_requestbuffers::zeroed();
-        req.count = count;
-        req.type_ = q.type_;
-        req.memory = abi::V4L2_MEMORY_MMAP;
-        ioctl(fd, abi::VIDIOC_REQBUFS, &mut req).map_err(|e| err("VIDIOC_REQBUFS", e))?;
+        let req = client.reqbufs(q.type_, abi::V4L2_MEMORY_MMAP, count).map_err(|e| err("VIDIOC_REQBUFS", e))?;
         for index in 0..req.count {
             let mut b = abi::v4l2_buffer::zeroed();
             b.index = index;
             b.type_ = q.type_;
             b.memory = abi::V4L2_MEMORY_MMAP;
             let mut planes = [abi::v4l2_plane::zeroed(); 4];
-            ioctl_buf(fd, abi::VIDIOC_QUERYBUF, &mut b, mplane.then_some(&mut planes[..]))
-                .map_err(|e| err("VIDIOC_QUERYBUF", e))?;
+            client.querybuf(&mut b, mplane.then_some(&mut planes[..])).map_err(|e| err("VIDIOC_QUERYBUF", e))?;
             let layout: Vec<(usize, u64)> = if mplane {
                 planes[..b.length as usize]
                     .iter()
@@ -203,7 +187,7 @@ impl Device {
 
     /// Unmaps and frees a queue's buffers (REQBUFS 0).
     pub fn release_buffers(&mut self, output: bool) -> Result<(), ToolError> {
-        let fd = self.fd;
+        let client = self.client;
         let q = self.queue(output);
         if q.buffers.is_empty() {
             return Ok(());
@@ -213,17 +197,13 @@ impl Device {
                 let _ = vfs::munmap(p.ptr, p.len);
             }
         }
-        let mut req = abi::v4l2_requestbuffers::zeroed();
-        req.type_ = q.type_;
-        req.memory = abi::V4L2_MEMORY_MMAP;
-        ioctl(fd, abi::VIDIOC_REQBUFS, &mut req).map_err(|e| err("VIDIOC_REQBUFS(0)", e))?;
+        client.reqbufs(q.type_, abi::V4L2_MEMORY_MMAP, 0).map_err(|e| err("VIDIOC_REQBUFS(0)", e))?;
         Ok(())
     }
 
     /// Queues buffer `index` with `bytesused` per plane and a timestamp.
     pub fn qbuf(&mut self, output: bool, index: usize, bytesused: &[u32], timestamp_us: u64) -> Result<(), ToolError> {
-        let fd = self.fd;
-        let mplane = self.mplane;
+        let (client, mplane) = (self.client, self.mplane);
         let q = self.queue(output);
         let mut b = abi::v4l2_buffer::zeroed();
         b.index = index as u32;
@@ -240,7 +220,7 @@ impl Device {
         if !mplane {
             b.bytesused = bytesused.first().copied().unwrap_or(0);
         }
-        ioctl_buf(fd, abi::VIDIOC_QBUF, &mut b, mplane.then_some(&mut planes[..n])).map_err(|e| match e {
+        client.qbuf(&mut b, mplane.then_some(&mut planes[..n])).map_err(|e| match e {
             // The queue is in the error state: the device ended the stream (the caller
             // says why).
             Errno::EIO => ToolError::Refused(format!("VIDIOC_QBUF: {e}")),
@@ -252,18 +232,17 @@ impl Device {
 
     /// Dequeues a done buffer: `Ok(None)` when none is ready, `Err(EPIPE)` after LAST.
     pub fn dqbuf(&mut self, output: bool) -> Result<Option<Dequeued>, Errno> {
-        let fd = self.fd;
-        let mplane = self.mplane;
+        let (client, mplane) = (self.client, self.mplane);
         let q = self.queue(output);
         let mut b = abi::v4l2_buffer::zeroed();
         b.type_ = q.type_;
         b.memory = abi::V4L2_MEMORY_MMAP;
         let mut planes = [abi::v4l2_plane::zeroed(); 4];
         let n = q.buffers.first().map_or(1, |b| b.planes.len());
-        match ioctl_buf(fd, abi::VIDIOC_DQBUF, &mut b, mplane.then_some(&mut planes[..n])) {
-            Ok(_) => {}
-            Err(Errno::EAGAIN) => return Ok(None),
-            Err(e) => return Err(e),
+        match client.dqbuf(&mut b, mplane.then_some(&mut planes[..n]))? {
+            DqBuf::Buffer | DqBuf::LastBuffer => {}
+            DqBuf::NotReady => return Ok(None),
+            DqBuf::EndOfStream => return Err(Errno::EPIPE),
         }
         let mut bytesused = [0u32; 4];
         if mplane {
@@ -283,11 +262,13 @@ impl Device {
 
     /// STREAMON / STREAMOFF.
     pub fn stream(&mut self, output: bool, on: bool) -> Result<(), ToolError> {
-        let fd = self.fd;
+        let client = self.client;
         let q = self.queue(output);
-        let mut t = q.type_;
-        let req = if on { abi::VIDIOC_STREAMON } else { abi::VIDIOC_STREAMOFF };
-        ioctl(fd, req, &mut t).map_err(|e| err(if on { "VIDIOC_STREAMON" } else { "VIDIOC_STREAMOFF" }, e))?;
+        if on {
+            client.streamon(q.type_).map_err(|e| err("VIDIOC_STREAMON", e))?;
+        } else {
+            client.streamoff(q.type_).map_err(|e| err("VIDIOC_STREAMOFF", e))?;
+        }
         q.streaming = on;
         if !on {
             for b in &mut q.buffers {
@@ -302,11 +283,11 @@ impl Device {
         if decoder {
             let mut c = abi::v4l2_decoder_cmd::zeroed();
             c.cmd = abi::V4L2_DEC_CMD_STOP;
-            ioctl(self.fd, abi::VIDIOC_DECODER_CMD, &mut c).map_err(|e| err("VIDIOC_DECODER_CMD(STOP)", e))?;
+            self.client.decoder_cmd(&mut c, false).map_err(|e| err("VIDIOC_DECODER_CMD(STOP)", e))?;
         } else {
             let mut c = abi::v4l2_encoder_cmd::zeroed();
             c.cmd = abi::V4L2_ENC_CMD_STOP;
-            ioctl(self.fd, abi::VIDIOC_ENCODER_CMD, &mut c).map_err(|e| err("VIDIOC_ENCODER_CMD(STOP)", e))?;
+            self.client.encoder_cmd(&mut c, false).map_err(|e| err("VIDIOC_ENCODER_CMD(STOP)", e))?;
         }
         Ok(())
     }
@@ -316,21 +297,21 @@ impl Device {
     /// S_EXT_CTRLS of `(id, value)` pairs in one call (32-bit values). On failure, the
     /// errno and the `error_idx` the device reported.
     pub fn set_controls(&self, controls: &[(u32, i32)]) -> Result<(), (Errno, u32)> {
-        self.ext_ctrls(abi::VIDIOC_S_EXT_CTRLS, controls).map(|_| ())
+        self.ext_ctrls(CtrlOp::Set, controls).map(|_| ())
     }
 
     /// TRY_EXT_CTRLS: the values the device would apply, or the errno and `error_idx`.
     pub fn try_controls(&self, controls: &[(u32, i32)]) -> Result<Vec<i32>, (Errno, u32)> {
-        self.ext_ctrls(abi::VIDIOC_TRY_EXT_CTRLS, controls)
+        self.ext_ctrls(CtrlOp::Try, controls)
     }
 
     /// G_EXT_CTRLS of `ids`.
     pub fn get_controls(&self, ids: &[u32]) -> Result<Vec<i32>, (Errno, u32)> {
         let pairs: Vec<(u32, i32)> = ids.iter().map(|&id| (id, 0)).collect();
-        self.ext_ctrls(abi::VIDIOC_G_EXT_CTRLS, &pairs)
+        self.ext_ctrls(CtrlOp::Get, &pairs)
     }
 
-    fn ext_ctrls(&self, request: u32, controls: &[(u32, i32)]) -> Result<Vec<i32>, (Errno, u32)> {
+    fn ext_ctrls(&self, op: CtrlOp, controls: &[(u32, i32)]) -> Result<Vec<i32>, (Errno, u32)> {
         let mut list: Vec<abi::v4l2_ext_control> = controls
             .iter()
             .map(|&(id, value)| {
@@ -341,8 +322,7 @@ impl Device {
             })
             .collect();
         let which = controls.first().map_or(abi::V4L2_CTRL_CLASS_CODEC, |&(id, _)| abi::V4L2_CTRL_ID2WHICH(id));
-        let (result, error_idx) = crate::sys::ioctl_ext_ctrls(self.fd, request, which, &mut list);
-        result.map_err(|e| (e, error_idx))?;
+        self.client.ext_ctrls(op, which, &mut list).ok()?;
         // SAFETY: a union read: every control the tool uses has a 32-bit value.
         Ok(list.iter().map(|c| unsafe { c.value.value }).collect())
     }
@@ -354,7 +334,7 @@ impl Device {
         p.type_ = self.output.type_;
         // A union field write (safe): OUTPUT types use `output`.
         p.parm.output.timeperframe = abi::v4l2_fract { numerator: fps.1, denominator: fps.0 };
-        ioctl(self.fd, abi::VIDIOC_S_PARM, &mut p).map_err(|e| err("VIDIOC_S_PARM", e))?;
+        self.client.s_parm(&mut p).map_err(|e| err("VIDIOC_S_PARM", e))?;
         // SAFETY: a union read: S_PARM on an OUTPUT type fills `output`.
         let t = unsafe { p.parm.output.timeperframe };
         Ok((t.denominator, t.numerator))
@@ -362,9 +342,7 @@ impl Device {
 
     /// G_PARM on OUTPUT: the frame rate as (numerator, denominator) frames per second.
     pub fn frame_rate(&self) -> Result<(u32, u32), ToolError> {
-        let mut p = abi::v4l2_streamparm::zeroed();
-        p.type_ = self.output.type_;
-        ioctl(self.fd, abi::VIDIOC_G_PARM, &mut p).map_err(|e| err("VIDIOC_G_PARM", e))?;
+        let p = self.client.g_parm(self.output.type_).map_err(|e| err("VIDIOC_G_PARM", e))?;
         // SAFETY: a union read: G_PARM on an OUTPUT type fills `output`.
         let t = unsafe { p.parm.output.timeperframe };
         Ok((t.denominator, t.numerator))
@@ -377,7 +355,7 @@ impl Device {
         s.type_ = abi::V4L2_BUF_TYPE_VIDEO_OUTPUT; // selection uses the single-planar types
         s.target = abi::V4L2_SEL_TGT_CROP;
         s.r = abi::v4l2_rect { left: 0, top: 0, width, height };
-        ioctl(self.fd, abi::VIDIOC_S_SELECTION, &mut s).map_err(|e| err("VIDIOC_S_SELECTION", e))?;
+        self.client.s_selection(&mut s).map_err(|e| err("VIDIOC_S_SELECTION", e))?;
         Ok(s.r)
     }
 
@@ -385,7 +363,7 @@ impl Device {
     pub fn encoder_cmd(&self, cmd: u32) -> Result<(), Errno> {
         let mut c = abi::v4l2_encoder_cmd::zeroed();
         c.cmd = cmd;
-        ioctl(self.fd, abi::VIDIOC_ENCODER_CMD, &mut c).map(|_| ())
+        self.client.encoder_cmd(&mut c, false)
     }
 
     /// Copies `frame` into OUTPUT buffer `index`, plane after plane (each plane takes its

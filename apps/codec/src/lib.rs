@@ -816,11 +816,7 @@ fn setup_capture(
     if raw_layout(fmt.pixelformat).is_none() && summary.source_changes > 0 {
         return Err(ToolError::Usage(format!("cannot write CAPTURE format {}", fourcc_name(fmt.pixelformat))));
     }
-    let mut min = abi::v4l2_control { id: abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE, value: 0 };
-    let min = match sys_ctrl(dev, &mut min) {
-        Ok(()) => min.value.max(0) as u32,
-        Err(_) => 0,
-    };
+    let min = dev.client.g_ctrl(abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE).map_or(0, |v| v.max(0) as u32);
     let count = opts.capture_buffers.max(min + 2);
     let n = dev.setup_buffers(false, count)?;
     for i in 0..n {
@@ -828,8 +824,4 @@ fn setup_capture(
     }
     dev.stream(false, true)?;
     Ok(fmt)
-}
-
-fn sys_ctrl(dev: &Device, c: &mut abi::v4l2_control) -> Result<(), Errno> {
-    sys::ioctl_ctrl(dev.fd, c)
 }

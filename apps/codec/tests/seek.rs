@@ -22,7 +22,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use codec_tool::device::{Device, Format};
-use codec_tool::{h264, sys};
+use codec_tool::h264;
 use sim_board::vfs;
 use v4l2m2m::{abi, Errno};
 
@@ -110,8 +110,7 @@ fn querybuf_flags(dev: &Device, output: bool, index: usize) -> u32 {
     b.memory = abi::V4L2_MEMORY_MMAP;
     let mut planes = [abi::v4l2_plane::zeroed(); 4];
     let n = q.buffers[index].planes.len();
-    sys::ioctl_buf(dev.fd, abi::VIDIOC_QUERYBUF, &mut b, dev.mplane.then_some(&mut planes[..n]))
-        .expect("VIDIOC_QUERYBUF");
+    dev.client.querybuf(&mut b, dev.mplane.then_some(&mut planes[..n])).expect("VIDIOC_QUERYBUF");
     b.flags
 }
 
@@ -219,9 +218,8 @@ impl Session {
         assert_eq!(self.capture_fmt.pixelformat, abi::V4L2_PIX_FMT_YUV420M);
         self.rect = self.dev.compose().expect("COMPOSE rectangle");
         assert_eq!((self.rect.width, self.rect.height), (320, 180));
-        let mut min = abi::v4l2_control { id: abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE, value: 0 };
-        sys::ioctl_ctrl(self.dev.fd, &mut min).unwrap();
-        assert!(CAPTURE_BUFFERS >= min.value as u32);
+        let min = self.dev.client.g_ctrl(abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE).unwrap();
+        assert!(CAPTURE_BUFFERS >= min as u32);
         let n = self.dev.setup_buffers(false, CAPTURE_BUFFERS).unwrap();
         for i in 0..n {
             self.qbuf_capture(i);

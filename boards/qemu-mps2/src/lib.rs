@@ -1,6 +1,6 @@
 //! A firmware image in miniature: the framework linked into a `#![no_std]` program with
 //! a device in a `static`, a static buffer arena and no heap, driven by an application
-//! through raw V4L2 ioctls from a superloop.
+//! through V4L2 ioctls (the client library calling the node directly) from a superloop.
 //!
 //! The codec is a byte inverter (every OUTPUT byte comes back complemented on CAPTURE),
 //! enough to exercise formats, buffers, the job scheduler and the drain sequence on a
@@ -10,16 +10,16 @@
 #![deny(missing_docs)]
 
 use core::cell::Cell;
-use core::ffi::c_void;
 use core::sync::atomic::AtomicU32;
 
 use critical_section::Mutex;
 
 use v4l2m2m::abi::*;
 use v4l2m2m::{
-    BufferApi, CodecDevice, CodecKind, CodecOps, Completion, DeviceInfo, Direction, Errno, FileId, FormatDesc, Formats,
-    Job, JobStatus, MemoryArena, OpenFlags, OsGlue, PixFormat, PlaneFormat, VideoNode,
+    BufferApi, CodecDevice, CodecKind, CodecOps, Completion, DeviceInfo, Direction, Errno, FormatDesc, Formats, Job,
+    JobStatus, MemoryArena, OpenFlags, OsGlue, PixFormat, PlaneFormat, VideoNode,
 };
+use v4l2m2m_client::{Client, DqBuf, NodeFile};
 
 /// Bytes per buffer.
 pub const FRAME_BYTES: u32 = 4096;
@@ -156,12 +156,8 @@ pub const fn ram_model() -> RamModel {
     }
 }
 
-/// Calls an ioctl on `file` with `arg`, as an application's `ioctl(2)` would.
-fn ioctl<T>(file: FileId, request: u32, arg: &mut T) -> Result<(), Errno> {
-    // SAFETY: `arg` is a live, exclusive reference to the argument struct whose size the
-    // request number encodes (the application side of the contract).
-    unsafe { DEVICE.ioctl(file, request, arg as *mut T as *mut c_void) }.map(|_| ())
-}
+/// The application's view of an open file of [`DEVICE`].
+type App = Client<NodeFile<'static, CodecDevice<InvertCodec, 2, 4, 2, 1>>>;
 
 fn buffer(buf_type: u32, index: u32) -> v4l2_buffer {
     let mut buf = v4l2_buffer::zeroed();
@@ -186,34 +182,29 @@ pub struct DemoReport {
 /// application would.
 pub fn run_demo(frames: u32) -> Result<DemoReport, Errno> {
     let file = DEVICE.open(OpenFlags::NONBLOCK)?;
-    let result = drive(file, frames);
+    let result = drive(&Client::new(NodeFile::new(&DEVICE, file)), frames);
     DEVICE.close(file)?;
     result
 }
 
-fn drive(file: FileId, frames: u32) -> Result<DemoReport, Errno> {
+fn drive(app: &App, frames: u32) -> Result<DemoReport, Errno> {
     let (out_t, cap_t) = (V4L2_BUF_TYPE_VIDEO_OUTPUT, V4L2_BUF_TYPE_VIDEO_CAPTURE);
+    let file = app.transport().file();
     for buf_type in [out_t, cap_t] {
-        let mut req = v4l2_requestbuffers::zeroed();
-        req.type_ = buf_type;
-        req.memory = V4L2_MEMORY_MMAP;
-        req.count = 2;
-        ioctl(file, VIDIOC_REQBUFS, &mut req)?;
+        let req = app.reqbufs(buf_type, V4L2_MEMORY_MMAP, 2)?;
         for index in 0..req.count {
             let mut buf = buffer(buf_type, index);
-            ioctl(file, VIDIOC_QUERYBUF, &mut buf)?;
+            app.querybuf(&mut buf, None)?;
             // SAFETY: reading the plain-old-data union member QUERYBUF filled in.
             let offset = unsafe { buf.m.offset };
             DEVICE.mmap(file, u64::from(offset), FRAME_BYTES as usize)?;
             if buf_type == cap_t {
-                ioctl(file, VIDIOC_QBUF, &mut buf)?;
+                app.qbuf(&mut buf, None)?;
             }
         }
     }
-    let mut stream_type = out_t as i32;
-    ioctl(file, VIDIOC_STREAMON, &mut stream_type)?;
-    stream_type = cap_t as i32;
-    ioctl(file, VIDIOC_STREAMON, &mut stream_type)?;
+    app.streamon(out_t)?;
+    app.streamon(cap_t)?;
 
     let mut report = DemoReport { frames: 0, checksum: 0, drained: false };
     let mut sent = 0;
@@ -222,56 +213,67 @@ fn drive(file: FileId, frames: u32) -> Result<DemoReport, Errno> {
         // Feed OUTPUT while there is room and input left.
         for (index, free) in free_outputs.iter_mut().enumerate() {
             if sent < frames && *free {
-                let mut buf = buffer(out_t, index as u32);
-                ioctl(file, VIDIOC_QUERYBUF, &mut buf)?;
-                // SAFETY: as above.
-                let offset = unsafe { buf.m.offset };
-                let map = DEVICE.mmap(file, u64::from(offset), FRAME_BYTES as usize)?;
-                // SAFETY: the mapping covers FRAME_BYTES of a buffer the application owns
-                // (dequeued); the framework hands its address out for exactly this.
-                let data = unsafe { core::slice::from_raw_parts_mut(map.ptr, FRAME_BYTES as usize) };
-                data.iter_mut().enumerate().for_each(|(i, b)| *b = (i as u32 + sent) as u8);
-                DEVICE.munmap(map.region);
-                buf.bytesused = FRAME_BYTES;
-                buf.timestamp.tv_sec = sent as _;
-                ioctl(file, VIDIOC_QBUF, &mut buf)?;
+                feed(app, index as u32, sent)?;
                 *free = false;
                 sent += 1;
                 if sent == frames {
                     let mut cmd = v4l2_encoder_cmd::zeroed();
                     cmd.cmd = V4L2_ENC_CMD_STOP;
-                    ioctl(file, VIDIOC_ENCODER_CMD, &mut cmd)?;
+                    app.encoder_cmd(&mut cmd, false)?;
                 }
             }
         }
         DEVICE.run_jobs();
         let mut done = buffer(out_t, 0);
-        while ioctl(file, VIDIOC_DQBUF, &mut done).is_ok() {
+        while app.dqbuf(&mut done, None)?.has_buffer() {
             free_outputs[done.index as usize] = true;
         }
         let mut cap = buffer(cap_t, 0);
-        match ioctl(file, VIDIOC_DQBUF, &mut cap) {
-            Ok(()) => {
-                if cap.flags & V4L2_BUF_FLAG_LAST != 0 && cap.bytesused == 0 {
-                    report.drained = ioctl(file, VIDIOC_DQBUF, &mut buffer(cap_t, 0)) == Err(Errno::EPIPE);
-                    return Ok(report);
-                }
-                // SAFETY: as above.
-                let offset = unsafe { cap.m.offset };
-                let map = DEVICE.mmap(file, u64::from(offset), FRAME_BYTES as usize)?;
-                // SAFETY: the buffer was just dequeued: the application owns it.
-                let data = unsafe { core::slice::from_raw_parts(map.ptr, cap.bytesused as usize) };
-                let expected =
-                    data.iter().enumerate().all(|(i, b)| *b == !((i as u32 + cap.timestamp.tv_sec as u32) as u8));
-                if expected {
-                    report.frames += 1;
-                }
-                report.checksum = data.iter().fold(report.checksum, |sum, b| sum.wrapping_add(u32::from(*b)));
-                DEVICE.munmap(map.region);
-                ioctl(file, VIDIOC_QBUF, &mut cap)?;
+        match app.dqbuf(&mut cap, None)? {
+            DqBuf::LastBuffer if cap.bytesused == 0 => {
+                report.drained = app.dqbuf(&mut buffer(cap_t, 0), None) == Ok(DqBuf::EndOfStream);
+                return Ok(report);
             }
-            Err(Errno::EAGAIN) => {}
-            Err(other) => return Err(other),
+            DqBuf::Buffer | DqBuf::LastBuffer => {
+                check(app, &cap, &mut report)?;
+                app.qbuf(&mut cap, None)?;
+            }
+            DqBuf::NotReady => {}
+            DqBuf::EndOfStream => return Err(Errno::EPIPE),
         }
     }
+}
+
+/// Fills OUTPUT buffer `index` with frame `n` and queues it.
+fn feed(app: &App, index: u32, n: u32) -> Result<(), Errno> {
+    let file = app.transport().file();
+    let mut buf = buffer(V4L2_BUF_TYPE_VIDEO_OUTPUT, index);
+    app.querybuf(&mut buf, None)?;
+    // SAFETY: reading the plain-old-data union member QUERYBUF filled in.
+    let offset = unsafe { buf.m.offset };
+    let map = DEVICE.mmap(file, u64::from(offset), FRAME_BYTES as usize)?;
+    // SAFETY: the mapping covers FRAME_BYTES of a buffer the application owns
+    // (dequeued); the framework hands its address out for exactly this.
+    let data = unsafe { core::slice::from_raw_parts_mut(map.ptr, FRAME_BYTES as usize) };
+    data.iter_mut().enumerate().for_each(|(i, b)| *b = (i as u32 + n) as u8);
+    DEVICE.munmap(map.region);
+    buf.bytesused = FRAME_BYTES;
+    buf.timestamp.tv_sec = n as _;
+    app.qbuf(&mut buf, None)
+}
+
+/// Checks a dequeued CAPTURE buffer holds its frame inverted, and adds it to `report`.
+fn check(app: &App, cap: &v4l2_buffer, report: &mut DemoReport) -> Result<(), Errno> {
+    // SAFETY: reading the plain-old-data union member DQBUF filled in.
+    let offset = unsafe { cap.m.offset };
+    let map = DEVICE.mmap(app.transport().file(), u64::from(offset), FRAME_BYTES as usize)?;
+    // SAFETY: the buffer was just dequeued: the application owns it.
+    let data = unsafe { core::slice::from_raw_parts(map.ptr, cap.bytesused as usize) };
+    let expected = data.iter().enumerate().all(|(i, b)| *b == !((i as u32 + cap.timestamp.tv_sec as u32) as u8));
+    if expected {
+        report.frames += 1;
+    }
+    report.checksum = data.iter().fold(report.checksum, |sum, b| sum.wrapping_add(u32::from(*b)));
+    DEVICE.munmap(map.region);
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! Test harness shared by the `m2m_*` integration tests: a host `OsGlue`, a leaked
 //! `MemoryArena`, a loopback "codec" lower half with knobs, a worker thread running
-//! `run_jobs`, and helpers that drive the device through the raw ioctl entry exactly as
-//! an application does.
+//! `run_jobs`, and helpers that drive the device through the client library (over the
+//! node's raw ioctl entry) exactly as an application does.
 
 #![allow(dead_code)]
 
@@ -19,6 +19,10 @@ use v4l2m2m::{
     ContextHandle, DeviceInfo, Direction, DoneFlags, Errno, FileId, FormatDesc, Formats, Job, JobStatus, MemoryArena,
     OpenFlags, OsGlue, PixFormat, PollEvents, QueueStatus, UserMemory, VideoNode,
 };
+use v4l2m2m_client::{Client, CtrlOp, DqBuf, NodeFile, Transport};
+
+/// The client of one open file of a harness's node.
+pub type NodeClient = Client<NodeFile<'static, dyn VideoNode>>;
 
 // ------------------------------------------------------------------------------------
 // OS glue
@@ -655,25 +659,27 @@ impl Harness {
         self.api.buf_type(dir)
     }
 
-    /// The raw ioctl entry with a typed argument.
+    /// The client library on file `fd`.
+    pub fn client(&self, fd: FileId) -> NodeClient {
+        Client::new(NodeFile::new(self.node, fd))
+    }
+
+    /// The raw ioctl entry (the client's transport) with a typed argument.
     pub fn ioctl<T>(&self, fd: FileId, request: u32, arg: &mut T) -> Result<i32, Errno> {
         assert_eq!(ioc_size(request), std::mem::size_of::<T>(), "test bug: argument size");
         // SAFETY: `arg` is a valid, exclusive `T` of the size the request encodes.
-        unsafe { self.node.ioctl(fd, request, arg as *mut T as *mut c_void) }
+        unsafe { self.client(fd).transport().ioctl(request, arg as *mut T as *mut c_void) }
     }
 
     pub fn ioctl_raw(&self, fd: FileId, request: u32, arg: *mut c_void) -> Result<i32, Errno> {
         // SAFETY: callers pass NULL or a pointer valid for the request's size.
-        unsafe { self.node.ioctl(fd, request, arg) }
+        unsafe { self.client(fd).transport().ioctl(request, arg) }
     }
 
     // ---- formats ----
 
     pub fn g_fmt(&self, fd: FileId, dir: Direction) -> v4l2_format {
-        let mut f = v4l2_format::zeroed();
-        f.type_ = self.ty(dir);
-        self.ioctl(fd, VIDIOC_G_FMT, &mut f).expect("G_FMT");
-        f
+        self.client(fd).g_fmt(self.ty(dir)).expect("G_FMT")
     }
 
     pub fn set_fmt(&self, fd: FileId, dir: Direction, w: u32, h: u32) -> Result<v4l2_format, Errno> {
@@ -685,7 +691,7 @@ impl Harness {
             f.fmt.pix.width = w;
             f.fmt.pix.height = h;
         }
-        self.ioctl(fd, VIDIOC_S_FMT, &mut f).map(|_| f)
+        self.client(fd).s_fmt(&mut f).map(|()| f)
     }
 
     /// (width, height, pixelformat, num_planes, sizeimage of each plane)
@@ -717,11 +723,7 @@ impl Harness {
         memory: u32,
         count: u32,
     ) -> Result<v4l2_requestbuffers, Errno> {
-        let mut r = v4l2_requestbuffers::zeroed();
-        r.count = count;
-        r.type_ = self.ty(dir);
-        r.memory = memory;
-        self.ioctl(fd, VIDIOC_REQBUFS, &mut r).map(|_| r)
+        self.client(fd).reqbufs(self.ty(dir), memory, count)
     }
 
     pub fn reqbufs(&self, fd: FileId, dir: Direction, count: u32) -> Result<u32, Errno> {
@@ -735,11 +737,21 @@ impl Harness {
 
     pub fn querybuf(&self, fd: FileId, dir: Direction, index: u32) -> Result<Buf, Errno> {
         let mut b = self.buf(fd, dir, V4L2_MEMORY_MMAP, index);
-        self.ioctl(fd, VIDIOC_QUERYBUF, b.arg()).map(|_| b)
+        let (arg, planes) = b.parts();
+        self.client(fd).querybuf(arg, planes).map(|()| b)
     }
 
     pub fn qbuf(&self, fd: FileId, b: &mut Buf) -> Result<i32, Errno> {
-        self.ioctl(fd, VIDIOC_QBUF, b.arg())
+        let client = self.client(fd);
+        let userptr = b.b.memory == V4L2_MEMORY_USERPTR;
+        let (arg, planes) = b.parts();
+        if userptr {
+            // SAFETY: the tests' USERPTR memory is leaked (valid for the whole program)
+            // or refused by the fenced board's copies.
+            unsafe { client.qbuf_userptr(arg, planes) }.map(|()| 0)
+        } else {
+            client.qbuf(arg, planes).map(|()| 0)
+        }
     }
 
     /// Writes `data` into OUTPUT buffer `index` (mmap, copy, munmap) and queues it with
@@ -772,7 +784,8 @@ impl Harness {
 
     pub fn dqbuf_mem(&self, fd: FileId, dir: Direction, memory: u32) -> Result<Buf, Errno> {
         let mut b = self.buf(fd, dir, memory, 0);
-        self.ioctl(fd, VIDIOC_DQBUF, b.arg()).map(|_| b)
+        let (arg, planes) = b.parts();
+        dequeued(self.client(fd).dqbuf(arg, planes)).map(|()| b)
     }
 
     /// Reads plane `plane` of MMAP buffer `index` of `dir` (its `bytesused` bytes).
@@ -809,14 +822,13 @@ impl Harness {
 
     /// DQBUF on a blocking or non-blocking file, but never waiting more than `secs`.
     pub fn dqbuf_within(&self, fd: FileId, dir: Direction, secs: u64) -> Result<Buf, Errno> {
-        let node = self.node;
+        let client = self.client(fd);
         let (ty, mp) = (self.ty(dir), self.mp());
         let planes = if mp { self.num_planes(fd, dir) as u32 } else { 0 };
         within(secs, move || {
             let mut b = Buf::new(ty, V4L2_MEMORY_MMAP, 0, mp, planes);
-            // SAFETY: `b.arg()` is a valid v4l2_buffer whose plane array lives in `b`.
-            let r = unsafe { node.ioctl(fd, VIDIOC_DQBUF, b.arg() as *mut v4l2_buffer as *mut c_void) };
-            r.map(|_| b)
+            let (arg, planes) = b.parts();
+            dequeued(client.dqbuf(arg, planes)).map(|()| b)
         })
     }
 
@@ -861,23 +873,15 @@ impl Harness {
     // ---- events ----
 
     pub fn subscribe(&self, fd: FileId, ty: u32, id: u32, flags: u32) -> Result<i32, Errno> {
-        let mut s = v4l2_event_subscription::zeroed();
-        s.type_ = ty;
-        s.id = id;
-        s.flags = flags;
-        self.ioctl(fd, VIDIOC_SUBSCRIBE_EVENT, &mut s)
+        self.client(fd).subscribe_event(ty, id, flags).map(|()| 0)
     }
 
     pub fn unsubscribe(&self, fd: FileId, ty: u32, id: u32) -> Result<i32, Errno> {
-        let mut s = v4l2_event_subscription::zeroed();
-        s.type_ = ty;
-        s.id = id;
-        self.ioctl(fd, VIDIOC_UNSUBSCRIBE_EVENT, &mut s)
+        self.client(fd).unsubscribe_event(ty, id).map(|()| 0)
     }
 
     pub fn dqevent(&self, fd: FileId) -> Result<v4l2_event, Errno> {
-        let mut e = v4l2_event::zeroed();
-        self.ioctl(fd, VIDIOC_DQEVENT, &mut e).map(|_| e)
+        self.client(fd).dqevent()
     }
 
     // ---- commands ----
@@ -886,16 +890,14 @@ impl Harness {
         let mut c = v4l2_decoder_cmd::zeroed();
         c.cmd = cmd;
         c.flags = flags;
-        let req = if try_only { VIDIOC_TRY_DECODER_CMD } else { VIDIOC_DECODER_CMD };
-        self.ioctl(fd, req, &mut c).map(|_| c)
+        self.client(fd).decoder_cmd(&mut c, try_only).map(|()| c)
     }
 
     pub fn enc_cmd(&self, fd: FileId, cmd: u32, flags: u32, try_only: bool) -> Result<v4l2_encoder_cmd, Errno> {
         let mut c = v4l2_encoder_cmd::zeroed();
         c.cmd = cmd;
         c.flags = flags;
-        let req = if try_only { VIDIOC_TRY_ENCODER_CMD } else { VIDIOC_ENCODER_CMD };
-        self.ioctl(fd, req, &mut c).map(|_| c)
+        self.client(fd).encoder_cmd(&mut c, try_only).map(|()| c)
     }
 
     /// STOP through whichever command ioctl the device kind uses.
@@ -916,13 +918,11 @@ impl Harness {
     // ---- controls ----
 
     pub fn g_ctrl(&self, fd: FileId, id: u32) -> Result<i32, Errno> {
-        let mut c = v4l2_control { id, value: 0 };
-        self.ioctl(fd, VIDIOC_G_CTRL, &mut c).map(|_| c.value)
+        self.client(fd).g_ctrl(id)
     }
 
     pub fn s_ctrl(&self, fd: FileId, id: u32, value: i32) -> Result<i32, Errno> {
-        let mut c = v4l2_control { id, value };
-        self.ioctl(fd, VIDIOC_S_CTRL, &mut c).map(|_| c.value)
+        self.client(fd).s_ctrl(id, value)
     }
 
     /// G/S/TRY_EXT_CTRLS on `ctrls`; returns the result and `error_idx`.
@@ -933,13 +933,14 @@ impl Harness {
         which: u32,
         ctrls: &mut [v4l2_ext_control],
     ) -> (Result<i32, Errno>, u32) {
-        let mut cs = v4l2_ext_controls::zeroed();
-        cs.which = which;
-        cs.count = ctrls.len() as u32;
-        cs.error_idx = 0xdead;
-        cs.controls = if ctrls.is_empty() { std::ptr::null_mut() } else { ctrls.as_mut_ptr() };
-        let r = self.ioctl(fd, request, &mut cs);
-        (r, cs.error_idx)
+        let op = match request {
+            VIDIOC_G_EXT_CTRLS => CtrlOp::Get,
+            VIDIOC_S_EXT_CTRLS => CtrlOp::Set,
+            VIDIOC_TRY_EXT_CTRLS => CtrlOp::Try,
+            other => panic!("test bug: {other:#x} is no extended-control request"),
+        };
+        let reply = self.client(fd).ext_ctrls(op, which, ctrls);
+        (reply.result.map(|()| 0), reply.error_idx)
     }
 
     pub fn priority(&self, fd: FileId) -> u32 {
@@ -951,6 +952,16 @@ impl Harness {
     pub fn set_priority(&self, fd: FileId, p: u32) -> Result<i32, Errno> {
         let mut p = p;
         self.ioctl(fd, VIDIOC_S_PRIORITY, &mut p)
+    }
+}
+
+/// A DQBUF's typed outcome as the errno-style result the tests assert on: "not ready"
+/// is `EAGAIN` and "end of stream" `EPIPE`, as the device answered.
+fn dequeued(outcome: Result<DqBuf, Errno>) -> Result<(), Errno> {
+    match outcome? {
+        DqBuf::Buffer | DqBuf::LastBuffer => Ok(()),
+        DqBuf::NotReady => Err(Errno::EAGAIN),
+        DqBuf::EndOfStream => Err(Errno::EPIPE),
     }
 }
 
@@ -1008,6 +1019,12 @@ impl Buf {
             self.b.m.planes = self.planes.as_mut_ptr();
         }
         &mut self.b
+    }
+
+    /// The buffer and, multi-planar, its first `length` planes, for the client's calls.
+    pub fn parts(&mut self) -> (&mut v4l2_buffer, Option<&mut [v4l2_plane]>) {
+        let n = (self.b.length as usize).min(self.planes.len());
+        (&mut self.b, self.mp.then(|| &mut self.planes[..n]))
     }
 
     pub fn set_bytesused(&mut self, plane: usize, n: u32) {
