@@ -405,9 +405,22 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         })
     }
 
+    /// Checks a QBUF/PREPARE_BUF request against the queue and the buffer's state as
+    /// [`queue`](Self::queue) and [`prepare`](Self::prepare) do, changing nothing.
+    pub fn check(&self, req: &QueueRequest, min_sizes: &[u32]) -> Result<()> {
+        self.checked_planes(req, min_sizes).map(drop)
+    }
+
     /// Checks a QBUF/PREPARE_BUF request against the queue and the buffer's state, and
     /// records its planes. `min_sizes` gives the plane sizes the current format needs.
     fn check_and_record(&mut self, req: &QueueRequest, min_sizes: &[u32]) -> Result<usize> {
+        let (index, planes) = self.checked_planes(req, min_sizes)?;
+        self.buffers[index].planes = planes;
+        Ok(index)
+    }
+
+    /// The buffer index of a valid QBUF/PREPARE_BUF request and the planes it records.
+    fn checked_planes(&self, req: &QueueRequest, min_sizes: &[u32]) -> Result<(usize, [Plane; P])> {
         let index = req.index as usize;
         if index >= self.count || Some(req.memory) != self.memory || req.num_planes < self.num_planes {
             return Err(Errno::EINVAL);
@@ -420,7 +433,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         for (i, (plane, given)) in planes.iter_mut().zip(&req.planes).take(self.num_planes).enumerate() {
             if req.memory == Memory::UserPtr {
                 let needed = min_sizes.get(i).copied().unwrap_or(0);
-                if given.userptr == 0 || given.length < needed || given.length == 0 {
+                if given.length < needed || given.length == 0 {
                     return Err(Errno::EINVAL);
                 }
                 plane.addr = given.userptr;
@@ -438,8 +451,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
                 plane.data_offset = 0;
             }
         }
-        self.buffers[index].planes = planes;
-        Ok(index)
+        Ok((index, planes))
     }
 
     /// PREPARE_BUF: validates and records a buffer without queueing it.

@@ -63,20 +63,28 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
         }
     }
 
-    /// `EFAULT` for a USERPTR plane the board says the application cannot reach: the
-    /// device reads OUTPUT planes and writes CAPTURE ones. Only for a USERPTR queue: a
-    /// request whose memory is not the queue's is `EINVAL` first, as in Linux.
+    /// `EFAULT` for a USERPTR plane the board says the application cannot reach (or at
+    /// address 0): the device reads OUTPUT planes and writes CAPTURE ones. Checked after
+    /// everything else about the request (index, memory type, plane count, lengths,
+    /// bytesused, data_offset: `EINVAL` first), as Linux pins the memory last. A buffer
+    /// PREPARE_BUF recorded keeps its planes, which were checked then.
     fn check_user_memory(&self, file: FileId, dir: Direction, req: &QueueRequest) -> Result<()> {
-        if req.memory != Memory::UserPtr
-            || self.with_state(file, |state, _| state.queue(dir).memory())? != Some(req.memory)
-        {
+        let checked = self.with_state(file, |state, _| {
+            let queue = &state.queues[dir.index()];
+            if queue.status(req.index as usize).is_ok_and(|s| s.prepared) {
+                return Ok(false);
+            }
+            let (sizes, planes) = plane_sizes(state.formats.get(dir));
+            queue.check(req, &sizes[..planes]).map(|()| req.memory == Memory::UserPtr)
+        })??;
+        if !checked {
             return Ok(());
         }
         let write = dir == Direction::Capture;
         let planes = &req.planes[..req.num_planes.min(req.planes.len())];
         let bad = planes
             .iter()
-            .any(|p| p.userptr != 0 && !self.os.user_memory_accessible(p.userptr, p.length as usize, write));
+            .any(|p| p.userptr == 0 || !self.os.user_memory_accessible(p.userptr, p.length as usize, write));
         if bad {
             Err(Errno::EFAULT)
         } else {
@@ -447,6 +455,14 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
         }
         self.notify(file.slot);
         Ok(status.0)
+    }
+
+    fn dequeue_ready(&self, file: FileId, dir: Option<Direction>) -> bool {
+        self.with_state(file, |state, _| match dir {
+            Some(dir) => state.queue(dir).done_count() > 0,
+            None => state.events.pending() > 0,
+        })
+        .unwrap_or(false)
     }
 
     fn dqbuf(&self, file: FileId, dir: Direction, planes: usize) -> Result<BufferStatus> {

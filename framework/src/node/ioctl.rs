@@ -120,7 +120,15 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
             }
         }
         VIDIOC_DQEVENT => {
-            let got = wait_for(dev, file, serial, Errno::ENOENT, || dev.dqevent(file))?;
+            // An event about to be taken is not lost to an argument that cannot be
+            // written (Linux loses it): the argument is probed first.
+            let probe = || arg.update(|_: &mut v4l2_event| Ok(()));
+            let got = wait_for(dev, file, serial, Errno::ENOENT, || {
+                if dev.dequeue_ready(file, None) {
+                    probe()?;
+                }
+                dev.dqevent(file)
+            })?;
             arg.write(&encode_event(&got))?
         }
         VIDIOC_ENCODER_CMD | VIDIOC_TRY_ENCODER_CMD => arg.update(|ec: &mut v4l2_encoder_cmd| {
@@ -437,7 +445,7 @@ fn buffer_ioctl<T: DeviceIoctls + ?Sized>(
 ) -> Result<()> {
     let mut buf: v4l2_buffer = arg.read()?;
     let mut planes = Planes::copy_in(user, &buf)?;
-    let result = buffer_op(dev, file, request, &mut buf, planes.as_mut(), serial);
+    let result = buffer_op(dev, file, request, arg, &mut buf, planes.as_mut(), serial);
     if let Some(planes) = &planes {
         planes.copy_out()?;
     }
@@ -449,6 +457,7 @@ fn buffer_op<T: DeviceIoctls + ?Sized>(
     dev: &T,
     file: FileId,
     request: u32,
+    arg: &UserArg<'_>,
     buf: &mut v4l2_buffer,
     planes: Option<&mut Planes<'_>>,
     serial: &mut SleepMutexGuard<'_, ()>,
@@ -478,7 +487,19 @@ fn buffer_op<T: DeviceIoctls + ?Sized>(
         }
         _ => {
             let given = planes.as_ref().map_or(1, |p| p.active().len());
-            wait_for(dev, file, serial, Errno::EAGAIN, || dev.dqbuf(file, dir, given))?
+            // A buffer about to be dequeued is not lost to an answer that cannot be
+            // written (Linux loses it): the argument and its plane array, still as the
+            // application gave them, are written back first.
+            let probe = || {
+                arg.write(&*buf)?;
+                planes.as_deref().map_or(Ok(()), Planes::copy_out)
+            };
+            wait_for(dev, file, serial, Errno::EAGAIN, || {
+                if dev.dequeue_ready(file, Some(dir)) {
+                    probe()?;
+                }
+                dev.dqbuf(file, dir, given)
+            })?
         }
     };
     let active = planes.map(|p| {

@@ -95,6 +95,12 @@ pub trait DeviceIoctls {
         let _ = request;
         true
     }
+    /// Whether a DQBUF of `dir` (`None`: a DQEVENT) would take a buffer (an event) now.
+    /// The ioctl decoder then checks that the answer can be written before it takes it,
+    /// so that a fault (EFAULT) loses nothing. The default always checks.
+    fn dequeue_ready(&self, file: FileId, dir: Option<Direction>) -> bool {
+        true
+    }
     /// VIDIOC_QUERYCAP.
     fn querycap(&self, file: FileId) -> Result<Capability> {
         Err(Errno::ENOTTY)
