@@ -62,8 +62,10 @@ static void find_controls(int fd, uint32_t *any, uint32_t *writable)
     EXPECT(*any != 0);
 }
 
-/* error_idx: G and TRY name the failing control, S answers `count` for a failure found
- * before anything was set (nothing was written). */
+/* error_idx after a failure of the validation step (before any control is read or
+ * written): `count` for G and S (nothing was touched), the failing control's index for
+ * TRY (which touches nothing anyway), as Linux's control framework and the V4L2
+ * documentation of VIDIOC_G_EXT_CTRLS say. */
 static void expect_error_idx(int fd, struct v4l2_ext_control *ctrls, uint32_t count, int err, uint32_t bad)
 {
     unsigned long requests[] = {VIDIOC_G_EXT_CTRLS, VIDIOC_TRY_EXT_CTRLS, VIDIOC_S_EXT_CTRLS};
@@ -72,7 +74,7 @@ static void expect_error_idx(int fd, struct v4l2_ext_control *ctrls, uint32_t co
         if (requests[r] == VIDIOC_G_EXT_CTRLS && err == EACCES)
             continue; /* reading is fine */
         EXPECT_ERR(ioctl(fd, requests[r], &cs), err);
-        uint32_t want = requests[r] == VIDIOC_S_EXT_CTRLS ? count : bad;
+        uint32_t want = requests[r] == VIDIOC_TRY_EXT_CTRLS ? bad : count;
         if (cs.error_idx != want)
             FAIL("request %#lx: error_idx %u, want %u", requests[r], cs.error_idx, want);
     }
@@ -114,7 +116,7 @@ void controls_which_and_class(void)
     EXPECT_OK(ioctl(fd, VIDIOC_G_EXT_CTRLS, &cs));
     cs.which = V4L2_CTRL_ID2WHICH(any) == V4L2_CTRL_CLASS_USER ? V4L2_CTRL_CLASS_CODEC : V4L2_CTRL_CLASS_USER;
     EXPECT_ERR(ioctl(fd, VIDIOC_G_EXT_CTRLS, &cs), EINVAL);
-    EXPECT(cs.error_idx == 0);
+    EXPECT(cs.error_idx == 1);
     EXPECT_ERR(ioctl(fd, VIDIOC_TRY_EXT_CTRLS, &cs), EINVAL);
     EXPECT(cs.error_idx == 0);
     EXPECT_ERR(ioctl(fd, VIDIOC_S_EXT_CTRLS, &cs), EINVAL);

@@ -8,8 +8,8 @@
  * Every case runs in a forked child with a timeout, so a crash or a hang is a reported
  * failure, not a lost run. The parent never touches the node itself (each child starts
  * the device stack from scratch and describes the node from QUERYCAP, ENUM_FMT and
- * REQBUFS). A case that needs what the node does not have (USERPTR memory) is reported
- * as skipped, with the reason. Exit status: 0 when every case that ran passed.
+ * REQBUFS). A case that needs what the node does not have (USERPTR memory, plane
+ * arrays) is reported as skipped, with the reason. Exit status: 0 when every case that ran passed.
  */
 #include "hostile.h"
 
@@ -18,7 +18,7 @@
 #define CASE_TIMEOUT_S 20
 
 /* What a case needs of the node. */
-enum { NEEDS_NOTHING = 0, NEEDS_USERPTR = 1 };
+enum { NEEDS_NOTHING = 0, NEEDS_USERPTR = 1, NEEDS_MPLANE = 2 };
 
 struct hostile_case {
     const char *name;
@@ -51,6 +51,8 @@ static int run_case(const char *path, const struct hostile_case *c)
         describe_node(path);
         if ((c->needs & NEEDS_USERPTR) && !node.userptr)
             _exit(77);
+        if ((c->needs & NEEDS_MPLANE) && !node.mplane)
+            _exit(78);
         c->run();
         _exit(0);
     }
@@ -64,6 +66,10 @@ static int run_case(const char *path, const struct hostile_case *c)
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
         printf("skip    %s: the node has no USERPTR memory (REQBUFS capabilities)\n", c->name);
+        return -1;
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 78) {
+        printf("skip    %s: a single-planar node has no plane arrays (QUERYCAP)\n", c->name);
         return -1;
     }
     if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)

@@ -467,6 +467,28 @@ pub(crate) fn mapped_fixed(addr: *mut c_void, len: usize) {
     release_maps(st, gone);
 }
 
+/// Whether `[addr, addr + len)` overlaps memory a queued USERPTR buffer holds (unmapped
+/// by the application or not). Linux keeps such pages pinned: whatever the application
+/// maps over them, moves or protects, the device goes on writing into the pinned pages.
+/// The simulated device writes through the application's own addresses, so a MAP_FIXED
+/// mapping, an mremap or an mprotect taking access away there is refused with EPERM (as
+/// for sealed memory) until the buffer is given back.
+pub(crate) fn device_holds(addr: usize, len: usize) -> bool {
+    let st = match state::started() {
+        Some(st) if !state::inside() && state::ANY_FD.load(Ordering::Acquire) => st,
+        _ => return false,
+    };
+    let start = addr & !4095;
+    let end = addr.saturating_add(len);
+    len > 0 && held(st, start, start.saturating_add(page_up(end - start)))
+}
+
+/// `mremap`: refused (EPERM) when the range it moves, resizes or lands on overlaps memory
+/// a queued USERPTR buffer holds ([`device_holds`]).
+pub(crate) fn mremap_refused(old: usize, old_size: usize, new_size: usize, flags: c_int, new: usize) -> bool {
+    device_holds(old, old_size.max(1)) || (flags & libc::MREMAP_FIXED != 0 && device_holds(new, new_size))
+}
+
 /// `munmap`: unmaps (through `real_munmap`) and removes the range from every buffer
 /// mapping it overlaps; the backend hears of a buffer's munmap once the last byte of the
 /// mapping is gone (a partial munmap leaves the rest mapped, as the kernel does).

@@ -251,7 +251,7 @@ pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: size_t) -> 
     }
 }
 
-/// `mmap(2)`: a shared mapping of a V4L2 buffer of an emulated node maps the buffer's memory (the memfd of the node's arena); a `MAP_FIXED` mapping of anything else over a buffer mapping unmaps that part of it.
+/// `mmap(2)`: a shared mapping of a V4L2 buffer of an emulated node maps the buffer's memory (the memfd of the node's arena); a `MAP_FIXED` mapping of anything else over a buffer mapping unmaps that part of it; a `MAP_FIXED` mapping over memory a queued USERPTR buffer holds is refused (EPERM).
 #[no_mangle]
 pub unsafe extern "C" fn mmap(
     addr: *mut c_void,
@@ -261,6 +261,9 @@ pub unsafe extern "C" fn mmap(
     fd: c_int,
     off: off_t,
 ) -> *mut c_void {
+    if flags & libc::MAP_FIXED != 0 && fds::device_holds(addr as usize, len) {
+        return crate::sys::fail(libc::EPERM, libc::MAP_FAILED);
+    }
     // SAFETY: as mmap(2).
     match unsafe { fds::mmap(addr, len, prot, flags, fd, off) } {
         Some(r) => r,
@@ -285,6 +288,9 @@ pub unsafe extern "C" fn mmap64(
     fd: c_int,
     off: off_t,
 ) -> *mut c_void {
+    if flags & libc::MAP_FIXED != 0 && fds::device_holds(addr as usize, len) {
+        return crate::sys::fail(libc::EPERM, libc::MAP_FAILED);
+    }
     // SAFETY: as mmap(2).
     match unsafe { fds::mmap(addr, len, prot, flags, fd, off) } {
         Some(r) => r,
@@ -628,6 +634,45 @@ pub unsafe extern "C" fn munmap(addr: *mut c_void, len: size_t) -> c_int {
     // SAFETY: the caller's arguments, unchanged, as munmap(2) requires.
     let unmap = || unsafe { real::munmap(addr, len) };
     fds::munmap(addr, len, unmap).unwrap_or_else(unmap)
+}
+
+/// `mremap(2)`: refused (EPERM) over memory a queued USERPTR buffer holds, as a move or a
+/// shrink would let the device write where the application maps something else.
+///
+/// glibc declares it variadic (`new_address` is read only with `MREMAP_FIXED`); on the
+/// Linux ABIs the layer supports, a variadic pointer argument is passed where the fifth
+/// fixed argument is, so it is read as one and looked at only when the flag says it is
+/// there.
+#[no_mangle]
+pub unsafe extern "C" fn mremap(
+    old: *mut c_void,
+    old_size: size_t,
+    new_size: size_t,
+    flags: c_int,
+    new_address: *mut c_void,
+) -> *mut c_void {
+    if fds::mremap_refused(old as usize, old_size, new_size, flags, new_address as usize) {
+        return crate::sys::fail(libc::EPERM, libc::MAP_FAILED);
+    }
+    let fixed = if flags & libc::MREMAP_FIXED != 0 { new_address } else { core::ptr::null_mut() };
+    // SAFETY: the caller's arguments, unchanged, to the system call glibc's wrapper makes.
+    let r = unsafe { libc::syscall(libc::SYS_mremap, old, old_size, new_size, flags, fixed) };
+    if r < 0 && r > -4096 {
+        return crate::sys::fail(-r as c_int, libc::MAP_FAILED);
+    }
+    r as *mut c_void
+}
+
+/// `mprotect(2)`: refused (EPERM) when it would take read or write access away from
+/// memory a queued USERPTR buffer holds (the device reads or writes it until it is done).
+#[no_mangle]
+pub unsafe extern "C" fn mprotect(addr: *mut c_void, len: size_t, prot: c_int) -> c_int {
+    let full = libc::PROT_READ | libc::PROT_WRITE;
+    if prot & full != full && fds::device_holds(addr as usize, len) {
+        return crate::sys::fail(libc::EPERM, -1);
+    }
+    // SAFETY: the caller's arguments, unchanged, as mprotect(2) requires.
+    unsafe { real::mprotect(addr, len, prot) }
 }
 
 /// glibc's fortified `poll`: as [`poll`].

@@ -74,6 +74,7 @@ real_fns! {
     mmap(addr: *mut c_void, len: size_t, prot: c_int, flags: c_int, fd: c_int, off: off_t) -> *mut c_void = libc::MAP_FAILED;
     mmap64(addr: *mut c_void, len: size_t, prot: c_int, flags: c_int, fd: c_int, off: off_t) -> *mut c_void = libc::MAP_FAILED;
     munmap(addr: *mut c_void, len: size_t) -> c_int = -1;
+    mprotect(addr: *mut c_void, len: size_t, prot: c_int) -> c_int = -1;
     poll(fds: *mut pollfd, nfds: nfds_t, timeout: c_int) -> c_int = -1;
     ppoll(fds: *mut pollfd, nfds: nfds_t, ts: *const libc::timespec, sigmask: *const libc::sigset_t) -> c_int = -1;
     epoll_ctl(epfd: c_int, op: c_int, fd: c_int, ev: *mut libc::epoll_event) -> c_int = -1;
