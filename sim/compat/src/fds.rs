@@ -170,8 +170,11 @@ pub(crate) fn close(fd: c_int) -> Option<c_int> {
         // The backend knows the open by this fd: keep it open, out of the application's sight.
         fds.insert(fd, FdEntry::Hidden(open.clone()));
     }
-    if !others && fd != open.vfs_fd {
-        fds.remove(&open.vfs_fd);
+    if !others {
+        // Until they are closed for real, calls on the fds answer EBADF (never what the
+        // kernel answers for the eventfd behind them).
+        fds.insert(fd, FdEntry::Hidden(open.clone()));
+        fds.insert(open.vfs_fd, FdEntry::Hidden(open.clone()));
     }
     drop(fds);
     st.forget_epoll(fd);
@@ -182,24 +185,96 @@ pub(crate) fn close(fd: c_int) -> Option<c_int> {
     }
 }
 
-/// The last fd of `open` is closed: close it and release the open.
-fn release(st: &State, fd: c_int, open: &Open) -> c_int {
+/// The last fd of `open` is closed: close it, and release the open unless a call still
+/// uses it (the last call to return releases it then, see [`Call`]).
+fn release(st: &State, fd: c_int, open: &Arc<Open>) -> c_int {
     let _in = Inside::enter();
     debug(|| format!("close fd {fd} (backend fd {})", open.vfs_fd));
     let mut ret = 0;
-    // SAFETY: closing the application's fd, a dup of the backend's one.
-    if fd != open.vfs_fd && unsafe { real::close(fd) } != 0 {
-        ret = -1;
+    if fd != open.vfs_fd {
+        // SAFETY: closing the application's fd, a dup of the backend's one.
+        if unsafe { real::close(fd) } != 0 {
+            ret = -1;
+        }
+        forget_hidden(st, fd, open);
     }
-    if open.media {
-        // SAFETY: the eventfd the layer created for the media open.
-        return if unsafe { real::close(open.vfs_fd) } != 0 { -1 } else { ret };
+    let running = {
+        let mut calls = lock(&open.calls);
+        calls.closed = true;
+        calls.running
+    };
+    if running > 0 {
+        debug(|| format!("backend fd {} released when its {running} call(s) return", open.vfs_fd));
+        return ret;
     }
-    let closed = st.backend.close(open.vfs_fd);
-    release_deferred(st);
-    match closed {
+    match finish_release(st, open) {
         Ok(()) => ret,
         Err(e) => fail(e, -1),
+    }
+}
+
+/// Closes the backend's fd of `open`, whose fds are all closed and which no call uses.
+fn finish_release(st: &State, open: &Arc<Open>) -> Result<(), c_int> {
+    let closed = if open.media {
+        // SAFETY: the eventfd the layer created for the media open.
+        if unsafe { real::close(open.vfs_fd) } != 0 {
+            Err(errno())
+        } else {
+            Ok(())
+        }
+    } else {
+        st.backend.close(open.vfs_fd)
+    };
+    forget_hidden(st, open.vfs_fd, open);
+    if !open.media {
+        release_deferred(st);
+    }
+    closed
+}
+
+/// Forgets `fd` if it still stands for `open`, closed (the number may already be another
+/// open's).
+fn forget_hidden(st: &State, fd: c_int, open: &Arc<Open>) {
+    let mut fds = lock(&st.fds);
+    if matches!(fds.get(&fd), Some(FdEntry::Hidden(o)) if Arc::ptr_eq(o, open)) {
+        fds.remove(&fd);
+    }
+}
+
+/// A call in progress on an open: while one runs, closing the open's last fd does not
+/// release it (Linux keeps a file while a system call uses it: a DQBUF blocked in another
+/// thread goes on waiting, and a signal ends it); the last call to return does.
+pub(crate) struct Call<'a> {
+    st: &'static State,
+    open: &'a Arc<Open>,
+}
+
+impl<'a> Call<'a> {
+    /// `None` when the open's last fd was closed already (the call is then EBADF).
+    pub(crate) fn enter(st: &'static State, open: &'a Arc<Open>) -> Option<Self> {
+        let mut calls = lock(&open.calls);
+        if calls.closed {
+            return None;
+        }
+        calls.running += 1;
+        Some(Self { st, open })
+    }
+}
+
+impl Drop for Call<'_> {
+    fn drop(&mut self) {
+        let release = {
+            let mut calls = lock(&self.open.calls);
+            calls.running -= 1;
+            calls.running == 0 && calls.closed
+        };
+        if release {
+            let e = errno();
+            let _in = Inside::enter();
+            debug(|| format!("backend fd {} released: its last call returned", self.open.vfs_fd));
+            let _ = finish_release(self.st, self.open);
+            set_errno(e);
+        }
     }
 }
 
@@ -312,6 +387,7 @@ pub(crate) unsafe fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) -> Opt
         }
         _ => {}
     }
+    let Some(_call) = Call::enter(st, &open) else { return Some(fail(libc::EBADF, -1)) };
     let _in = Inside::enter();
     let result = if open.media {
         media::ioctl(&st.topology(open.node), request, arg)
@@ -395,6 +471,7 @@ pub(crate) unsafe fn mmap(
     if flags & libc::MAP_SHARED == 0 || len == 0 || off < 0 {
         return Some(fail(libc::EINVAL, libc::MAP_FAILED));
     }
+    let Some(_call) = Call::enter(st, &open) else { return Some(fail(libc::EBADF, libc::MAP_FAILED)) };
     let _in = Inside::enter();
     let map = match st.backend.mmap(open.vfs_fd, off as u64, len) {
         Ok(m) => m,

@@ -53,6 +53,23 @@ pub struct Open {
     /// An open of the node's media device (`/dev/media<node>`), served by the layer itself
     /// (`vfs_fd` is then an eventfd of the layer's, unknown to the backend).
     pub media: bool,
+    /// Calls in progress on the open, and whether its last fd was closed meanwhile (the
+    /// open is then released when the last call returns, as Linux keeps a file while a
+    /// system call uses it).
+    pub(crate) calls: Mutex<Calls>,
+}
+
+/// The calls in progress on an [`Open`].
+#[derive(Default)]
+pub(crate) struct Calls {
+    pub(crate) running: usize,
+    pub(crate) closed: bool,
+}
+
+impl Open {
+    pub(crate) fn new(vfs_fd: c_int, node: usize, status: c_int, media: bool) -> Self {
+        Self { vfs_fd, node, status: AtomicI32::new(status), media, calls: Mutex::new(Calls::default()) }
+    }
 }
 
 /// What an fd in the layer's fd table stands for.
@@ -344,7 +361,7 @@ impl State {
 
     /// Registers a new emulated open under `fd`.
     pub fn add_open(&self, fd: c_int, node: usize, status: c_int, media: bool) {
-        let open = Arc::new(Open { vfs_fd: fd, node, status: AtomicI32::new(status), media });
+        let open = Arc::new(Open::new(fd, node, status, media));
         lock(&self.fds).insert(fd, FdEntry::Node(open));
         ANY_FD.store(true, Ordering::Release);
     }

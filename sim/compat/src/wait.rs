@@ -13,6 +13,7 @@
 //! Every engine returns `None` when the set holds no emulated fd: the shim calls libc.
 
 use crate::backend::Watch;
+use crate::fds::Call;
 use crate::real;
 use crate::state::{self, lock, EpollReg, FdEntry, Inside, Open, State};
 use crate::sys::fail;
@@ -207,6 +208,9 @@ pub(crate) unsafe fn poll(
     if emu.is_empty() {
         return None;
     }
+    // As Linux's poll table holds each file it waits on, a close meanwhile leaves the opens
+    // alive until the poll returns (they are released then).
+    let _calls: Vec<Call<'_>> = emu.iter().filter_map(|(_, o)| Call::enter(st, o)).collect();
     // The sets the kernel sees: real fds as given, emulated fds disabled (`check`, for the
     // readiness of the real fds), and the same plus the thread's watch eventfd (`wait`).
     let mut check: Vec<pollfd> = set.to_vec();
