@@ -58,7 +58,7 @@ step "encoder core against ffmpeg, no_std builds" bash scripts/test-encoder-core
 step "rate control targets" bash scripts/test-rate-control.sh
 step "decoder against ffmpeg" bash scripts/test-decoder.sh
 step "libavcodec decoder nodes: corpus, ffmpeg clients, damaged streams" bash scripts/test-avcodec-decoder.sh
-step "hostile clients (bad pointers, USERPTR, mmap games) on the decoder nodes" bash scripts/test-hostile.sh
+step "hostile clients (bad pointers, USERPTR, mmap games, signals, races) on every codec node" bash scripts/test-hostile.sh
 step "conformance and real clients" bash scripts/conformance.sh
 step "vendor example (out-of-tree driver on the simulator)" bash scripts/test-vendor-example.sh
 

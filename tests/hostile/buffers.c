@@ -128,6 +128,12 @@ void bad_indices_types_memory(void)
     EXPECT_ERR(ioctl(fd, VIDIOC_REQBUFS, &req), EINVAL);
     req.memory = V4L2_MEMORY_OVERLAY;
     EXPECT_ERR(ioctl(fd, VIDIOC_REQBUFS, &req), EINVAL);
+    req.memory = V4L2_MEMORY_DMABUF; /* no node exports or imports DMABUF */
+    EXPECT_ERR(ioctl(fd, VIDIOC_REQBUFS, &req), EINVAL);
+    if (!node.userptr) {
+        req.memory = V4L2_MEMORY_USERPTR; /* a node without USERPTR memory */
+        EXPECT_ERR(ioctl(fd, VIDIOC_REQBUFS, &req), EINVAL);
+    }
     reqbufs(fd, node.out, V4L2_MEMORY_MMAP, 2);
     struct buf q;
     uint32_t bad_index[] = {2, 31, 32, 64, 1000, 0xffffffff};
