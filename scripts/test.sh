@@ -53,7 +53,7 @@ step "formatting (rustfmt.toml)" cargo fmt --all --check
 step "clippy (no warnings)" cargo clippy --workspace --all-targets -- -D warnings
 step "Cortex-M4 firmware under QEMU" bash scripts/cortex-m.sh
 step "framework tests under AddressSanitizer" sanitized_framework_tests
-step "framework fuzz target (60 s of cargo-fuzz)" bash scripts/fuzz.sh 60
+step "framework fuzz target (150 s of cargo-fuzz)" bash scripts/fuzz.sh 150
 step "encoder core against ffmpeg, no_std builds" bash scripts/test-encoder-core.sh
 step "rate control targets" bash scripts/test-rate-control.sh
 step "decoder against ffmpeg" bash scripts/test-decoder.sh

@@ -12,54 +12,6 @@ use support::*;
 use v4l2m2m::abi::*;
 use v4l2m2m::{Direction, Errno, OpenFlags};
 
-/// The requests the framework implements, plus some it does not.
-const REQUESTS: &[u32] = &[
-    VIDIOC_QUERYCAP,
-    VIDIOC_ENUM_FMT,
-    VIDIOC_G_FMT,
-    VIDIOC_S_FMT,
-    VIDIOC_TRY_FMT,
-    VIDIOC_REQBUFS,
-    VIDIOC_CREATE_BUFS,
-    VIDIOC_QUERYBUF,
-    VIDIOC_PREPARE_BUF,
-    VIDIOC_QBUF,
-    VIDIOC_DQBUF,
-    VIDIOC_STREAMON,
-    VIDIOC_STREAMOFF,
-    VIDIOC_G_PARM,
-    VIDIOC_S_PARM,
-    VIDIOC_G_SELECTION,
-    VIDIOC_S_SELECTION,
-    VIDIOC_ENUM_FRAMESIZES,
-    VIDIOC_ENUM_FRAMEINTERVALS,
-    VIDIOC_QUERYCTRL,
-    VIDIOC_QUERY_EXT_CTRL,
-    VIDIOC_QUERYMENU,
-    VIDIOC_G_CTRL,
-    VIDIOC_S_CTRL,
-    VIDIOC_G_EXT_CTRLS,
-    VIDIOC_S_EXT_CTRLS,
-    VIDIOC_TRY_EXT_CTRLS,
-    VIDIOC_SUBSCRIBE_EVENT,
-    VIDIOC_UNSUBSCRIBE_EVENT,
-    VIDIOC_DQEVENT,
-    VIDIOC_ENCODER_CMD,
-    VIDIOC_TRY_ENCODER_CMD,
-    VIDIOC_DECODER_CMD,
-    VIDIOC_TRY_DECODER_CMD,
-    VIDIOC_G_PRIORITY,
-    VIDIOC_S_PRIORITY,
-    VIDIOC_EXPBUF,
-    VIDIOC_G_INPUT,
-    VIDIOC_ENUMINPUT,
-    VIDIOC_CROPCAP,
-    VIDIOC_G_CROP,
-    VIDIOC_LOG_STATUS,
-    VIDIOC_G_STD,
-    VIDIOC_G_TUNER,
-];
-
 fn fuzz(h: &Harness, seed: u64, rounds: usize) {
     let mut rng = Rng(seed | 1);
     let fd = h.node.open(OpenFlags::NONBLOCK).expect("open");
@@ -75,7 +27,7 @@ fn fuzz(h: &Harness, seed: u64, rounds: usize) {
             let _ = h.streamon(fd, Direction::Output);
             let _ = h.streamon(fd, Direction::Capture);
         }
-        let request = REQUESTS[(rng.next() % REQUESTS.len() as u64) as usize];
+        let request = FUZZ_REQUESTS[(rng.next() % FUZZ_REQUESTS.len() as u64) as usize];
         let size = ioc_size(request);
         assert!(size <= arg.len() * 8);
         // SAFETY: a u64 vector viewed as its bytes.

@@ -24,47 +24,6 @@ use v4l2m2m::{ArenaRegion, Direction, FileId, OpenFlags, PollEvents};
 /// Size of the application's memory: arguments, plane arrays and USERPTR planes.
 const APP_MEMORY: usize = 256 << 10;
 
-const REQUESTS: &[u32] = &[
-    VIDIOC_QUERYCAP,
-    VIDIOC_ENUM_FMT,
-    VIDIOC_G_FMT,
-    VIDIOC_S_FMT,
-    VIDIOC_TRY_FMT,
-    VIDIOC_REQBUFS,
-    VIDIOC_CREATE_BUFS,
-    VIDIOC_QUERYBUF,
-    VIDIOC_PREPARE_BUF,
-    VIDIOC_QBUF,
-    VIDIOC_DQBUF,
-    VIDIOC_STREAMON,
-    VIDIOC_STREAMOFF,
-    VIDIOC_G_PARM,
-    VIDIOC_S_PARM,
-    VIDIOC_G_SELECTION,
-    VIDIOC_S_SELECTION,
-    VIDIOC_ENUM_FRAMESIZES,
-    VIDIOC_ENUM_FRAMEINTERVALS,
-    VIDIOC_QUERYCTRL,
-    VIDIOC_QUERY_EXT_CTRL,
-    VIDIOC_QUERYMENU,
-    VIDIOC_G_CTRL,
-    VIDIOC_S_CTRL,
-    VIDIOC_G_EXT_CTRLS,
-    VIDIOC_S_EXT_CTRLS,
-    VIDIOC_TRY_EXT_CTRLS,
-    VIDIOC_SUBSCRIBE_EVENT,
-    VIDIOC_UNSUBSCRIBE_EVENT,
-    VIDIOC_DQEVENT,
-    VIDIOC_ENCODER_CMD,
-    VIDIOC_TRY_ENCODER_CMD,
-    VIDIOC_DECODER_CMD,
-    VIDIOC_TRY_DECODER_CMD,
-    VIDIOC_G_PRIORITY,
-    VIDIOC_S_PRIORITY,
-    VIDIOC_EXPBUF,
-    VIDIOC_LOG_STATUS,
-];
-
 struct World {
     harness: Harness,
     app: usize,
@@ -154,7 +113,7 @@ impl Run<'_> {
 
     /// An ioctl whose argument is raw input bytes at an input-chosen place.
     fn random_ioctl(&mut self, fd: FileId) {
-        let request = REQUESTS[usize::from(self.input.u8()) % REQUESTS.len()];
+        let request = FUZZ_REQUESTS[usize::from(self.input.u8()) % FUZZ_REQUESTS.len()];
         let size = ioc_size(request);
         let offset = (self.input.u32() as usize) % (APP_MEMORY - size);
         let at = self.w.app + offset;

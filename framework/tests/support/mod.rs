@@ -25,6 +25,60 @@ use v4l2m2m_client::{Client, CtrlOp, DqBuf, NodeFile, Transport};
 pub type NodeClient = Client<NodeFile<'static, dyn VideoNode>>;
 
 // ------------------------------------------------------------------------------------
+// Requests for the fuzzers
+// ------------------------------------------------------------------------------------
+
+/// The requests the fuzzers send (m2m_fuzz_args and the cargo-fuzz target): every request
+/// the ioctl decoder implements, then some it does not (ENOTTY, the argument untouched).
+pub const FUZZ_REQUESTS: &[u32] = &[
+    VIDIOC_QUERYCAP,
+    VIDIOC_ENUM_FMT,
+    VIDIOC_G_FMT,
+    VIDIOC_S_FMT,
+    VIDIOC_TRY_FMT,
+    VIDIOC_REQBUFS,
+    VIDIOC_CREATE_BUFS,
+    VIDIOC_QUERYBUF,
+    VIDIOC_PREPARE_BUF,
+    VIDIOC_QBUF,
+    VIDIOC_DQBUF,
+    VIDIOC_STREAMON,
+    VIDIOC_STREAMOFF,
+    VIDIOC_G_PARM,
+    VIDIOC_S_PARM,
+    VIDIOC_G_SELECTION,
+    VIDIOC_S_SELECTION,
+    VIDIOC_ENUM_FRAMESIZES,
+    VIDIOC_ENUM_FRAMEINTERVALS,
+    VIDIOC_QUERYCTRL,
+    VIDIOC_QUERY_EXT_CTRL,
+    VIDIOC_QUERYMENU,
+    VIDIOC_G_CTRL,
+    VIDIOC_S_CTRL,
+    VIDIOC_G_EXT_CTRLS,
+    VIDIOC_S_EXT_CTRLS,
+    VIDIOC_TRY_EXT_CTRLS,
+    VIDIOC_SUBSCRIBE_EVENT,
+    VIDIOC_UNSUBSCRIBE_EVENT,
+    VIDIOC_DQEVENT,
+    VIDIOC_ENCODER_CMD,
+    VIDIOC_TRY_ENCODER_CMD,
+    VIDIOC_DECODER_CMD,
+    VIDIOC_TRY_DECODER_CMD,
+    VIDIOC_G_PRIORITY,
+    VIDIOC_S_PRIORITY,
+    // Not implemented.
+    VIDIOC_EXPBUF,
+    VIDIOC_G_INPUT,
+    VIDIOC_ENUMINPUT,
+    VIDIOC_CROPCAP,
+    VIDIOC_G_CROP,
+    VIDIOC_LOG_STATUS,
+    VIDIOC_G_STD,
+    VIDIOC_G_TUNER,
+];
+
+// ------------------------------------------------------------------------------------
 // OS glue
 // ------------------------------------------------------------------------------------
 
