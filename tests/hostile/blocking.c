@@ -5,6 +5,8 @@
  */
 #include "hostile.h"
 
+#include <sys/epoll.h>
+
 /* A blocking open whose DQBUF(OUTPUT) waits: OUTPUT streams with nothing queued. */
 static int dqbuf_waits(void)
 {
@@ -44,6 +46,33 @@ void streamoff_while_dqbuf_blocks(void)
     if (b.rc != -1 || b.err != EINVAL)
         FAIL("blocked DQBUF after STREAMOFF: rc %d errno %s, want EINVAL", b.rc, strerrorname_np(b.err));
     EXPECT_OK(close(fd));
+}
+
+/* Linux (v4l2-mem2mem): with no queue streaming with buffers, poll reports POLLERR; a
+ * STREAMOFF wakes every poller. Here the CAPTURE queue streams with one buffer that no
+ * OUTPUT data will fill, so a poll for data waits until the STREAMOFF. */
+void streamoff_while_poll_blocks(void)
+{
+    int (*calls[])(struct blocked *) = {call_poll_data, call_select_data, call_epoll_data};
+    const char *names[] = {"poll", "select", "epoll_wait"};
+    int want[] = {POLLERR, POLLIN | POLLOUT, EPOLLERR};
+    for (int i = 0; i < 3; i++) {
+        int fd = open_node();
+        reqbufs(fd, node.out, V4L2_MEMORY_MMAP, 1);
+        reqbufs(fd, node.cap, V4L2_MEMORY_MMAP, 1);
+        streamon(fd, node.out);
+        queue_mmap(fd, node.cap, 0);
+        streamon(fd, node.cap);
+        struct blocked b;
+        block_in(&b, fd, 0, calls[i]);
+        if (!blocked_still(&b))
+            FAIL("%s returned %#x with nothing to report", names[i], b.rc);
+        streamoff(fd, node.cap);
+        blocked_join(&b);
+        if (b.rc < 0 || (b.rc & want[i]) != want[i])
+            FAIL("%s after STREAMOFF: %#x (errno %s), want %#x", names[i], b.rc, strerrorname_np(b.err), want[i]);
+        EXPECT_OK(close(fd));
+    }
 }
 
 void signal_interrupts_dqbuf(void)

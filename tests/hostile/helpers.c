@@ -350,6 +350,36 @@ int call_epoll(struct blocked *b)
     return epoll_wait(ep, &got, 1, -1);
 }
 
+int call_poll_data(struct blocked *b)
+{
+    struct pollfd p = {.fd = b->fd, .events = POLLIN | POLLOUT};
+    return poll(&p, 1, -1) < 0 ? -1 : p.revents;
+}
+
+int call_select_data(struct blocked *b)
+{
+    fd_set rd, wr;
+    FD_ZERO(&rd);
+    FD_ZERO(&wr);
+    FD_SET(b->fd, &rd);
+    FD_SET(b->fd, &wr);
+    if (select(b->fd + 1, &rd, &wr, NULL, NULL) < 0)
+        return -1;
+    return (FD_ISSET(b->fd, &rd) ? POLLIN : 0) | (FD_ISSET(b->fd, &wr) ? POLLOUT : 0);
+}
+
+int call_epoll_data(struct blocked *b)
+{
+    int ep = epoll_create1(0);
+    if (ep < 0)
+        return -1;
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT};
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, b->fd, &ev))
+        return -1;
+    struct epoll_event got;
+    return epoll_wait(ep, &got, 1, -1) < 0 ? -1 : (int)got.events;
+}
+
 static volatile sig_atomic_t handled;
 
 static void on_sigusr1(int sig)

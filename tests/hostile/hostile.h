@@ -133,6 +133,11 @@ int call_dqevent(struct blocked *b);
 int call_poll(struct blocked *b);
 int call_select(struct blocked *b);
 int call_epoll(struct blocked *b);
+/* Waits for POLLIN or POLLOUT; the events reported (select: POLLIN and POLLOUT for the
+ * read and write sets), -1 on error. */
+int call_poll_data(struct blocked *b);
+int call_select_data(struct blocked *b);
+int call_epoll_data(struct blocked *b);
 
 /* SIGUSR1 with a counting handler, with or without SA_RESTART. */
 void install_sigusr1(int restart);
