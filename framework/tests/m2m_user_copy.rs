@@ -9,7 +9,7 @@ use std::ffi::c_void;
 
 use support::*;
 use v4l2m2m::abi::*;
-use v4l2m2m::{Direction, Errno};
+use v4l2m2m::{Direction, Errno, PollEvents};
 
 fn fenced(mplane: bool) -> Harness {
     Harness::with(Opts { worker: false, mplane, fenced: true, ..Opts::default() })
@@ -105,4 +105,32 @@ fn control_arrays_are_copied_whole_before_they_are_validated() {
     cs.count = 0;
     cs.controls = std::ptr::null_mut();
     assert_eq!(h.ioctl(fd, VIDIOC_G_EXT_CTRLS, &mut cs), Ok(0));
+}
+
+#[test]
+fn a_done_buffer_is_kept_when_dqbuf_cannot_write_the_answer() {
+    let h = fenced(false);
+    let fd = h.open_nb();
+    h.reqbufs(fd, Direction::Output, 1).unwrap();
+    h.reqbufs(fd, Direction::Capture, 1).unwrap();
+    h.queue_output(fd, 0, b"keep", 1).unwrap();
+    h.qbuf(fd, &mut h.buf(fd, Direction::Capture, V4L2_MEMORY_MMAP, 0)).unwrap();
+    h.streamon(fd, Direction::Output).unwrap();
+    h.streamon(fd, Direction::Capture).unwrap();
+    h.dev.run_jobs();
+    assert!(h.poll(fd).contains(PollEvents::POLLOUT | PollEvents::POLLIN));
+    let read_only = fenced_memory(std::mem::size_of::<v4l2_buffer>(), true).cast::<v4l2_buffer>();
+    let mut b = v4l2_buffer::zeroed();
+    b.type_ = h.ty(Direction::Output);
+    b.memory = V4L2_MEMORY_MMAP;
+    // SAFETY: `read_only` is this test's own memory, only fenced for the framework.
+    unsafe { read_only.write(b) };
+    assert_eq!(h.ioctl_raw(fd, VIDIOC_DQBUF, read_only.cast()), Err(Errno::EFAULT));
+    assert_eq!(h.ioctl_raw(fd, VIDIOC_DQBUF, read_only.cast()), Err(Errno::EFAULT));
+    // Still done: the next DQBUF with a writable answer gets it.
+    assert!(h.poll(fd).contains(PollEvents::POLLOUT));
+    assert_eq!(h.dqbuf(fd, Direction::Output).map(|b| b.index()), Ok(0));
+    // Nothing done on a queue: the argument is not written at all (EAGAIN, not EFAULT).
+    assert_eq!(h.ioctl_raw(fd, VIDIOC_DQBUF, read_only.cast()), Err(Errno::EAGAIN));
+    assert_eq!(h.dqbuf(fd, Direction::Capture).map(|b| b.index()), Ok(0));
 }
