@@ -9,7 +9,8 @@
  * failure, not a lost run. The parent never touches the node itself (each child starts
  * the device stack from scratch and describes the node from QUERYCAP, ENUM_FMT and
  * REQBUFS). A case that needs what the node does not have (USERPTR memory, plane
- * arrays) is reported as skipped, with the reason. Exit status: 0 when every case that ran passed.
+ * arrays) is reported as skipped, with the reason. Exit status: 0 when every case that
+ * ran passed.
  */
 #include "hostile.h"
 
