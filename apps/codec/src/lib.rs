@@ -325,14 +325,28 @@ impl Writer {
     }
 }
 
-/// Raw formats the tool can crop and write: (planes as (x shift, y shift, bytes per
-/// pixel) per component plane; whether chroma is interleaved).
-fn raw_layout(fourcc: u32) -> Option<bool> {
-    match fourcc {
-        abi::V4L2_PIX_FMT_YUV420 | abi::V4L2_PIX_FMT_YUV420M => Some(false),
-        abi::V4L2_PIX_FMT_NV12 | abi::V4L2_PIX_FMT_NV12M => Some(true),
-        _ => None,
-    }
+/// How a raw format the tool can crop and write stores a picture.
+#[derive(Clone, Copy)]
+struct RawLayout {
+    /// Bytes per sample (2 for P010's 16-bit words).
+    sample: usize,
+    /// Vertical chroma subsampling (2 for 4:2:0, 1 for 4:2:2).
+    chroma_rows: usize,
+    /// Cb and Cr interleaved in one plane (NV12, NV16, P010).
+    interleaved: bool,
+}
+
+/// The layout of `fourcc`, if the tool can write it.
+fn raw_layout(fourcc: u32) -> Option<RawLayout> {
+    let (sample, chroma_rows, interleaved) = match fourcc {
+        abi::V4L2_PIX_FMT_YUV420 | abi::V4L2_PIX_FMT_YUV420M => (1, 2, false),
+        abi::V4L2_PIX_FMT_NV12 | abi::V4L2_PIX_FMT_NV12M => (1, 2, true),
+        abi::V4L2_PIX_FMT_P010 => (2, 2, true),
+        abi::V4L2_PIX_FMT_YUV422P | abi::V4L2_PIX_FMT_YUV422M => (1, 1, false),
+        abi::V4L2_PIX_FMT_NV16 => (1, 1, true),
+        _ => return None,
+    };
+    Some(RawLayout { sample, chroma_rows, interleaved })
 }
 
 /// Writes the visible rectangle of a raw frame held in `planes` (one per memory plane).
@@ -343,30 +357,30 @@ fn write_visible(
     planes: &[&[u8]],
     scratch: &mut Vec<u8>,
 ) -> Result<(), ToolError> {
-    let nv12 = raw_layout(fmt.pixelformat).unwrap_or(false);
+    let RawLayout { sample, chroma_rows: sub, interleaved } =
+        raw_layout(fmt.pixelformat).unwrap_or(RawLayout { sample: 1, chroma_rows: 2, interleaved: false });
     let bpl = fmt.bytesperline[0] as usize;
     let height = fmt.height as usize;
     let (l, t, vw, vh) = (rect.left as usize, rect.top as usize, rect.width as usize, rect.height as usize);
     let mut comps: Vec<Component<'_>> = Vec::new();
     let luma = bpl * height;
+    // Interleaved chroma spans the luma's bytes per line; planar chroma half of them.
+    let (cx, cw) = if interleaved { (l * sample, vw * sample) } else { (l / 2 * sample, vw / 2 * sample) };
+    let (ct, ch) = (t / sub, vh / sub);
     if planes.len() == 1 {
         let p = planes[0];
-        comps.push((p, bpl, l, t, vw, vh));
-        if nv12 {
-            comps.push((p.get(luma..).unwrap_or(&[]), bpl, l, t / 2, vw, vh / 2));
+        comps.push((p, bpl, l * sample, t, vw * sample, vh));
+        if interleaved {
+            comps.push((p.get(luma..).unwrap_or(&[]), bpl, cx, ct, cw, ch));
         } else {
-            let c = luma / 4;
-            comps.push((p.get(luma..).unwrap_or(&[]), bpl / 2, l / 2, t / 2, vw / 2, vh / 2));
-            comps.push((p.get(luma + c..).unwrap_or(&[]), bpl / 2, l / 2, t / 2, vw / 2, vh / 2));
+            let c = bpl / 2 * (height / sub);
+            comps.push((p.get(luma..).unwrap_or(&[]), bpl / 2, cx, ct, cw, ch));
+            comps.push((p.get(luma + c..).unwrap_or(&[]), bpl / 2, cx, ct, cw, ch));
         }
     } else {
-        comps.push((planes[0], bpl, l, t, vw, vh));
-        if nv12 {
-            comps.push((planes[1], fmt.bytesperline[1] as usize, l, t / 2, vw, vh / 2));
-        } else {
-            for p in &planes[1..3.min(planes.len())] {
-                comps.push((p, fmt.bytesperline[1].max(1) as usize, l / 2, t / 2, vw / 2, vh / 2));
-            }
+        comps.push((planes[0], bpl, l * sample, t, vw * sample, vh));
+        for p in &planes[1..planes.len().min(if interleaved { 2 } else { 3 })] {
+            comps.push((p, fmt.bytesperline[1].max(1) as usize, cx, ct, cw, ch));
         }
     }
     scratch.clear();

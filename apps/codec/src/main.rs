@@ -25,10 +25,12 @@ OPTIONS:
                           libavcodec decoder, which also decodes HEVC)
     -i, --input FILE      input: H.264 Annex-B for a decoder, raw frames for an encoder
     -o, --output FILE     output: the visible area of every decoded frame (raw, in the
-                          CAPTURE format's plane order: YU12/YM12 -> I420, NV12/NM12 -> NV12);
+                          CAPTURE format's plane order: YU12/YM12 -> I420, NV12/NM12 -> NV12,
+                          P010 -> P010, 422P/YM16 -> planar 4:2:2, NV16 -> NV16);
                           the bitstream for an encoder. '-' or omitted: no output file
     -f, --output-format   OUTPUT queue FourCC (default: the device's, e.g. H264)
-    -F, --capture-format  CAPTURE queue FourCC: YU12 (I420), NV12, YM12, NM12 (default: device's)
+    -F, --capture-format  CAPTURE queue FourCC: YU12 (I420), NV12, YM12, NM12, P010, 422P, YM16,
+                          NV16 (default: device's, for the stream after SOURCE_CHANGE)
     -s, --size WxH        frame size (required for raw input; a hint for decoders)
     -c, --chunk BYTES     feed the input in fixed byte chunks instead of one access unit
                           (or raw frame) per OUTPUT buffer

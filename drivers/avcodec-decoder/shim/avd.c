@@ -135,6 +135,11 @@ static int picture_format(int fmt)
     case AV_PIX_FMT_YUV420P:
     case AV_PIX_FMT_YUVJ420P:
         return AVD_FORMAT_YUV420;
+    case AV_PIX_FMT_YUV420P10LE:
+        return AVD_FORMAT_YUV420P10;
+    case AV_PIX_FMT_YUV422P:
+    case AV_PIX_FMT_YUVJ422P:
+        return AVD_FORMAT_YUV422;
     default:
         return AVD_FORMAT_OTHER;
     }
@@ -190,32 +195,79 @@ int avd_flush(struct avd *d)
     return open_parser(d);
 }
 
+/* How a picture's samples are laid out: bytes per sample (1, or 2 for 10-bit) and the
+ * chroma subsampling of its format. */
+struct layout {
+    int sample;
+    int chroma_rows_shift;
+};
+
+static int layout_of(const AVFrame *f, struct layout *l)
+{
+    switch (picture_format(f->format)) {
+    case AVD_FORMAT_YUV420: *l = (struct layout){ 1, 1 }; return 0;
+    case AVD_FORMAT_YUV420P10: *l = (struct layout){ 2, 1 }; return 0;
+    case AVD_FORMAT_YUV422: *l = (struct layout){ 1, 0 }; return 0;
+    default: return -1;
+    }
+}
+
+/* Stores sample x of the source line src as sample i of line: a byte, or (10-bit) a
+ * 16-bit little-endian word holding the value in its top bits. */
+static inline void put_sample(uint8_t *line, int i, int sample, const uint8_t *src, int x)
+{
+    uint16_t v;
+
+    if (sample == 1) {
+        line[i] = src[x];
+        return;
+    }
+    memcpy(&v, src + 2 * (size_t)x, sizeof(v)); /* libavcodec's native-endian word */
+    v = (uint16_t)(v << 6);
+    line[2 * i] = (uint8_t)v;
+    line[2 * i + 1] = (uint8_t)(v >> 8);
+}
+
+/* Whether rows lines of width bytes at stride fit in len bytes. */
+static int fits(int stride, size_t len, size_t width, int rows)
+{
+    return stride >= 0 && (size_t)stride >= width && (size_t)stride * (size_t)(rows - 1) + width <= len;
+}
+
 static int copy_plane(uint8_t *dst, int dst_stride, size_t dst_len, const uint8_t *src, int src_stride,
-                      int width, int rows)
+                      int width, int rows, int sample)
 {
     if (width <= 0 || rows <= 0)
         return 0;
-    if (dst_stride < width || (size_t)dst_stride * (size_t)(rows - 1) + (size_t)width > dst_len)
+    if (!fits(dst_stride, dst_len, (size_t)width * (size_t)sample, rows))
         return -1;
-    for (int r = 0; r < rows; r++)
-        memcpy(dst + (size_t)r * (size_t)dst_stride, src + (ptrdiff_t)r * src_stride, (size_t)width);
+    for (int r = 0; r < rows; r++) {
+        uint8_t *line = dst + (size_t)r * (size_t)dst_stride;
+        const uint8_t *in = src + (ptrdiff_t)r * src_stride;
+        if (sample == 1) {
+            memcpy(line, in, (size_t)width);
+            continue;
+        }
+        for (int x = 0; x < width; x++)
+            put_sample(line, x, sample, in, x);
+    }
     return 0;
 }
 
 static int interleave_plane(uint8_t *dst, int dst_stride, size_t dst_len, const uint8_t *u, int u_stride,
-                            const uint8_t *v, int v_stride, int width, int rows)
+                            const uint8_t *v, int v_stride, int width, int rows, int sample)
 {
     if (width <= 0 || rows <= 0)
         return 0;
-    if (dst_stride < 2 * width || (size_t)dst_stride * (size_t)(rows - 1) + 2 * (size_t)width > dst_len)
+    if (!fits(dst_stride, dst_len, 2 * (size_t)width * (size_t)sample, rows))
         return -1;
     for (int r = 0; r < rows; r++) {
         uint8_t *line = dst + (size_t)r * (size_t)dst_stride;
         const uint8_t *ur = u + (ptrdiff_t)r * u_stride;
         const uint8_t *vr = v + (ptrdiff_t)r * v_stride;
         for (int x = 0; x < width; x++) {
-            line[2 * x] = ur[x];
-            line[2 * x + 1] = vr[x];
+            put_sample(line, 2 * x, sample, ur, x);
+            put_sample(line, 2 * x + 1, sample, vr, x);
         }
     }
     return 0;
@@ -225,22 +277,24 @@ int avd_picture_copy(const struct avd_picture *picture, int component, uint8_t *
                      size_t len)
 {
     const AVFrame *f = (const AVFrame *)picture;
-    int cw = (f->width + 1) / 2, ch = (f->height + 1) / 2;
-    int ret;
+    struct layout l;
+    int cw, ch, ret;
 
-    if (picture_format(f->format) != AVD_FORMAT_YUV420)
+    if (layout_of(f, &l) < 0)
         return AVERROR(EINVAL);
+    cw = (f->width + 1) / 2;
+    ch = (f->height + (1 << l.chroma_rows_shift) - 1) >> l.chroma_rows_shift;
     switch (component) {
     case AVD_COMPONENT_Y:
-        ret = copy_plane(dst, stride, len, f->data[0], f->linesize[0], f->width, f->height);
+        ret = copy_plane(dst, stride, len, f->data[0], f->linesize[0], f->width, f->height, l.sample);
         break;
     case AVD_COMPONENT_U:
     case AVD_COMPONENT_V:
-        ret = copy_plane(dst, stride, len, f->data[component], f->linesize[component], cw, ch);
+        ret = copy_plane(dst, stride, len, f->data[component], f->linesize[component], cw, ch, l.sample);
         break;
     case AVD_COMPONENT_UV:
         ret = interleave_plane(dst, stride, len, f->data[1], f->linesize[1], f->data[2], f->linesize[2], cw,
-                               ch);
+                               ch, l.sample);
         break;
     default:
         return AVERROR(EINVAL);

@@ -15,8 +15,10 @@
 #define AVD_CODEC_VP9 2
 
 /* Picture formats of avd_picture_info.format. */
-#define AVD_FORMAT_YUV420 0 /* 8-bit 4:2:0, three planes */
-#define AVD_FORMAT_OTHER 1  /* anything else (high bit depth, 4:2:2, 4:4:4) */
+#define AVD_FORMAT_YUV420 0    /* 8-bit 4:2:0, three planes */
+#define AVD_FORMAT_OTHER 1     /* anything else (10-bit 4:2:2, 4:4:4, 12-bit...) */
+#define AVD_FORMAT_YUV420P10 2 /* 10-bit 4:2:0, three planes of 16-bit samples */
+#define AVD_FORMAT_YUV422 3    /* 8-bit 4:2:2, three planes */
 
 /* Components of avd_picture_copy. */
 #define AVD_COMPONENT_Y 0
@@ -75,9 +77,11 @@ void avd_stream_info(const struct avd *d, struct avd_stream_info *info);
  * parameter sets already seen stay known. A failure leaves the decoder unusable. */
 int avd_flush(struct avd *d);
 
-/* Copies one component of the whole decoded area of an AVD_FORMAT_YUV420 picture into dst
- * (line length stride, len bytes): AVD_COMPONENT_Y, _U, _V, or _UV (U and V interleaved,
- * as NV12's second plane). A destination too small fails without writing past it. */
+/* Copies one component of the whole decoded area of a picture of any AVD_FORMAT_* but
+ * AVD_FORMAT_OTHER into dst (line length stride, len bytes): AVD_COMPONENT_Y, _U, _V, or
+ * _UV (U and V interleaved, as the second plane of NV12, NV16 and P010). 10-bit samples
+ * are written as 16-bit little-endian words with the value in the top 10 bits (P010's
+ * layout). A destination too small fails without writing past it. */
 int avd_picture_copy(const struct avd_picture *picture, int component, uint8_t *dst, int stride,
                      size_t len);
 void avd_picture_free(struct avd_picture *picture);

@@ -1,26 +1,74 @@
-//! The CAPTURE side: the raw formats offered, the stream geometry they are sized from,
-//! and the copy of a decoded picture into a CAPTURE buffer of any of those layouts.
+//! The CAPTURE side: the raw formats offered, the stream geometry they are sized from
+//! (with the stream's sampling: 8-bit or 10-bit 4:2:0, 8-bit 4:2:2), and the copy of a
+//! decoded picture into a CAPTURE buffer of any of those layouts.
 
 use v4l2m2m::driver::{pix_format, FormatInfo, MAX_PLANES};
 use v4l2m2m::{abi, ActiveBuffer, BufferApi, FormatDesc, FourCc, PixFormat, Rect};
 
-use crate::ffi::{Component, Picture, PictureInfo};
+use crate::ffi::{self, Component, Picture, PictureInfo};
 
-/// CAPTURE formats of a single-planar node (the first is the default).
+/// How a stream's pictures are sampled, which decides the CAPTURE formats that can hold
+/// them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sampling {
+    /// 8-bit 4:2:0.
+    Yuv420,
+    /// 10-bit 4:2:0 (High 10, HEVC Main 10, VP9 profile 2).
+    Yuv420P10,
+    /// 8-bit 4:2:2 (High 4:2:2).
+    Yuv422,
+    /// Anything no V4L2 format of the node holds (4:4:4, 10-bit 4:2:2, 12-bit...).
+    Unsupported,
+}
+
+impl Sampling {
+    /// The sampling of a picture of shim format `format` (`AVD_FORMAT_*`).
+    pub fn of(format: i32) -> Sampling {
+        match format {
+            ffi::FORMAT_YUV420 => Sampling::Yuv420,
+            ffi::FORMAT_YUV420P10 => Sampling::Yuv420P10,
+            ffi::FORMAT_YUV422 => Sampling::Yuv422,
+            _ => Sampling::Unsupported,
+        }
+    }
+
+    /// The sampling CAPTURE format `fourcc` holds.
+    fn of_fourcc(fourcc: FourCc) -> Sampling {
+        match fourcc {
+            abi::V4L2_PIX_FMT_P010 => Sampling::Yuv420P10,
+            abi::V4L2_PIX_FMT_YUV422M | abi::V4L2_PIX_FMT_YUV422P | abi::V4L2_PIX_FMT_NV16 => Sampling::Yuv422,
+            _ => Sampling::Yuv420,
+        }
+    }
+}
+
+const fn desc(pixelformat: FourCc, description: &'static str) -> FormatDesc {
+    FormatDesc { pixelformat, flags: 0, description }
+}
+
+/// CAPTURE formats of a single-planar node (the first of each sampling is its default).
 const SINGLE_PLANAR: &[FormatDesc] = &[
-    FormatDesc { pixelformat: abi::V4L2_PIX_FMT_YUV420, flags: 0, description: "Planar YUV 4:2:0" },
-    FormatDesc { pixelformat: abi::V4L2_PIX_FMT_NV12, flags: 0, description: "Y/UV 4:2:0" },
+    desc(abi::V4L2_PIX_FMT_YUV420, "Planar YUV 4:2:0"),
+    desc(abi::V4L2_PIX_FMT_NV12, "Y/UV 4:2:0"),
+    desc(abi::V4L2_PIX_FMT_P010, "10-bit Y/UV 4:2:0"),
+    desc(abi::V4L2_PIX_FMT_YUV422P, "Planar YUV 4:2:2"),
+    desc(abi::V4L2_PIX_FMT_NV16, "Y/UV 4:2:2"),
 ];
 
-/// CAPTURE formats of a multi-planar node (the first is the default).
+/// CAPTURE formats of a multi-planar node (the first of each sampling is its default).
 const MULTI_PLANAR: &[FormatDesc] = &[
-    FormatDesc { pixelformat: abi::V4L2_PIX_FMT_YUV420M, flags: 0, description: "Planar YUV 4:2:0 (N-C)" },
-    FormatDesc { pixelformat: abi::V4L2_PIX_FMT_NV12M, flags: 0, description: "Y/UV 4:2:0 (N-C)" },
-    FormatDesc { pixelformat: abi::V4L2_PIX_FMT_YUV420, flags: 0, description: "Planar YUV 4:2:0" },
-    FormatDesc { pixelformat: abi::V4L2_PIX_FMT_NV12, flags: 0, description: "Y/UV 4:2:0" },
+    desc(abi::V4L2_PIX_FMT_YUV420M, "Planar YUV 4:2:0 (N-C)"),
+    desc(abi::V4L2_PIX_FMT_NV12M, "Y/UV 4:2:0 (N-C)"),
+    desc(abi::V4L2_PIX_FMT_YUV420, "Planar YUV 4:2:0"),
+    desc(abi::V4L2_PIX_FMT_NV12, "Y/UV 4:2:0"),
+    desc(abi::V4L2_PIX_FMT_P010, "10-bit Y/UV 4:2:0"),
+    desc(abi::V4L2_PIX_FMT_YUV422M, "Planar YUV 4:2:2 (N-C)"),
+    desc(abi::V4L2_PIX_FMT_YUV422P, "Planar YUV 4:2:2"),
+    desc(abi::V4L2_PIX_FMT_NV16, "Y/UV 4:2:2"),
 ];
 
-/// The CAPTURE formats a node speaking `api` offers.
+/// Every CAPTURE format a node speaking `api` offers, for any stream (ENUM_FMT: the
+/// framework lists those [`supported`] keeps for the parsed stream).
 pub fn formats(api: BufferApi) -> &'static [FormatDesc] {
     match api {
         BufferApi::SinglePlanar => SINGLE_PLANAR,
@@ -28,19 +76,27 @@ pub fn formats(api: BufferApi) -> &'static [FormatDesc] {
     }
 }
 
-/// `fourcc` if the node offers it, else its default CAPTURE format.
-pub fn supported(api: BufferApi, fourcc: FourCc) -> FourCc {
+/// `fourcc` if the node offers it for pictures of `sampling` (`None`: the stream is not
+/// known yet, any format of the node), else the default format of that sampling (the
+/// 8-bit 4:2:0 one for an unknown stream or one no format holds).
+pub fn supported(api: BufferApi, sampling: Option<Sampling>, fourcc: FourCc) -> FourCc {
     let list = formats(api);
-    if list.iter().any(|d| d.pixelformat == fourcc) {
-        fourcc
-    } else {
-        list[0].pixelformat
+    let holds = |f: FourCc| sampling.is_none_or(|s| Sampling::of_fourcc(f) == s);
+    if list.iter().any(|d| d.pixelformat == fourcc) && holds(fourcc) {
+        return fourcc;
     }
+    let wanted = match sampling {
+        Some(Sampling::Unsupported) | None => Sampling::Yuv420,
+        Some(s) => s,
+    };
+    list.iter().map(|d| d.pixelformat).find(|&f| Sampling::of_fourcc(f) == wanted).unwrap_or(list[0].pixelformat)
 }
 
-/// The size of the decoded pictures and their visible part.
+/// The size of the decoded pictures, their visible part and their sampling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Geometry {
+    /// How the pictures are sampled.
+    pub sampling: Sampling,
     /// Decoded width (the CAPTURE format's).
     pub width: u32,
     /// Decoded height.
@@ -62,13 +118,14 @@ impl Geometry {
             width: vis_w,
             height: vis_h,
         };
-        Some(Geometry { width, height, visible })
+        Some(Geometry { sampling: Sampling::of(info.format), width, height, visible })
     }
 }
 
-/// A CAPTURE format of `fourcc` (one the node offers) at `width` x `height`.
-pub fn raw_format(api: BufferApi, fourcc: FourCc, width: u32, height: u32) -> PixFormat {
-    let fourcc = supported(api, fourcc);
+/// A CAPTURE format of `fourcc` (one the node offers for `sampling`, see [`supported`])
+/// at `width` x `height`.
+pub fn raw_format(api: BufferApi, sampling: Option<Sampling>, fourcc: FourCc, width: u32, height: u32) -> PixFormat {
+    let fourcc = supported(api, sampling, fourcc);
     let mut fmt = pix_format(api, fourcc, width, height)
         .or_else(|_| pix_format(api, formats(api)[0].pixelformat, width, height))
         .unwrap_or_else(|_| PixFormat::empty());
@@ -78,7 +135,9 @@ pub fn raw_format(api: BufferApi, fourcc: FourCc, width: u32, height: u32) -> Pi
 
 /// Whether CAPTURE buffers of `fmt` hold pictures of `geom` as they are.
 pub fn fits(api: BufferApi, fmt: &PixFormat, geom: Geometry) -> bool {
-    supported(api, fmt.pixelformat) == fmt.pixelformat && fmt.width == geom.width && fmt.height == geom.height
+    supported(api, Some(geom.sampling), fmt.pixelformat) == fmt.pixelformat
+        && fmt.width == geom.width
+        && fmt.height == geom.height
 }
 
 /// Where one component plane lies in a CAPTURE buffer.
@@ -139,21 +198,21 @@ mod tests {
 
     #[test]
     fn contiguous_formats_put_every_component_in_plane_zero_after_each_other() {
-        let fmt = raw_format(BufferApi::SinglePlanar, abi::V4L2_PIX_FMT_YUV420, 64, 48);
+        let fmt = raw_format(BufferApi::SinglePlanar, None, abi::V4L2_PIX_FMT_YUV420, 64, 48);
         let p = places(&fmt).unwrap();
         assert_eq!(
             p.iter().map(|p| (p.plane, p.offset, p.stride, p.len)).collect::<Vec<_>>(),
             [(0, 0, 64, 64 * 48), (0, 64 * 48, 32, 32 * 24), (0, 64 * 48 + 32 * 24, 32, 32 * 24)]
         );
         assert_eq!(p.iter().map(|p| p.offset + p.len).max(), Some(fmt.planes[0].sizeimage as usize));
-        let fmt = raw_format(BufferApi::SinglePlanar, abi::V4L2_PIX_FMT_NV12, 64, 48);
+        let fmt = raw_format(BufferApi::SinglePlanar, None, abi::V4L2_PIX_FMT_NV12, 64, 48);
         let p = places(&fmt).unwrap();
         assert_eq!(p[1], Place { plane: 0, offset: 64 * 48, stride: 64, len: 64 * 24, component: Component::Uv });
     }
 
     #[test]
     fn non_contiguous_formats_put_a_component_in_each_plane() {
-        let fmt = raw_format(BufferApi::MultiPlanar, abi::V4L2_PIX_FMT_YUV420M, 100, 50);
+        let fmt = raw_format(BufferApi::MultiPlanar, None, abi::V4L2_PIX_FMT_YUV420M, 100, 50);
         let p = places(&fmt).unwrap();
         assert_eq!(
             p.iter().map(|p| (p.plane, p.offset, p.stride)).collect::<Vec<_>>(),
@@ -183,7 +242,35 @@ mod tests {
 
     #[test]
     fn an_unknown_capture_format_becomes_the_nodes_default() {
-        assert_eq!(supported(BufferApi::SinglePlanar, abi::V4L2_PIX_FMT_NV12M), abi::V4L2_PIX_FMT_YUV420);
-        assert_eq!(supported(BufferApi::MultiPlanar, abi::V4L2_PIX_FMT_NV12M), abi::V4L2_PIX_FMT_NV12M);
+        assert_eq!(supported(BufferApi::SinglePlanar, None, abi::V4L2_PIX_FMT_NV12M), abi::V4L2_PIX_FMT_YUV420);
+        assert_eq!(supported(BufferApi::MultiPlanar, None, abi::V4L2_PIX_FMT_NV12M), abi::V4L2_PIX_FMT_NV12M);
+    }
+
+    #[test]
+    fn a_known_stream_keeps_only_the_formats_of_its_sampling() {
+        let mp = BufferApi::MultiPlanar;
+        let p10 = Some(Sampling::Yuv420P10);
+        assert_eq!(supported(mp, p10, abi::V4L2_PIX_FMT_NV12M), abi::V4L2_PIX_FMT_P010);
+        assert_eq!(supported(mp, None, abi::V4L2_PIX_FMT_P010), abi::V4L2_PIX_FMT_P010);
+        assert_eq!(supported(mp, Some(Sampling::Yuv420), abi::V4L2_PIX_FMT_P010), abi::V4L2_PIX_FMT_YUV420M);
+        let s422 = Some(Sampling::Yuv422);
+        assert_eq!(supported(mp, s422, abi::V4L2_PIX_FMT_YUV420), abi::V4L2_PIX_FMT_YUV422M);
+        assert_eq!(supported(BufferApi::SinglePlanar, s422, abi::V4L2_PIX_FMT_NV16), abi::V4L2_PIX_FMT_NV16);
+        assert_eq!(supported(BufferApi::SinglePlanar, s422, abi::V4L2_PIX_FMT_YUV422M), abi::V4L2_PIX_FMT_YUV422P);
+        assert_eq!(supported(mp, Some(Sampling::Unsupported), abi::V4L2_PIX_FMT_NV16), abi::V4L2_PIX_FMT_YUV420M);
+    }
+
+    #[test]
+    fn ten_bit_and_422_formats_place_their_chroma() {
+        let fmt = raw_format(BufferApi::SinglePlanar, None, abi::V4L2_PIX_FMT_P010, 64, 48);
+        let p = places(&fmt).unwrap();
+        assert_eq!(p[0], Place { plane: 0, offset: 0, stride: 128, len: 128 * 48, component: Component::Y });
+        assert_eq!(p[1], Place { plane: 0, offset: 128 * 48, stride: 128, len: 128 * 24, component: Component::Uv });
+        let fmt = raw_format(BufferApi::MultiPlanar, None, abi::V4L2_PIX_FMT_YUV422M, 64, 48);
+        let p = places(&fmt).unwrap();
+        assert_eq!(
+            p.iter().map(|p| (p.plane, p.stride, p.len)).collect::<Vec<_>>(),
+            [(0, 64, 64 * 48), (1, 32, 32 * 48), (2, 32, 32 * 48)]
+        );
     }
 }

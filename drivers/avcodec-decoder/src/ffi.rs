@@ -63,8 +63,12 @@ const AVD_AGAIN: c_int = 1;
 /// `EINVAL`, negated as the shim's errors are.
 const EINVAL: i32 = 22;
 const AVD_EOF: c_int = 2;
-/// `AVD_FORMAT_YUV420`.
+/// `AVD_FORMAT_YUV420`: 8-bit 4:2:0.
 pub const FORMAT_YUV420: i32 = 0;
+/// `AVD_FORMAT_YUV420P10`: 10-bit 4:2:0.
+pub const FORMAT_YUV420P10: i32 = 2;
+/// `AVD_FORMAT_YUV422`: 8-bit 4:2:2.
+pub const FORMAT_YUV422: i32 = 3;
 
 extern "C" {
     fn avd_open(codec: c_int) -> *mut RawDecoder;
@@ -240,14 +244,15 @@ pub enum Component {
     U = 1,
     /// Cr.
     V = 2,
-    /// Cb and Cr interleaved (the second plane of NV12).
+    /// Cb and Cr interleaved (the second plane of NV12, NV16 and P010).
     Uv = 3,
 }
 
 impl Picture {
     /// Copies `component` of the whole decoded area into `dst`, lines `stride` bytes apart.
-    /// `Err` if the picture is not 8-bit 4:2:0 or `dst` is too small (nothing is written
-    /// past it).
+    /// 10-bit samples become 16-bit little-endian words with the value in the top bits
+    /// (P010). `Err` if the picture is of another format than 8-bit 4:2:0, 10-bit 4:2:0 or
+    /// 8-bit 4:2:2, or `dst` is too small (nothing is written past it).
     pub fn copy_to(&self, component: Component, dst: &mut [u8], stride: usize) -> Result<(), AvError> {
         let stride = c_int::try_from(stride).map_err(|_| AvError(-EINVAL))?;
         // SAFETY: `dst` is valid for writes of `dst.len()` bytes, which the shim checks

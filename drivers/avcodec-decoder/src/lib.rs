@@ -7,10 +7,13 @@
 //!   size: libavcodec's frame splitter cuts the byte stream into access units, so a whole
 //!   file in one buffer and one byte per buffer decode alike), and `V4L2_PIX_FMT_VP9` (one
 //!   frame, or superframe, per buffer).
-//! - CAPTURE: YUV420 and NV12, plus YUV420M and NV12M on a multi-planar node, sized as the
-//!   decoded picture (macroblock or coding-block aligned); the visible area, cropped on any
-//!   edge, is the COMPOSE rectangle. 8-bit 4:2:0 streams only: a picture of another format
-//!   (High 10, 4:2:2) is returned as a CAPTURE buffer flagged `V4L2_BUF_FLAG_ERROR`.
+//! - CAPTURE: for 8-bit 4:2:0 streams YUV420 and NV12, for 10-bit 4:2:0 (High 10, HEVC
+//!   Main 10) P010, for 8-bit 4:2:2 (High 4:2:2) YUV422P and NV16, plus YUV420M, NV12M and
+//!   YUV422M on a multi-planar node; sized as the decoded picture (macroblock or
+//!   coding-block aligned), the visible area, cropped on any edge, being the COMPOSE
+//!   rectangle. Before the stream is known ENUM_FMT lists them all, after SOURCE_CHANGE
+//!   only those of the stream's sampling. A picture no V4L2 format holds (4:4:4, 10-bit
+//!   4:2:2, 12-bit) is returned as a CAPTURE buffer flagged `V4L2_BUF_FLAG_ERROR`.
 //! - The decoder instance is created at STREAMON(OUTPUT), for the OUTPUT format chosen.
 //! - Header parsing without CAPTURE buffers: once a sequence header was decoded, the first
 //!   picture's exact geometry (found by [`probe`]) is announced, before the OUTPUT buffer
@@ -214,7 +217,7 @@ impl CodecOps for AvcodecDecoder {
         let capture = capture::formats(self.api)[0].pixelformat;
         Formats {
             output: bitstream_format(abi::V4L2_PIX_FMT_H264, 1280, 720, 0),
-            capture: capture::raw_format(self.api, capture, 1280, 720),
+            capture: capture::raw_format(self.api, None, capture, 1280, 720),
         }
     }
 
@@ -240,12 +243,14 @@ impl CodecOps for AvcodecDecoder {
             }
             Direction::Capture => {
                 // Once the stream is known, its decoded size is the only one possible.
+                // Once the stream is known, only the formats of its sampling hold it.
                 let (w, h) = match ctx.announced {
                     Some(g) => (g.width, g.height),
                     None => (align16(fmt.width), align16(fmt.height)),
                 };
+                let sampling = ctx.announced.map(|g| g.sampling);
                 let stride = fmt.planes[0].bytesperline;
-                let mut adjusted = capture::raw_format(self.api, fmt.pixelformat, w, h);
+                let mut adjusted = capture::raw_format(self.api, sampling, fmt.pixelformat, w, h);
                 if stride > adjusted.planes[0].bytesperline {
                     adjusted.planes[0].bytesperline = stride;
                     v4l2m2m::driver::fill_pix_format(&mut adjusted, self.api)?;
@@ -260,7 +265,7 @@ impl CodecOps for AvcodecDecoder {
         // Before the stream is known, a coded size given on OUTPUT sizes CAPTURE.
         if dir == Direction::Output && ctx.announced.is_none() && formats.output.width > 0 {
             let (w, h) = (align16(formats.output.width), align16(formats.output.height));
-            formats.capture = capture::raw_format(self.api, formats.capture.pixelformat, w, h);
+            formats.capture = capture::raw_format(self.api, None, formats.capture.pixelformat, w, h);
         }
         Ok(())
     }
@@ -406,7 +411,7 @@ impl AvcodecDecoder {
                 }
                 done
             }
-            // Another picture format (High 10, 4:2:2), or a buffer too small.
+            // A picture no CAPTURE format holds (4:4:4, 10-bit 4:2:2), or a buffer too small.
             None => Completion { timestamp: Timestamp(pic.info.pts as u64), ..Completion::error() },
         };
         h.put_buf(cap, done)?;
@@ -432,7 +437,8 @@ impl AvcodecDecoder {
             ctx.announced = Some(geom);
             return Ok(true);
         }
-        h.source_change(capture::raw_format(self.api, capture.pixelformat, geom.width, geom.height))?;
+        let fmt = capture::raw_format(self.api, Some(geom.sampling), capture.pixelformat, geom.width, geom.height);
+        h.source_change(fmt)?;
         h.set_compose(geom.visible)?;
         let min = (refs.max(reorder) + 1).clamp(MIN_CAPTURE_BUFFERS, MAX_CAPTURE_BUFFERS);
         h.set_control(abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE, i64::from(min))?;

@@ -141,7 +141,10 @@ pub trait CodecOps: Sync + 'static {
     /// The formats a new file handle starts with.
     fn default_formats(&self) -> Formats;
 
-    /// The `index`th format `dir` supports, or `EINVAL` past the last one.
+    /// The `index`th format `dir` supports, or `EINVAL` past the last one. VIDIOC_ENUM_FMT
+    /// lists those of them that [`CodecOps::try_fmt`] keeps for the file (same fourcc, and
+    /// one plane on a single-planar node), so a decoder narrows its CAPTURE list to the
+    /// parsed stream's formats through `try_fmt`.
     fn enum_fmt(&self, dir: Direction, index: u32) -> Result<FormatDesc>;
 
     /// Adjusts `fmt` to the nearest format `dir` supports, as VIDIOC_TRY_FMT does: unknown

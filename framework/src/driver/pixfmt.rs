@@ -37,6 +37,8 @@ const FORMATS: &[FormatInfo] = &[
     info(abi::V4L2_PIX_FMT_NV21, 1, 2, [1, 2, 0], 2, 2),
     info(abi::V4L2_PIX_FMT_NV16, 1, 2, [1, 2, 0], 2, 1),
     info(abi::V4L2_PIX_FMT_NV61, 1, 2, [1, 2, 0], 2, 1),
+    info(abi::V4L2_PIX_FMT_P010, 1, 2, [2, 4, 0], 2, 2),
+    info(abi::V4L2_PIX_FMT_YUV422M, 3, 3, [1, 1, 1], 2, 1),
     info(abi::V4L2_PIX_FMT_YUV420M, 3, 3, [1, 1, 1], 2, 2),
     info(abi::V4L2_PIX_FMT_YVU420M, 3, 3, [1, 1, 1], 2, 2),
     info(abi::V4L2_PIX_FMT_NV12M, 2, 2, [1, 2, 0], 2, 2),

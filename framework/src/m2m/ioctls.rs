@@ -301,17 +301,14 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
             if format::is_compressed(desc.pixelformat) {
                 desc.flags |= abi::V4L2_FMT_FLAG_COMPRESSED;
             }
+            // A format TRY_FMT would replace is not offered now (a decoder lists only the
+            // CAPTURE formats of the stream it parsed).
             let mut probe = PixFormat::empty();
             probe.pixelformat = desc.pixelformat;
-            let usable = match self.info.api {
-                BufferApi::MultiPlanar => true,
-                BufferApi::SinglePlanar => {
-                    let formats = self.with_state(file, |state, _| state.formats)?;
-                    self.with_context(file, |ctx| self.driver.try_fmt(ctx, &formats, dir, &mut probe)).is_ok()
-                        && probe.pixelformat == desc.pixelformat
-                        && probe.num_planes == 1
-                }
-            };
+            let formats = self.with_state(file, |state, _| state.formats)?;
+            let usable = self.with_context(file, |ctx| self.driver.try_fmt(ctx, &formats, dir, &mut probe)).is_ok()
+                && probe.pixelformat == desc.pixelformat
+                && (self.info.api == BufferApi::MultiPlanar || probe.num_planes == 1);
             if usable {
                 if seen == index {
                     return Ok(desc);
