@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Checks the libavcodec decoder nodes (/dev/video5 multi-planar, /dev/video6 single-planar)
-# against ffmpeg's own software decoders, on the corpus of scripts/gen-corpus.sh:
+# and the OpenH264 nodes (/dev/video0 multi-planar, /dev/video1 single-planar) against
+# ffmpeg's own software decoders, on the corpus of scripts/gen-corpus.sh:
 #
 #   0. the codec tool's seek and drain tests (apps/codec/tests/{seek,drain}.rs), which run
 #      on every decoder node, built with the libavcodec nodes;
-#   1. every stream through the codec tool (m2m-codec) on both nodes and all four CAPTURE
-#      layouts (YM12, NM12 on /dev/video5; YU12, NV12 on /dev/video6), fed one access unit
-#      per buffer or in fixed chunks of 65536, 4093 or 997 bytes: the visible pictures
-#      must be byte-identical (MD5) to `ffmpeg -threads 1 -flags unaligned` with every
-#      frame kept (`-fps_mode passthrough`, `-autoscale 0`);
+#   1. every stream through the codec tool (m2m-codec) on both libavcodec nodes in four
+#      CAPTURE layouts of the stream's sampling (8-bit 4:2:0: YM12, NM12 on /dev/video5,
+#      YU12, NV12 on /dev/video6; 10-bit 4:2:0: P010; 8-bit 4:2:2: YM16, NV16, 422P,
+#      NV16), fed one access unit per buffer or in fixed chunks of 65536, 4093 or 997
+#      bytes: the visible pictures must be byte-identical (MD5) to `ffmpeg -threads 1
+#      -flags unaligned` with every frame kept (`-fps_mode passthrough`, `-autoscale 0`);
+#      a stream no CAPTURE format holds (4:4:4, 10-bit 4:2:2, 12-bit) must be refused
+#      (every picture flagged ERROR, or the tool's "unsupported stream" exit). Every H.264
+#      stream also runs on the OpenH264 nodes (YM12, NM12 on /dev/video1, YU12, NV12 on
+#      /dev/video3): bit-exact where the corpus manifest says OpenH264 decodes it exactly,
+#      otherwise refused with the codec tool's "unsupported stream: ..." message;
 #   2. every stream that needs no crop through ffmpeg's own V4L2 clients (h264_v4l2m2m,
 #      hevc_v4l2m2m) from Matroska, alternating the nodes, and every VP9 stream
 #      (vp9_v4l2m2m, from WebM) on both: every framemd5 line (timestamp, size, MD5)
@@ -55,16 +62,39 @@ damage_rows=()  # file|kind|what|ffmpeg frames|tool frames|ffmpeg client frames|
 
 SW=(ffmpeg -hide_banner -nostdin -loglevel error -y -threads 1 -flags unaligned)
 
-# The reference decode of FILE as raw PIXFMT frames: prints "FRAMES MD5".
-reference() {
-    local file=$1 pixfmt=$2 out=$work/ref.$2
-    "${SW[@]}" -i "$file" -f rawvideo -pix_fmt "$pixfmt" -fps_mode passthrough -autoscale 0 "$out" || return 1
-    local frames
-    frames=$("${SW[@]}" -i "$file" -f framemd5 -fps_mode passthrough -autoscale 0 - | grep -vc '^#')
-    echo "$frames $(md5sum <"$out" | cut -d' ' -f1)"
+# interleave W H: 8-bit 4:2:2 planar frames on stdin as NV16 (ffmpeg's scaler cannot
+# write NV16).
+interleave() {
+    python3 -c '
+import sys
+w, h = int(sys.argv[1]), int(sys.argv[2])
+data, cw = sys.stdin.buffer.read(), (w + 1) // 2
+size = w * h + 2 * cw * h
+for i in range(0, len(data), size):
+    f = data[i : i + size]
+    uv = bytearray(2 * cw * h)
+    uv[0::2], uv[1::2] = f[w * h : w * h + cw * h], f[w * h + cw * h :]
+    sys.stdout.buffer.write(f[: w * h] + uv)
+' "$@"
 }
 
-# tool NODE FOURCC CODEC CHUNK FILE OUT: runs the codec tool; prints "FRAMES CAPTURE_ERRORS RC".
+# The reference decode of FILE as raw PIXFMT frames: prints its MD5.
+reference() {
+    local file=$1 pixfmt=$2 out=$work/ref.$2
+    if [[ $pixfmt == nv16 ]]; then
+        local w h
+        IFS=, read -r w h < <(ffprobe -v error -flags unaligned -select_streams v:0 \
+            -show_entries stream=width,height -of csv=p=0 "$file")
+        "${SW[@]}" -i "$file" -f rawvideo -pix_fmt yuv422p -fps_mode passthrough -autoscale 0 - | interleave "$w" "$h" \
+            >"$out" || return 1
+    else
+        "${SW[@]}" -i "$file" -f rawvideo -pix_fmt "$pixfmt" -fps_mode passthrough -autoscale 0 "$out" || return 1
+    fi
+    md5sum <"$out" | cut -d' ' -f1
+}
+
+# tool NODE FOURCC CODEC CHUNK FILE OUT: runs the codec tool; prints "FRAMES CAPTURE_ERRORS RC"
+# (its messages stay in $work/tool.log).
 tool_run() {
     local node=$1 fourcc=$2 codec=$3 chunk=$4 file=$5 out=$6 chunk_opt=()
     [[ $chunk == unit ]] || chunk_opt=(-c "$chunk")
@@ -97,8 +127,79 @@ client_check() {
 
 # ------------------------------------------------------------------------------------
 # 1. the corpus through the codec tool
-runs=("/dev/video5 YM12 yuv420p" "/dev/video5 NM12 nv12" "/dev/video6 YU12 yuv420p" "/dev/video6 NV12 nv12")
-while IFS='|' read -r name ext mkv features; do
+
+# The runs on the libavcodec nodes by the stream's sampling: "NODE FOURCC PIXFMT" (PIXFMT:
+# ffmpeg's name of the same layout; "-" for a stream that must be refused).
+runs_of() {
+    case $1 in
+        420) echo "/dev/video5 YM12 yuv420p;/dev/video5 NM12 nv12;/dev/video6 YU12 yuv420p;/dev/video6 NV12 nv12" ;;
+        p010) echo "/dev/video5 P010 p010le;/dev/video5 P010 p010le;/dev/video6 P010 p010le;/dev/video6 P010 p010le" ;;
+        422) echo "/dev/video5 YM16 yuv422p;/dev/video5 NV16 nv16;/dev/video6 422P yuv422p;/dev/video6 NV16 nv16" ;;
+        *) echo "/dev/video5 YM12 -;/dev/video5 NM12 -;/dev/video6 YU12 -;/dev/video6 NV12 -" ;;
+    esac
+}
+openh264_runs=("/dev/video1 YM12 yuv420p" "/dev/video1 NM12 nv12" "/dev/video3 YU12 yuv420p" "/dev/video3 NV12 nv12")
+declare -A refs  # PIXFMT -> MD5 of the reference decode of the current stream
+
+# check_run NAME NODE FOURCC PIXFMT CODEC CHUNK FILE REF_FRAMES EXPECT: one codec tool run;
+# EXPECT is "exact" or "refused: WHY". Sets cell (the table cell) and mins (the
+# MIN_BUFFERS_FOR_CAPTURE values the tool read), records a failure.
+check_run() {
+    local name=$1 node=$2 fourcc=$3 pixfmt=$4 codec=$5 chunk=$6 file=$7 ref_frames=$8 expect=$9
+    local out=$work/out.yuv label frames errors rc got
+    label="$(basename "$node") $fourcc ${chunk/unit/AU}"
+    read -r frames errors rc < <(tool_run "$node" "$fourcc" "$codec" "$chunk" "$file" "$out")
+    got=-
+    [[ -f $out ]] && got=$(md5sum <"$out" | cut -d' ' -f1)
+    rm -f "$out"
+    mins=$(sed -n 's/^min buffers: *//p' "$work/tool.log")
+    local why
+    why=$(sed -n 's/.*unsupported stream: //p' "$work/tool.log" | head -1)
+    if [[ $expect == exact ]]; then
+        if [[ $rc -eq 0 && $frames -eq $ref_frames && $errors -eq 0 && $got == "${refs[$pixfmt]}" ]]; then
+            cell="PASS $fourcc ${chunk/unit/AU}"
+            return
+        fi
+        fail "$name on $label: $frames frames ($errors flagged ERROR, exit $rc) vs $ref_frames, MD5 $got vs ${refs[$pixfmt]}"
+        cell="FAIL $fourcc ${chunk/unit/AU} ($frames/$ref_frames)"
+    elif [[ $rc -ne 0 && -n $why ]]; then
+        cell="refused: $why"
+    elif [[ $node == /dev/video[56] && $frames -eq 0 && $errors -gt 0 ]]; then
+        cell="refused ($errors flagged ERROR)"
+    else
+        fail "$name on $label: expected a refusal (${expect#refused: }), got $frames frames, $errors flagged ERROR, exit $rc"
+        cell="FAIL $fourcc (not refused)"
+    fi
+}
+
+# check_min_buffers NAME FILE VIDEO5 VIDEO1: MIN_BUFFERS_FOR_CAPTURE announced by the
+# libavcodec node for the stream's first sequence must be its DPB needs, the larger of
+# max_num_ref_frames and the VUI's max_num_reorder_frames, plus one (2 to 17). Streams
+# without the VUI value are listed, not checked. The OpenH264 node's value is listed.
+min_rows=()  # stream|refs|reorder|dpb|video5|video1|result
+check_min_buffers() {
+    local name=$1 file=$2 got=${3%% *} oh=${4%% *} trace refs reorder dpb want result
+    trace=$(ffmpeg -hide_banner -nostdin -i "$file" -c copy -bsf:v trace_headers -f null - 2>&1)
+    refs=$(sed -n 's/.* max_num_ref_frames .* = \([0-9]*\)$/\1/p' <<<"$trace" | head -1)
+    reorder=$(sed -n 's/.* max_num_reorder_frames .* = \([0-9]*\)$/\1/p' <<<"$trace" | head -1)
+    dpb=$(sed -n 's/.* max_dec_frame_buffering .* = \([0-9]*\)$/\1/p' <<<"$trace" | head -1)
+    if [[ -z $reorder ]]; then
+        result="not checked (no VUI bitstream restriction)"
+    else
+        want=$(( (refs > reorder ? refs : reorder) + 1 ))
+        (( want < 2 )) && want=2
+        (( want > 17 )) && want=17
+        if [[ $got == "$want" ]]; then
+            result=PASS
+        else
+            result="FAIL: $want expected"
+            fail "$name: MIN_BUFFERS_FOR_CAPTURE $got on /dev/video5, $want expected"
+        fi
+    fi
+    min_rows+=("$name|${refs:--}|${reorder:--}|${dpb:--}|${got:--}|$oh|$result")
+}
+
+while IFS='|' read -r name ext mkv sampling openh264 features; do
     file=$corpus/$name.$ext
     codec=H264
     [[ $ext == hevc ]] && codec=HEVC
@@ -107,33 +208,43 @@ while IFS='|' read -r name ext mkv features; do
         client_check "$name" "$corpus/$name.webm" vp9_v4l2m2m /dev/video5
         client_check "$name" "$corpus/$name.webm" vp9_v4l2m2m /dev/video6
         frames=$("${SW[@]}" -i "$corpus/$name.webm" -f framemd5 - | grep -vc '^#')
-        rows+=("$name|$ext|$features|$frames|not run|not run|not run|not run")
+        rows+=("$name|$ext|$features|$frames|not run|not run|not run|not run|-|-|-|-")
         continue
     fi
-    read -r ref_frames ref_i420 < <(reference "$file" yuv420p) || { fail "$name: no reference decode"; continue; }
-    read -r _ ref_nv12 < <(reference "$file" nv12)
+    IFS=';' read -ra runs <<<"$(runs_of "$sampling")"
+    refs=()
+    ref_frames=$("${SW[@]}" -i "$file" -f framemd5 -fps_mode passthrough -autoscale 0 - 2>/dev/null | grep -vc '^#')
+    # The references the bit-exact runs compare with.
+    exact_runs=()
+    [[ $sampling == none* ]] || exact_runs+=("${runs[@]}")
+    [[ $ext == h264 && $openh264 == exact ]] && exact_runs+=("${openh264_runs[@]}")
+    for pixfmt in $(printf '%s\n' "${exact_runs[@]}" | cut -d' ' -f3 | sort -u); do
+        refs[$pixfmt]=$(reference "$file" "$pixfmt") || fail "$name: no $pixfmt reference decode"
+    done
     # The tool cuts H.264 into access units itself; HEVC always goes in byte chunks.
     chunks=(unit 65536 4093 997)
     [[ $ext == hevc ]] && chunks=(4096 65536 4093 997)
+    expect=exact
+    [[ $sampling == none* ]] && expect="refused: ${sampling#none: }"
     row="$name|$ext|$features|$ref_frames"
     for i in "${!runs[@]}"; do
         read -r node fourcc pixfmt <<<"${runs[$i]}"
-        chunk=${chunks[$i]}
-        out=$work/out.yuv
-        read -r frames errors rc < <(tool_run "$node" "$fourcc" "$codec" "$chunk" "$file" "$out")
-        got=$(md5sum <"$out" 2>/dev/null | cut -d' ' -f1)
-        want=$ref_i420
-        [[ $pixfmt == nv12 ]] && want=$ref_nv12
-        label="$(basename "$node") $fourcc ${chunk/unit/AU}"
-        if [[ $rc -eq 0 && $frames -eq $ref_frames && $errors -eq 0 && $got == "$want" ]]; then
-            row+="|PASS"
-        else
-            fail "$name on $label: $frames frames ($errors flagged ERROR, exit $rc) vs $ref_frames, MD5 $got vs $want"
-            row+="|FAIL ($frames/$ref_frames)"
+        check_run "$name" "$node" "$fourcc" "$pixfmt" "$codec" "${chunks[$i]}" "$file" "$ref_frames" "$expect"
+        row+="|$cell"
+        (( i == 0 )) && av_mins=$mins
+    done
+    for i in "${!openh264_runs[@]}"; do
+        if [[ $ext != h264 ]]; then
+            row+="|-"
+            continue
         fi
-        rm -f "$out"
+        read -r node fourcc pixfmt <<<"${openh264_runs[$i]}"
+        check_run "$name" "$node" "$fourcc" "$pixfmt" H264 "${chunks[$i]}" "$file" "$ref_frames" "$openh264"
+        row+="|$cell"
+        (( i == 0 )) && oh_mins=$mins
     done
     rows+=("$row")
+    [[ $ext == h264 && $sampling != none* ]] && check_min_buffers "$name" "$file" "$av_mins" "${oh_mins:--}"
 
     # 2. ffmpeg's V4L2 client, from Matroska, on one node (alternating).
     if [[ $mkv == 1 ]]; then
@@ -190,17 +301,33 @@ echo "$(ffmpeg -hide_banner -version | head -1)."
 echo
 echo "## Bit-exact decoding through the codec tool"
 echo
-echo "Each stream is decoded by \`m2m-codec\` on both nodes in every CAPTURE layout and compared"
-echo "byte for byte (MD5 of all visible pictures) with \`ffmpeg -threads 1 -flags unaligned\`"
-echo "(exact crop on every edge), every frame kept. AU: one access unit per OUTPUT buffer;"
-echo "a number: the stream fed in chunks of that many bytes. VP9 takes one frame per buffer, which"
-echo "the codec tool (an Annex-B feeder) cannot cut: VP9 streams are checked with ffmpeg's client only."
+echo "Each stream is decoded by \`m2m-codec\` on the libavcodec nodes (video5, video6) in four"
+echo "CAPTURE layouts of its sampling and, for H.264, on the OpenH264 nodes (video1, video3), and"
+echo "compared byte for byte (MD5 of all visible pictures) with \`ffmpeg -threads 1 -flags unaligned\`"
+echo "(exact crop on every edge), every frame kept. Each cell names the CAPTURE format and the feed:"
+echo "AU, one access unit per OUTPUT buffer; a number, the stream fed in chunks of that many bytes."
+echo "\"refused\": the node declined the stream, as it must for one it cannot decode exactly (the"
+echo "OpenH264 nodes: B slices, interlacing, High 10, 4:2:2, 4:4:4) or cannot output (no V4L2 format"
+echo "for 4:4:4, 10-bit 4:2:2, 12-bit): the codec tool's \"unsupported stream\" message, or every"
+echo "picture flagged \`V4L2_BUF_FLAG_ERROR\`. VP9 takes one frame per buffer, which the codec tool"
+echo "(an Annex-B feeder) cannot cut: VP9 streams are checked with ffmpeg's client only."
 echo
-echo "| Stream | Codec | Features | Frames | video5 YM12 | video5 NM12 | video6 YU12 | video6 NV12 |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| Stream | Codec | Features | Frames | video5 | video5 | video6 | video6 | video1 | video1 | video3 | video3 |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
 echo
-echo "Chunking per column (H.264 / HEVC): AU / 4096, 65536 / 65536, 4093 / 4093, 997 / 997."
+echo "Chunking per column (H.264 / HEVC), on both node pairs: AU / 4096, 65536 / 65536, 4093 / 4093, 997 / 997."
+echo
+echo "## MIN_BUFFERS_FOR_CAPTURE"
+echo
+echo "The value the nodes announce with SOURCE_CHANGE for each H.264 stream's first sequence (the codec"
+echo "tool's \"min buffers\" line), against the SPS and VUI fields (ffmpeg's \`trace_headers\`). The libavcodec"
+echo "node must announce the larger of max_num_ref_frames and max_num_reorder_frames, plus one (2 to 17)."
+echo "The OpenH264 node's value (video1) is listed as it is."
+echo
+echo "| Stream | max_num_ref_frames | max_num_reorder_frames | max_dec_frame_buffering | video5 | video1 | Result |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+for r in "${min_rows[@]}"; do echo "| ${r//|/ | } |"; done
 echo
 echo "## ffmpeg's V4L2 decoders"
 echo
@@ -225,7 +352,7 @@ echo "| --- | --- | --- | --- | --- | --- | --- |"
 for r in "${damage_rows[@]}"; do echo "| ${r//|/ | } |"; done
 echo
 if [[ ${#failures[@]} -eq 0 ]]; then
-    echo "**Overall: PASS** (${#rows[@]} streams x 4 runs, ${#client_rows[@]} ffmpeg client runs, ${#damage_rows[@]} damaged streams)."
+    echo "**Overall: PASS** (${#rows[@]} streams x 4 runs on the libavcodec nodes and H.264 x 4 on the OpenH264 nodes, ${#client_rows[@]} ffmpeg client runs, ${#damage_rows[@]} damaged streams)."
 else
     echo "**Overall: FAIL** (${#failures[@]} problems):"
     echo

@@ -163,6 +163,8 @@ pub struct Summary {
     pub resolutions: Vec<(u32, u32)>,
     /// CAPTURE pixel format used.
     pub capture_fourcc: u32,
+    /// `V4L2_CID_MIN_BUFFERS_FOR_CAPTURE` read at each CAPTURE setup, in order.
+    pub min_capture_buffers: Vec<u32>,
     /// Timestamp (µs) of each CAPTURE buffer with data.
     pub timestamps: Vec<u64>,
     /// Bytes written to the sink.
@@ -831,6 +833,7 @@ fn setup_capture(
         return Err(ToolError::Usage(format!("cannot write CAPTURE format {}", fourcc_name(fmt.pixelformat))));
     }
     let min = dev.client.g_ctrl(abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE).map_or(0, |v| v.max(0) as u32);
+    summary.min_capture_buffers.push(min);
     let count = opts.capture_buffers.max(min + 2);
     let n = dev.setup_buffers(false, count)?;
     for i in 0..n {

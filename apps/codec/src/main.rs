@@ -143,6 +143,8 @@ fn print_summary(s: &Summary, device: &str, backend: &str, encoder: bool) {
     println!("time:            {:.3} s", s.elapsed.as_secs_f64());
     println!("fps:             {:.1}", s.fps());
     println!("source changes:  {}", s.source_changes);
+    let mins: Vec<String> = s.min_capture_buffers.iter().map(u32::to_string).collect();
+    println!("min buffers:     {}", mins.join(" -> "));
     println!("errors:          {} OUTPUT, {} CAPTURE", s.output_errors, s.capture_errors);
     println!("output bytes:    {}", s.bytes);
     println!("checksum:        {:016x}", s.checksum);
