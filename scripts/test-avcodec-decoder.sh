@@ -4,7 +4,8 @@
 # ffmpeg's own software decoders, on the corpus of scripts/gen-corpus.sh:
 #
 #   0. the codec tool's seek and drain tests (apps/codec/tests/{seek,drain}.rs), which run
-#      on every decoder node, built with the libavcodec nodes;
+#      on every decoder node, built with the libavcodec nodes, and its capture_formats test
+#      (ENUM_FMT/G_FMT/S_FMT on CAPTURE follow the parsed stream's sampling);
 #   1. every stream through the codec tool (m2m-codec) on both libavcodec nodes in four
 #      CAPTURE layouts of the stream's sampling (8-bit 4:2:0: YM12, NM12 on /dev/video5,
 #      YU12, NV12 on /dev/video6; 10-bit 4:2:0: P010; 8-bit 4:2:2: YM16, NV16, 422P,
@@ -53,8 +54,8 @@ fail() { echo "FAIL: $*" >&2; failures+=("$*"); }
 # registers: with the feature, on the libavcodec nodes too.
 export STREAMS_DIR=${STREAMS_DIR:-$root/tests/decoder/streams}
 bash "$root/scripts/gen-streams.sh" || { echo "stream generation failed" >&2; exit 1; }
-(cd "$root" && nice -n 10 cargo test --release -q -p codec-tool --features avcodec --test seek --test drain) ||
-    fail "the codec tool's seek and drain tests with the libavcodec nodes"
+(cd "$root" && nice -n 10 cargo test --release -q -p codec-tool --features avcodec --test seek --test drain \
+    --test capture_formats) || fail "the codec tool's seek, drain and capture_formats tests with the libavcodec nodes"
 
 rows=()         # stream|codec|features|frames|result per run...
 client_rows=()  # stream|node|client|result
