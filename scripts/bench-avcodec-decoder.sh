@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark of the libavcodec decoder backend: 1080p High-profile H.264 with B-frames and
-# 1080p HEVC, each decoded in one run by the backend called directly and through the
-# framework (/dev/video5); prints both frame rates and their ratio (apps/codec/benches/
-# decode_avcodec.rs). Streams are generated once into BENCH_DIR (default
-# $CARGO_TARGET_DIR/bench-avcodec).
+# 1080p HEVC, each decoded in one run by the backend called directly, by the backend with
+# each picture copied out once, and through the framework (/dev/video5), in BENCH_ROUNDS
+# interleaved rounds (default 3, the best of each kept); prints the frame rates and the
+# ratios (apps/codec/benches/decode_avcodec.rs). Streams are generated once into BENCH_DIR
+# (default $CARGO_TARGET_DIR/bench-avcodec).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
