@@ -13,11 +13,11 @@
 #      bytes: the visible pictures must be byte-identical (MD5) to `ffmpeg -threads 1
 #      -flags unaligned` with every frame kept (`-fps_mode passthrough`, `-autoscale 0`);
 #      a stream no CAPTURE format holds (4:4:4, 10-bit 4:2:2, 12-bit) must be refused
-#      (every picture flagged ERROR, or the tool's "unsupported stream" exit). Every H.264
+#      (the codec tool's exit status 3, with its message). Every H.264
 #      stream also runs on the OpenH264 nodes (YM12, NM12 on /dev/video1, YU12, NV12 on
 #      /dev/video3): bit-exact where the corpus manifest says OpenH264 decodes it exactly,
-#      otherwise refused with the codec tool's "unsupported stream: ..." message (checked
-#      in the first layout of each node);
+#      otherwise refused (exit status 3, "unsupported stream: ...", checked in the first
+#      layout of each node);
 #   2. every stream that needs no crop through ffmpeg's own V4L2 clients (h264_v4l2m2m,
 #      hevc_v4l2m2m) from Matroska, alternating the nodes, and every VP9 stream
 #      (vp9_v4l2m2m, from WebM) on both: every framemd5 line (timestamp, size, MD5)
@@ -155,8 +155,11 @@ check_run() {
     [[ -f $out ]] && got=$(md5sum <"$out" | cut -d' ' -f1)
     rm -f "$out"
     mins=$(sed -n 's/^min buffers: *//p' "$work/tool.log")
+    # A refusal: the codec tool's exit status 3 and its message (what in the stream is
+    # unsupported, when the tool can name it).
     local why
     why=$(sed -n 's/.*unsupported stream: //p' "$work/tool.log" | head -1)
+    [[ $rc -eq 3 && -z $why ]] && why=$(sed -n 's/^m2m-codec: error: //p' "$work/tool.log" | head -1)
     if [[ $expect == exact ]]; then
         if [[ $rc -eq 0 && $frames -eq $ref_frames && $errors -eq 0 && $got == "${refs[$pixfmt]}" ]]; then
             cell="PASS $fourcc ${chunk/unit/AU}"
@@ -164,10 +167,8 @@ check_run() {
         fi
         fail "$name on $label: $frames frames ($errors flagged ERROR, exit $rc) vs $ref_frames, MD5 $got vs ${refs[$pixfmt]}"
         cell="FAIL $fourcc ${chunk/unit/AU} ($frames/$ref_frames)"
-    elif [[ $rc -ne 0 && -n $why ]]; then
-        cell="refused: $why"
-    elif [[ $node == /dev/video[56] && $frames -eq 0 && $errors -gt 0 ]]; then
-        cell="refused ($errors flagged ERROR)"
+    elif [[ $rc -eq 3 && -n $why ]]; then
+        cell="refused: ${why//|/\\|}"
     else
         fail "$name on $label: expected a refusal (${expect#refused: }), got $frames frames, $errors flagged ERROR, exit $rc"
         cell="FAIL $fourcc (not refused)"
@@ -315,8 +316,8 @@ echo "(exact crop on every edge), every frame kept. Each cell names the CAPTURE 
 echo "AU, one access unit per OUTPUT buffer; a number, the stream fed in chunks of that many bytes."
 echo "\"refused\": the node declined the stream, as it must for one it cannot decode exactly (the"
 echo "OpenH264 nodes: B slices, interlacing, High 10, 4:2:2, 4:4:4) or cannot output (no V4L2 format"
-echo "for 4:4:4, 10-bit 4:2:2, 12-bit): the codec tool's \"unsupported stream\" message, or every"
-echo "picture flagged \`V4L2_BUF_FLAG_ERROR\`; on the OpenH264 nodes a refusal is checked in the first layout"
+echo "for 4:4:4, 10-bit 4:2:2, 12-bit): a fatal stream error (QBUF/DQBUF EIO), which the codec tool reports"
+echo "with exit status 3 and the message shown; on the OpenH264 nodes a refusal is checked in the first layout"
 echo "of each node (\"-\" in the second). VP9 takes one frame per buffer, which the codec tool"
 echo "(an Annex-B feeder) cannot cut: VP9 streams are checked with ffmpeg's client only."
 echo

@@ -12,8 +12,11 @@
 //!   YUV422M on a multi-planar node; sized as the decoded picture (macroblock or
 //!   coding-block aligned), the visible area, cropped on any edge, being the COMPOSE
 //!   rectangle. Before the stream is known ENUM_FMT lists them all, after SOURCE_CHANGE
-//!   only those of the stream's sampling. A picture no V4L2 format holds (4:4:4, 10-bit
-//!   4:2:2, 12-bit) is returned as a CAPTURE buffer flagged `V4L2_BUF_FLAG_ERROR`.
+//!   only those of the stream's sampling.
+//! - A stream whose pictures no V4L2 format of the node holds (4:4:4, 10-bit 4:2:2,
+//!   12-bit, 4:0:0) is refused: the OUTPUT buffer that revealed it comes back flagged
+//!   `V4L2_BUF_FLAG_ERROR` and [`ContextHandle::stream_error`] puts both queues into the
+//!   error state (QBUF and DQBUF `EIO`, poll `POLLERR`) until STREAMOFF.
 //! - The decoder instance is created at STREAMON(OUTPUT), for the OUTPUT format chosen.
 //! - Header parsing without CAPTURE buffers: once a sequence header was decoded, the first
 //!   picture's exact geometry (found by [`probe`]) is announced, before the OUTPUT buffer
@@ -53,7 +56,7 @@ use v4l2m2m::{
     JobStatus, PixFormat, QueueStatus, Result, Timestamp,
 };
 
-use capture::Geometry;
+use capture::{Geometry, Sampling};
 use ffi::{Codec, Decoder, Picture, Received};
 use probe::Probe;
 use stream::{Bitstream, Unit};
@@ -183,6 +186,8 @@ pub struct DecoderContext {
     drain_sent: bool,
     /// A unit was refused since the last OUTPUT buffer was returned.
     error_pending: bool,
+    /// The stream's pictures have a sampling no CAPTURE format holds: it is refused.
+    unsupported: bool,
 }
 
 impl DecoderContext {
@@ -210,6 +215,7 @@ impl CodecOps for AvcodecDecoder {
             probe: Probe::default(),
             drain_sent: false,
             error_pending: false,
+            unsupported: false,
         })
     }
 
@@ -313,6 +319,7 @@ impl CodecOps for AvcodecDecoder {
                 ctx.probe.clear();
                 ctx.drain_sent = false;
                 ctx.error_pending = false;
+                ctx.unsupported = false;
                 if ctx.decoder.as_mut().is_some_and(|d| d.flush().is_err()) {
                     ctx.decoder = None;
                 }
@@ -354,6 +361,10 @@ impl AvcodecDecoder {
     /// The body of a job: decode and place pictures as far as the buffers allow.
     fn run(&self, ctx: &mut DecoderContext, h: ContextHandle, capture: PixFormat) -> Result<()> {
         loop {
+            if ctx.unsupported {
+                // Nothing of the stream can be shown: both queues go into the error state.
+                return h.stream_error();
+            }
             let status = h.status()?;
             if status.capture_setup_pending {
                 return Ok(());
@@ -391,7 +402,8 @@ impl AvcodecDecoder {
         };
         if ctx.announced != Some(geom) {
             let needs = ctx.decoder.as_ref().map_or((0, 0), Decoder::stream_needs);
-            return Ok(if self.adopt(ctx, h, status, capture, geom, needs)? { Step::Again } else { Step::Idle });
+            let go_on = self.adopt(ctx, h, status, capture, geom, needs)? || ctx.unsupported;
+            return Ok(if go_on { Step::Again } else { Step::Idle });
         }
         if !status.capture_streaming {
             return Ok(Step::Idle);
@@ -411,7 +423,7 @@ impl AvcodecDecoder {
                 }
                 done
             }
-            // A picture no CAPTURE format holds (4:4:4, 10-bit 4:2:2), or a buffer too small.
+            // A buffer too small for the picture.
             None => Completion { timestamp: Timestamp(pic.info.pts as u64), ..Completion::error() },
         };
         h.put_buf(cap, done)?;
@@ -432,6 +444,12 @@ impl AvcodecDecoder {
         (refs, reorder): (u32, u32),
     ) -> Result<bool> {
         ctx.probe.clear();
+        if geom.sampling == Sampling::Unsupported {
+            // Refused (by `run`), after the OUTPUT buffer being consumed went back.
+            ctx.unsupported = true;
+            ctx.pictures.clear();
+            return Ok(false);
+        }
         if status.capture_streaming && ctx.announced.is_none() && capture::fits(self.api, capture, geom) {
             h.set_compose(geom.visible)?;
             ctx.announced = Some(geom);
@@ -533,8 +551,8 @@ impl AvcodecDecoder {
         }
         // Announce the stream before the buffer that completed its headers goes back.
         self.find_geometry(ctx, h, &status, capture)?;
-        let done = if core::mem::take(&mut ctx.error_pending) { Completion::error() } else { Completion::default() };
-        h.put_buf(out, done)?;
+        let failed = core::mem::take(&mut ctx.error_pending) || ctx.unsupported;
+        h.put_buf(out, if failed { Completion::error() } else { Completion::default() })?;
         Ok(Step::Again)
     }
 }
