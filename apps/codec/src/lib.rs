@@ -573,6 +573,9 @@ fn session(opts: &Options, dev: &mut Device) -> Result<Summary, ToolError> {
     let mut scratch = Vec::new();
     let mut next_chunk = 0usize;
     let mut stop_sent = false;
+    // A STOP sent while CAPTURE was not streaming is a no-op (dev-decoder.rst, as Linux's
+    // m2m helpers): it is sent again once CAPTURE streams.
+    let mut stop_again = false;
     let mut reconfig_pending = false;
     let mut capture_fmt = Format::default();
     let mut rect = abi::v4l2_rect::zeroed();
@@ -617,6 +620,7 @@ fn session(opts: &Options, dev: &mut Device) -> Result<Summary, ToolError> {
         if next_chunk == chunks.len() && !stop_sent {
             dev.stop(decoder)?;
             stop_sent = true;
+            stop_again = decoder && !dev.capture.streaming;
         }
 
         let mut fds = [sim_board::vfs::PollFd {
@@ -637,6 +641,9 @@ fn session(opts: &Options, dev: &mut Device) -> Result<Summary, ToolError> {
                             reconfig_pending = true; // after the LAST buffer
                         } else {
                             capture_fmt = setup_capture(dev, opts, cap_fourcc, &mut summary, &mut rect)?;
+                            if core::mem::take(&mut stop_again) {
+                                dev.stop(decoder)?;
+                            }
                         }
                     }
                     abi::V4L2_EVENT_EOS => {
@@ -678,6 +685,9 @@ fn session(opts: &Options, dev: &mut Device) -> Result<Summary, ToolError> {
                 break;
             }
             capture_fmt = setup_capture(dev, opts, cap_fourcc, &mut summary, &mut rect)?;
+            if core::mem::take(&mut stop_again) {
+                dev.stop(decoder)?;
+            }
         }
         // CAPTURE buffers.
         while dev.capture.streaming {
