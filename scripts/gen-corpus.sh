@@ -23,7 +23,7 @@ set -euo pipefail
 
 out=${1:?usage: gen-corpus.sh DIR}
 mkdir -p "$out/damaged"
-version=7
+version=8
 if [[ -s $out/manifest.txt && -s $out/damaged/manifest.txt && $(cat "$out/version" 2>/dev/null) == "$version" ]]; then
     exit 0
 fi
@@ -89,7 +89,7 @@ OPENH264="refused: High 4:4:4 Predictive profile" h264 cif_lossless 352x288 10 1
 OPENH264=exact h264 high_p_only 320x240 20 1 "High, CABAC, 8x8 transform, P only, 3 refs" "ref=3" -bf 0
 OPENH264=exact h264 large_4096x2304 4096x2304 3 1 "High, level 5.1, 4096x2304, P only" "" -bf 0 -preset veryfast \
     -level 5.1
-h264 large_bf2_2560x1440 2560x1440 4 1 "High, 2560x1440, 2 B-frames" "" -bf 2 -preset veryfast
+OPENH264=exact h264 large_2560x1440 2560x1440 4 1 "High, 2560x1440, I and P pictures" "keyint=2" -bf 0 -preset veryfast
 SAMPLING=p010 OPENH264="refused: High 10 profile" h264 high10 320x240 20 0 "High 10, 10-bit 4:2:0, 2 B-frames" "" \
     -bf 2 -pix_fmt yuv420p10le
 SAMPLING=p010 OPENH264="refused: High 10 profile" h264 high10_intra_odd 98x66 6 0 \

@@ -445,7 +445,8 @@ impl AvcodecDecoder {
     ) -> Result<bool> {
         ctx.probe.clear();
         if geom.sampling == Sampling::Unsupported {
-            // Refused (by `run`), after the OUTPUT buffer being consumed went back.
+            // Refused: by `consume_output` with the OUTPUT buffer being consumed, else by
+            // `run`.
             ctx.unsupported = true;
             ctx.pictures.clear();
             return Ok(false);
@@ -551,8 +552,16 @@ impl AvcodecDecoder {
         }
         // Announce the stream before the buffer that completed its headers goes back.
         self.find_geometry(ctx, h, &status, capture)?;
-        let failed = core::mem::take(&mut ctx.error_pending) || ctx.unsupported;
-        h.put_buf(out, if failed { Completion::error() } else { Completion::default() })?;
+        if ctx.unsupported {
+            // The error state first: an application that sees this buffer come back
+            // flagged ERROR then finds the queues refusing (EIO), not a stream that merely
+            // held nothing decodable.
+            h.stream_error()?;
+            h.put_buf(out, Completion::error())?;
+            return Ok(Step::Idle);
+        }
+        let done = if core::mem::take(&mut ctx.error_pending) { Completion::error() } else { Completion::default() };
+        h.put_buf(out, done)?;
         Ok(Step::Again)
     }
 }
