@@ -166,6 +166,7 @@ struct Sps {
     log2_max_poc_lsb: u32,
     delta_pic_order_always_zero: bool,
     frame_mbs_only: bool,
+    transform_bypass: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -308,6 +309,7 @@ fn read_sps(r: &mut Bits<'_>) -> Result<(u32, Sps), String> {
     r.u(16)?; // constraint flags, level_idc
     let sps_id = r.ue()?;
     let (mut chroma, mut bit_depth_luma, mut bit_depth_chroma) = (1, 8, 8);
+    let mut transform_bypass = false;
     if matches!(profile, 100 | 110 | 122 | 244 | 44 | 83 | 86 | 118 | 128 | 138 | 139 | 134 | 135) {
         chroma = r.ue()?;
         if chroma == 3 {
@@ -315,7 +317,7 @@ fn read_sps(r: &mut Bits<'_>) -> Result<(u32, Sps), String> {
         }
         bit_depth_luma = r.ue()?.saturating_add(8);
         bit_depth_chroma = r.ue()?.saturating_add(8);
-        r.bit()?; // qpprime_y_zero_transform_bypass_flag
+        transform_bypass = r.bit()? == 1;
         if r.bit()? == 1 {
             // seq_scaling_matrix_present_flag: skip the lists.
             for i in 0..if chroma == 3 { 12 } else { 8 } {
@@ -362,6 +364,7 @@ fn read_sps(r: &mut Bits<'_>) -> Result<(u32, Sps), String> {
         log2_max_poc_lsb,
         delta_pic_order_always_zero,
         frame_mbs_only,
+        transform_bypass,
     };
     Ok((sps_id, sps))
 }
@@ -384,12 +387,17 @@ pub struct StreamProfile {
     pub b_slices: bool,
     /// Some slice is an SP or SI slice (Extended profile).
     pub switching_slices: bool,
+    /// Lossless macroblocks may occur (`qpprime_y_zero_transform_bypass_flag` 1).
+    pub lossless: bool,
+    /// The first slice is not an IDR slice: the stream starts at a recovery point.
+    pub starts_without_idr: bool,
 }
 
 /// Reads the first SPS of an Annex-B stream and the slice type of each of its slices;
 /// `None` if it has no readable SPS.
 pub fn stream_profile(data: &[u8]) -> Option<StreamProfile> {
     let mut profile: Option<StreamProfile> = None;
+    let mut first_slice_seen = false;
     for (s, e) in nal_units(data) {
         let Some((&header, body)) = data[s..e].split_first() else { continue };
         // The fields read are near the start: a few hundred bytes hold them.
@@ -405,9 +413,15 @@ pub fn stream_profile(data: &[u8]) -> Option<StreamProfile> {
                     interlaced: !sps.frame_mbs_only,
                     b_slices: false,
                     switching_slices: false,
+                    lossless: sps.transform_bypass,
+                    starts_without_idr: false,
                 })
             }
-            (1 | 5, Some(p)) => {
+            (kind @ (1 | 5), Some(p)) => {
+                if !first_slice_seen {
+                    first_slice_seen = true;
+                    p.starts_without_idr = kind == 1;
+                }
                 let slice_type = r.ue().and_then(|_| r.ue());
                 match slice_type.map(|t| t % 5) {
                     Ok(1) => p.b_slices = true,

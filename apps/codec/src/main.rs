@@ -67,7 +67,8 @@ EXIT STATUS:
         flagged as an error and ended the stream (EIO, POLLERR). The message names what is
         unsupported, read from the stream's SPS and slice headers, e.g.
         \"unsupported stream: High 10 profile (profile_idc 110, 10-bit luma); /dev/video1
-        (OpenH264 decoder (sim)) decodes 8-bit 4:2:0 progressive H.264 without B slices\"
+        (OpenH264 decoder (sim)) decodes 8-bit 4:2:0 progressive H.264 without B slices or
+        lossless coding, starting with an IDR picture\"
 ";
 
 fn parse_size(s: &str) -> Result<(u32, u32), ToolError> {

@@ -62,6 +62,10 @@ pub struct Accumulator {
     pending_idr: bool,
     /// Why the unit being collected cannot be decoded, from its complete NALs.
     pending_refusal: Option<Unsupported>,
+    /// An SPS was parsed since the stream started.
+    sps_seen: bool,
+    /// A slice was seen since the stream started (a seek does not restart the stream).
+    vcl_seen: bool,
 }
 
 impl Accumulator {
@@ -80,9 +84,12 @@ impl Accumulator {
         self.scan(true);
     }
 
-    /// Drops everything (a seek).
+    /// Drops everything (a seek). The stream goes on: what follows need not start with an
+    /// IDR picture.
     pub fn clear(&mut self) {
+        let (sps_seen, vcl_seen) = (self.sps_seen, self.vcl_seen);
         *self = Self::default();
+        (self.sps_seen, self.vcl_seen) = (sps_seen, vcl_seen);
     }
 
     /// The next complete unit, without removing it.
@@ -207,6 +214,7 @@ impl Accumulator {
             let payload = self.payload_at(start) + 1;
             if payload < end {
                 let sps = parse_sps(&self.buf[payload..end]);
+                self.sps_seen |= sps.is_some();
                 self.pending_sps = sps.or(self.pending_sps);
             }
         }
@@ -214,6 +222,7 @@ impl Accumulator {
             self.pending_idr = true;
         }
         self.pending_refusal = self.pending_refusal.or_else(|| self.nal_refusal(start, end));
+        self.vcl_seen |= matches!(kind, nal::SLICE | nal::IDR);
     }
 
     /// Why the NAL at `buf[start..end]` (complete or the start of one) makes its unit
@@ -223,6 +232,9 @@ impl Accumulator {
         let bytes = self.buf.get(payload..end)?;
         match self.nal_header_at(start) & 0x1f {
             nal::SPS => parse_sps(bytes).as_ref().and_then(limits::check_sps),
+            // The stream's first picture is not an IDR: decoding would start at a recovery
+            // point, which the backend does not do exactly.
+            nal::SLICE if self.sps_seen && !self.vcl_seen => Some(Unsupported::NoIdrStart),
             nal::SLICE | nal::IDR => parse_slice_type(bytes).and_then(limits::check_slice_type),
             _ => None,
         }
@@ -285,6 +297,8 @@ pub struct SpsInfo {
     pub bit_depth_chroma: u8,
     /// `frame_mbs_only_flag`: false for interlaced coding (field pictures or MBAFF).
     pub frame_mbs_only: bool,
+    /// `qpprime_y_zero_transform_bypass_flag`: lossless macroblocks (qP 0) may occur.
+    pub transform_bypass: bool,
 }
 
 struct Bits<'a> {
@@ -366,6 +380,7 @@ pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
     b.ue()?; // seq_parameter_set_id
     let mut chroma_format_idc = 1;
     let (mut bit_depth_luma, mut bit_depth_chroma) = (8, 8);
+    let mut transform_bypass = false;
     if matches!(profile_idc, 100 | 110 | 122 | 244 | 44 | 83 | 86 | 118 | 128 | 138 | 139 | 134 | 135) {
         chroma_format_idc = b.ue()?;
         if chroma_format_idc == 3 {
@@ -373,7 +388,7 @@ pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
         }
         bit_depth_luma = b.ue()?.saturating_add(8);
         bit_depth_chroma = b.ue()?.saturating_add(8);
-        b.bit()?;
+        transform_bypass = b.bit()? == 1;
         if b.bit()? == 1 {
             let count = if chroma_format_idc == 3 { 12 } else { 8 };
             for i in 0..count {
@@ -437,6 +452,7 @@ pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
         bit_depth_luma: bit_depth_luma as u8,
         bit_depth_chroma: bit_depth_chroma as u8,
         frame_mbs_only: frame_mbs_only == 1,
+        transform_bypass,
     })
 }
 
@@ -531,6 +547,28 @@ mod tests {
         let units: Vec<AccessUnit> = core::iter::from_fn(|| acc.pop()).collect();
         assert_eq!(units.len(), 3);
         assert_eq!(units.iter().map(|u| u.refusal).collect::<Vec<_>>(), [None, None, Some(Unsupported::BSlices)]);
+    }
+
+    #[test]
+    fn a_stream_that_starts_without_an_idr_is_refused_but_not_after_a_seek() {
+        let mut stream = sps(100, 8, true);
+        stream.extend(slice(false, 7));
+        let mut acc = Accumulator::default();
+        acc.push(&stream, Timestamp(0));
+        assert_eq!(acc.refusal(), Some(Unsupported::NoIdrStart));
+
+        let mut acc = Accumulator::default();
+        let mut start = sps(100, 8, true);
+        start.extend(slice(true, 7));
+        start.extend(slice(false, 5));
+        acc.push(&start, Timestamp(0));
+        acc.finish();
+        assert_eq!(acc.refusal(), None);
+        // A seek lands on a P picture: the stream goes on, nothing is refused.
+        acc.clear();
+        acc.push(&slice(false, 5), Timestamp(1));
+        acc.push(&slice(false, 5), Timestamp(2));
+        assert_eq!(acc.refusal(), None);
     }
 
     #[test]

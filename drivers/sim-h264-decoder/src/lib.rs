@@ -33,14 +33,15 @@
 //! for more than 8 bits per sample (High 10), 4:0:0, 4:2:2 or 4:4:4 chroma (High 4:2:2,
 //! High 4:4:4) and interlaced coding (`frame_mbs_only_flag` 0: field pictures, MBAFF), and
 //! near-miss pictures for B slices. The driver reads the SPS (profile, chroma format, bit
-//! depths, frame/field coding) and the slice type of every slice header, and the first
-//! access unit it cannot decode exactly ends the stream, the documented V4L2 way:
+//! depths, frame/field coding, lossless coding), the slice type of every slice header and
+//! whether the stream starts with an IDR picture, and the first access unit it cannot
+//! decode exactly ends the stream, the documented V4L2 way:
 //!
-//! - the OUTPUT buffer that brought the unit (as soon as its SPS or slice header is
-//!   there) is returned flagged `V4L2_BUF_FLAG_ERROR`;
 //! - [`ContextHandle::stream_error`] puts both queues into the error state: QBUF and
 //!   DQBUF answer `EIO` and poll reports `POLLERR`, until the application stops both
 //!   queues (the stream cannot be decoded, so there is nothing to resume);
+//! - then the OUTPUT buffer that brought the unit (as soon as its SPS or slice header is
+//!   there) is returned flagged `V4L2_BUF_FLAG_ERROR`;
 //! - the reason goes to the board's log (see [`SimH264Decoder::with_log`]) and is
 //!   counted in [`DecoderStats::refused`].
 //!
@@ -523,10 +524,12 @@ impl SimH264Decoder {
             "sim-h264-decoder: unsupported stream: {reason}; this decoder decodes {}",
             limits::SUPPORTED
         ));
+        // The error state first: an application that dequeues the flagged buffer must
+        // already find the queues refusing, not take the stream for merely undecodable.
+        h.stream_error()?;
         if let Some(out) = out {
             h.put_buf(out, Completion::error())?;
         }
-        h.stream_error()?;
         Err(Stop::Idle)
     }
 

@@ -2,8 +2,9 @@
 //!
 //! OpenH264 (2.x) decodes 8-bit 4:2:0 progressive Baseline, Main and High streams without
 //! B slices exactly. For anything else it either produces nothing (more than 8 bits per
-//! sample, 4:0:0, 4:2:2 and 4:4:4 chroma, interlaced coding) or pictures that differ from
-//! the standard's (B slices: 70–79 dB PSNR against a spec-exact decoder). The driver
+//! sample, 4:0:0, 4:2:2 and 4:4:4 chroma, interlaced coding, lossless coding) or pictures
+//! that differ from the standard's (B slices: 70–79 dB PSNR against a spec-exact decoder; a
+//! stream whose first picture is not an IDR, decoded from its recovery point). The driver
 //! refuses such a stream at its first access unit instead of producing either.
 
 use core::fmt;
@@ -34,6 +35,13 @@ pub enum Unsupported {
         /// The SPS's `profile_idc`.
         profile_idc: u8,
     },
+    /// Lossless coding (`qpprime_y_zero_transform_bypass_flag` 1: High 4:4:4 Predictive).
+    Lossless {
+        /// The SPS's `profile_idc`.
+        profile_idc: u8,
+    },
+    /// The stream's first picture is not an IDR picture (it starts at a recovery point).
+    NoIdrStart,
     /// B slices (`slice_type` 1 or 6).
     BSlices,
     /// SP or SI slices (Extended profile; `slice_type` 3, 4, 8 or 9).
@@ -85,6 +93,11 @@ impl fmt::Display for Unsupported {
                 profile(f, profile_idc)?;
                 write!(f, ", interlaced (frame_mbs_only_flag 0)")
             }
+            Unsupported::Lossless { profile_idc } => {
+                profile(f, profile_idc)?;
+                write!(f, ", lossless coding (qpprime_y_zero_transform_bypass_flag 1)")
+            }
+            Unsupported::NoIdrStart => write!(f, "no IDR picture at the start (it begins at a recovery point)"),
             Unsupported::BSlices => write!(f, "B slices"),
             Unsupported::SwitchingSlices => write!(f, "SP/SI slices"),
         }
@@ -92,7 +105,8 @@ impl fmt::Display for Unsupported {
 }
 
 /// What the backend decodes, for messages.
-pub const SUPPORTED: &str = "8-bit 4:2:0 progressive H.264 without B slices";
+pub const SUPPORTED: &str =
+    "8-bit 4:2:0 progressive H.264 without B slices or lossless coding, starting with an IDR picture";
 
 /// Why the stream of `sps` cannot be decoded exactly, if it cannot.
 pub fn check_sps(sps: &SpsInfo) -> Option<Unsupported> {
@@ -105,6 +119,9 @@ pub fn check_sps(sps: &SpsInfo) -> Option<Unsupported> {
     }
     if !sps.frame_mbs_only {
         return Some(Unsupported::Interlaced { profile_idc });
+    }
+    if sps.transform_bypass {
+        return Some(Unsupported::Lossless { profile_idc });
     }
     None
 }
@@ -133,6 +150,7 @@ mod tests {
             bit_depth_luma: depth,
             bit_depth_chroma: depth,
             frame_mbs_only,
+            transform_bypass: false,
         }
     }
 
@@ -149,6 +167,8 @@ mod tests {
         assert_eq!(mono, Unsupported::ChromaFormat { profile_idc: 100, chroma_format_idc: 0 });
         let interlaced = check_sps(&sps(77, 1, 8, false)).unwrap();
         assert_eq!(interlaced.to_string(), "Main profile (profile_idc 77), interlaced (frame_mbs_only_flag 0)");
+        let lossless = SpsInfo { transform_bypass: true, ..sps(244, 1, 8, true) };
+        assert_eq!(check_sps(&lossless), Some(Unsupported::Lossless { profile_idc: 244 }));
     }
 
     #[test]

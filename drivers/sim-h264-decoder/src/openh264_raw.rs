@@ -57,6 +57,7 @@ fn geometry_of(width: usize, height: usize) -> SpsInfo {
         bit_depth_luma: 8,
         bit_depth_chroma: 8,
         frame_mbs_only: true,
+        transform_bypass: false,
     }
 }
 
