@@ -875,6 +875,35 @@ fn encode_with_fault(
     got
 }
 
+/// A block that works slower than the watchdog's timeout per frame, but keeps advancing
+/// its `PROGRESS` register, is never taken for hung: every frame arrives, none flagged
+/// ERROR (the watchdog judges progress, not the length of a frame). A frame that stops
+/// advancing is still reset (`block_faults_hang_overflow_and_bus_error`).
+#[test]
+fn a_slow_block_that_makes_progress_is_not_reset() {
+    let (w, h, n) = (176usize, 144usize, 2usize);
+    let src = clip(w, h, n, 5);
+    let nv12 = layout(&src, w, h, abi::V4L2_PIX_FMT_NV12, w);
+    let frames: Vec<&[u8]> = nv12.chunks(w * h * 3 / 2).collect();
+    let enc = &sim_board::board().encoders()[0];
+    let _guard = exclusive(enc.path);
+    let normal = enc.block.timing();
+    // Each job (the headers, then each frame) takes a quarter longer than the timeout.
+    let mbs = (w / 16 * (h / 16)) as u32;
+    let per_mb = sim_board::WATCHDOG_TICK * sim_board::TIMEOUT_TICKS * 5 / 4 / mbs;
+    enc.block.set_timing(h264_encoder_block::Timing { per_mb, ..normal });
+    let mut s = Session::new(enc.path, abi::V4L2_PIX_FMT_NV12, (w as u32, h as u32), &CQ, 2, 4);
+    let mut got = Vec::new();
+    s.encode(&frames, 0, &mut got);
+    s.dev.encoder_cmd(abi::V4L2_ENC_CMD_STOP).unwrap();
+    s.collect(&mut got, true);
+    enc.block.set_timing(normal);
+    let tag = format!("{} slowed to {per_mb:?} per macroblock", enc.path);
+    assert_eq!(got.len(), n, "{tag}: every frame");
+    assert!(got.iter().all(|g| g.flags & abi::V4L2_BUF_FLAG_ERROR == 0), "{tag}: no frame cut off");
+    check_decodes(&tag, &concat(&got), &src, w, h, 34.0);
+}
+
 #[test]
 fn block_faults_hang_overflow_and_bus_error() {
     let (w, h, n) = (176usize, 144usize, 8usize);

@@ -96,12 +96,14 @@ pub fn bring_up(regs: &dyn Registers, delay: &mut impl DelayNs) -> Result<(), Br
     reset(regs, delay)
 }
 
-/// Resets the block (aborting any frame) and waits until it is idle. Thread context.
+/// Resets the block (aborting any frame) and waits until it is idle, polling `STATUS`
+/// every [`RESET_POLL_US`] for up to [`regs::RESET_TIMEOUT_US`] of delays (the delays may
+/// run long, never short, so the real bound is at least that). Thread context.
 pub fn reset(regs: &dyn Registers, delay: &mut impl DelayNs) -> Result<(), BringUpError> {
     regs.write(regs::CTRL, regs::CTRL_ENABLE | regs::CTRL_RESET);
     let mut waited = 0;
     while regs.read(regs::STATUS) & regs::STATUS_BUSY != 0 {
-        if waited >= regs::RESET_US {
+        if waited >= regs::RESET_TIMEOUT_US {
             return Err(BringUpError::ResetTimeout);
         }
         delay.delay_us(RESET_POLL_US);
@@ -163,6 +165,11 @@ pub fn take_irq(regs: &dyn Registers) -> u32 {
     let causes = regs.read(regs::IRQ_STATUS);
     regs.write(regs::IRQ_CLEAR, causes);
     causes
+}
+
+/// `PROGRESS`: macroblocks of the running frame done so far. Any context.
+pub fn progress(regs: &dyn Registers) -> u32 {
+    regs.read(regs::PROGRESS)
 }
 
 /// What the last finished frame reports.

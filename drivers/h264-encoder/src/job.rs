@@ -92,6 +92,7 @@ impl<R: Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
             }
         };
         self.job_ticks.store(0, Ordering::Relaxed);
+        self.job_progress.store(0, Ordering::Relaxed);
         // Parked before the start bit: the interrupt may come before `run` returns.
         if let Err(running) = self.job.park(running) {
             self.fail(running);
@@ -168,6 +169,9 @@ impl<R: Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
 
     /// Parks `running` again and starts its frame once more at `qp`.
     fn restart(&self, running: Running, qp: u8) {
+        // The frame starts over: its progress with it.
+        self.job_ticks.store(0, Ordering::Relaxed);
+        self.job_progress.store(0, Ordering::Relaxed);
         match self.job.park(running) {
             Ok(()) => block::restart_with_qp(self.regs, qp),
             Err(running) => self.fail(running),
@@ -192,11 +196,18 @@ impl<R: Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
         handle.job_finish();
     }
 
-    /// Counts one watchdog period; after the timeout the frame is declared hung: the block
-    /// is reset and the job ends with its CAPTURE buffer flagged ERROR. The board calls it
+    /// Counts one watchdog period in which the block made no progress (its `PROGRESS`
+    /// register did not move); after the timeout of such periods in a row the frame is
+    /// declared hung: the block is reset and the job ends with its CAPTURE buffer flagged
+    /// ERROR. A frame that advances, however slowly, is never cut off. The board calls it
     /// periodically from a thread (it waits for the reset), never from an interrupt.
     pub fn watchdog_tick(&self) {
         if self.job.is_empty() {
+            return;
+        }
+        let progress = block::progress(self.regs);
+        if self.job_progress.swap(progress, Ordering::Relaxed) != progress {
+            self.job_ticks.store(0, Ordering::Relaxed);
             return;
         }
         let ticks = self.job_ticks.load(Ordering::Relaxed).saturating_add(1);

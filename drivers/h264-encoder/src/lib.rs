@@ -127,17 +127,19 @@ pub struct Venc<R: regs::Registers + 'static, D: DelayNs + Send + 'static, P: Ou
     needs_reset: AtomicBool,
     /// The frame the block is encoding.
     job: InFlight<Running>,
-    /// Watchdog ticks since the block was started.
+    /// Watchdog ticks in a row in which `PROGRESS` did not move.
     job_ticks: AtomicU32,
-    /// Ticks after which a frame is declared hung.
+    /// `PROGRESS` as the watchdog last read it.
+    job_progress: AtomicU32,
+    /// Ticks without progress after which a frame is declared hung.
     timeout_ticks: u32,
     streams: Streams<STREAMS>,
 }
 
 impl<R: regs::Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
     /// A driver for the block at `regs`, allocating its frame buffers from `arena` (the
-    /// board's DMA-capable memory), serving the buffer API `api`. A frame that does not
-    /// complete within `timeout_ticks` calls of [`Venc::watchdog_tick`] is declared hung.
+    /// board's DMA-capable memory), serving the buffer API `api`. A frame whose `PROGRESS`
+    /// does not move for `timeout_ticks` calls of [`Venc::watchdog_tick`] is declared hung.
     pub const fn new(
         regs: &'static R,
         arena: &'static dyn BufferArena,
@@ -156,6 +158,7 @@ impl<R: regs::Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
             needs_reset: AtomicBool::new(false),
             job: InFlight::new(),
             job_ticks: AtomicU32::new(0),
+            job_progress: AtomicU32::new(0),
             timeout_ticks,
             streams: Streams::new(),
         }

@@ -74,6 +74,9 @@ pub const FPS_DEN: usize = 0x078;
 pub const SLICE_ROWS: usize = 0x07C;
 /// `CODING`: [`CODING_NO_DEBLOCK`] and the search range in bits 15:8.
 pub const CODING: usize = 0x080;
+/// `PROGRESS` (read only): macroblocks of the running frame the block has finished; 0
+/// after `START` and `RESET`. It stops moving when the block hangs.
+pub const PROGRESS: usize = 0x084;
 /// `STAT_BITS`: bits the last frame wrote.
 pub const STAT_BITS: usize = 0x090;
 /// `STAT_HEADER_BITS`: of which headers, modes and motion vectors.
@@ -147,3 +150,7 @@ pub const CODING_SEARCH_SHIFT: u32 = 8;
 
 /// Longest reset, in microseconds.
 pub const RESET_US: u32 = 100;
+/// How long the driver waits for a reset before it gives up, in microseconds: a thousand
+/// times [`RESET_US`], so that a loaded system (a board whose delays run long, a modelled
+/// block whose threads are starved) never turns a slow reset into a failed one.
+pub const RESET_TIMEOUT_US: u32 = 1000 * RESET_US;

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use h264_encoder::regs::*;
 use v4l2m2m::MemoryArena;
@@ -26,6 +26,32 @@ pub(crate) enum Activity {
     Frame,
     /// A reset runs until then.
     Reset(Instant),
+}
+
+/// What `PROGRESS` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Progress {
+    /// A fixed count: 0 after power-on, `RESET` or a frame that hangs at once, all of a
+    /// frame's macroblocks once it ended.
+    Fixed(u32),
+    /// A frame of `mbs` macroblocks started at `start` and goes at `per_mb`; its last
+    /// macroblock is done when the frame ends.
+    Running { start: Instant, mbs: u32, per_mb: Duration },
+}
+
+impl Progress {
+    fn read(&self) -> u32 {
+        match *self {
+            Progress::Fixed(n) => n,
+            Progress::Running { start, mbs, per_mb } => {
+                let last = mbs.saturating_sub(1);
+                match start.elapsed().as_nanos().checked_div(per_mb.as_nanos()) {
+                    Some(done) => u32::try_from(done).map_or(last, |d| d.min(last)),
+                    None => last,
+                }
+            }
+        }
+    }
 }
 
 /// A frame handed to the engine thread.
@@ -56,6 +82,8 @@ pub(crate) struct State {
     pub handler: Option<Handler>,
     /// The engine thread is writing a frame's results to the bus.
     pub dma: bool,
+    /// `PROGRESS`.
+    pub progress: Progress,
     pub shutdown: bool,
 }
 
@@ -75,13 +103,12 @@ impl Shared {
 }
 
 impl State {
-    /// `STATUS.BUSY`; a reset whose time is over (and that no longer waits for the
-    /// transfers of an aborted frame) ends here.
+    /// `STATUS.BUSY`; a reset whose time is over ends here.
     fn busy(&mut self) -> bool {
         match self.activity {
             Activity::Idle => false,
             Activity::Frame => true,
-            Activity::Reset(until) if self.dma || Instant::now() < until => true,
+            Activity::Reset(until) if Instant::now() < until => true,
             Activity::Reset(_) => {
                 self.activity = Activity::Idle;
                 false
@@ -102,13 +129,18 @@ impl State {
         self.regs.set_results(results);
         self.regs.raise(cause);
         self.regs.set_error(code);
+        if let Progress::Running { mbs, .. } = self.progress {
+            self.progress = Progress::Fixed(mbs);
+        }
         self.activity = Activity::Idle;
         self.update_line();
     }
 
     /// `CTRL.RESET`: aborts any frame and clears the registers; busy for `timing.reset`.
+    /// The transfers of a frame being written out have drained (see [`VencBlock::write`]).
     fn reset(&mut self) {
         self.regs.reset();
+        self.progress = Progress::Fixed(0);
         self.generation += 1;
         self.job = None;
         self.activity = Activity::Reset(Instant::now() + self.timing.reset);
@@ -130,8 +162,14 @@ impl State {
         };
         self.regs.set_error(ERROR_NONE);
         self.activity = Activity::Frame;
-        let deadline = Instant::now() + self.timing.frame_time(setup.mbs());
-        self.job = Some(Job { generation: self.generation, setup, deadline, fault: self.fault.take() });
+        let now = Instant::now();
+        let deadline = now + self.timing.frame_time(setup.mbs());
+        let fault = self.fault.take();
+        self.progress = match fault {
+            Some(Fault::Hang) => Progress::Fixed(0),
+            _ => Progress::Running { start: now, mbs: setup.mbs(), per_mb: self.timing.per_mb },
+        };
+        self.job = Some(Job { generation: self.generation, setup, deadline, fault });
     }
 
     fn write_ctrl(&mut self, value: u32) {
@@ -178,6 +216,7 @@ impl VencBlock {
             timing: Timing::DEFAULT,
             handler: None,
             dma: false,
+            progress: Progress::Fixed(0),
             shutdown: false,
         };
         let shared = Arc::new(Shared { state: Mutex::new(state), wake: Condvar::new(), bus: Box::new(bus) });
@@ -221,6 +260,19 @@ impl VencBlock {
         self.shared.lock().fault = Some(fault);
     }
 
+    /// A reset first lets the transfers of a frame being written out drain, as a bus
+    /// master finishes its bursts: the write of `CTRL.RESET` stalls until then (the engine
+    /// thread needs no lock for them), so the reset itself completes deterministically and
+    /// no write of an aborted frame lands after it. The engine thread's own handler never
+    /// waits for itself.
+    fn drain_dma<'a>(&self, mut st: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        let on_engine = self.engine.as_ref().is_some_and(|e| e.thread().id() == std::thread::current().id());
+        while st.dma && !on_engine {
+            st = self.shared.wake.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+        st
+    }
+
     /// The fault armed for the next frame, if any.
     pub fn pending_fault(&self) -> Option<Fault> {
         self.shared.lock().fault
@@ -236,12 +288,16 @@ impl Registers for VencBlock {
             CTRL => st.read_ctrl(),
             _ if !st.regs.enabled() => 0,
             STATUS => u32::from(st.busy()) * STATUS_BUSY,
+            PROGRESS => st.progress.read(),
             _ => st.regs.read(offset),
         }
     }
 
     fn write(&self, offset: usize, value: u32) {
         let mut st = self.shared.lock();
+        if offset == CTRL && value & (CTRL_ENABLE | CTRL_RESET) == CTRL_ENABLE | CTRL_RESET {
+            st = self.drain_dma(st);
+        }
         match offset {
             CTRL => st.write_ctrl(value),
             _ if !st.regs.enabled() => {}

@@ -145,8 +145,8 @@ fn encode_job(bus: &dyn Bus, job: Job, scratch: &mut Scratch) -> Option<Running>
 }
 
 /// Writes what a frame produced and reports its end. The transfers run without the lock
-/// (the bus may take locks of its own) but with `State::dma` set, which keeps
-/// `STATUS.BUSY` set through a reset that comes meanwhile; such a frame reports nothing.
+/// (the bus may take locks of its own) but with `State::dma` set, which holds a reset
+/// that comes meanwhile until they are done; such a frame reports nothing.
 fn commit(shared: &Shared, r: Running, scratch: &Scratch) {
     let setup = &r.job.setup;
     let bus = &*shared.bus;
@@ -159,6 +159,8 @@ fn commit(shared: &Shared, r: Running, scratch: &Scratch) {
     });
     let mut st = shared.lock();
     st.dma = false;
+    // A reset may be waiting for the transfers to drain.
+    shared.wake.notify_all();
     if st.generation != r.job.generation {
         return;
     }
