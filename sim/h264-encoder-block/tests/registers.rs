@@ -51,7 +51,7 @@ fn id_version_and_the_enable_gate() {
 #[test]
 fn read_only_registers_reserved_bits_and_holes() {
     let rig = Rig::new(1 << 20);
-    let ro = [ID, VERSION, STATUS, ERROR, OUT_BYTES, WORK_MB_BYTES, STAT_BITS, STAT_HEADER_BITS, STAT_QP_SUM];
+    let ro = [ID, VERSION, STATUS, ERROR, OUT_BYTES, WORK_MB_BYTES, PROGRESS, STAT_BITS, STAT_HEADER_BITS, STAT_QP_SUM];
     let before: Vec<u32> = ro.iter().map(|&o| rig.read(o)).collect();
     for &o in ro.iter().chain(&[STAT_SAD, STAT_INTRA_MBS, STAT_SKIP_MBS]) {
         rig.write(o, 0xFFFF_FFFF);
@@ -70,7 +70,7 @@ fn read_only_registers_reserved_bits_and_holes() {
     assert_eq!(rig.read(INPUT_FORMAT), 7);
     rig.write(OUT_ADDR, 0xDEAD_BEE0);
     assert_eq!(rig.read(OUT_ADDR), 0xDEAD_BEE0);
-    for hole in [0x03C, 0x04C, 0x084, 0x08C, 0x0A8, 0x100, 0xFFC] {
+    for hole in [0x03C, 0x04C, 0x088, 0x08C, 0x0A8, 0x100, 0xFFC] {
         rig.write(hole, 0xFFFF_FFFF);
         assert_eq!(rig.read(hole), 0, "hole {hole:#x}");
     }
