@@ -172,10 +172,28 @@ impl<const P: usize> Buffer<P> {
     }
 }
 
+/// A queue's memory type; `Unset` until buffers exist. Its own type rather than an
+/// `Option<Memory>` so that an empty queue is all zero bytes (a device in `.bss`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QueueMemory {
+    Unset = 0,
+    Mmap,
+    UserPtr,
+}
+
+impl QueueMemory {
+    fn of(memory: Memory) -> Self {
+        match memory {
+            Memory::Mmap => QueueMemory::Mmap,
+            Memory::UserPtr => QueueMemory::UserPtr,
+        }
+    }
+}
+
 /// One queue of one file: up to `N` buffers of up to `P` planes each.
 pub struct FrameQueue<const N: usize, const P: usize> {
     dir: Direction,
-    memory: Option<Memory>,
+    memory: QueueMemory,
     count: usize,
     num_planes: usize,
     buffers: [Buffer<P>; N],
@@ -195,7 +213,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         assert!(P > 0 && P <= MAX_PLANES, "a buffer has between 1 and MAX_PLANES planes");
         Self {
             dir,
-            memory: None,
+            memory: QueueMemory::Unset,
             count: 0,
             num_planes: 0,
             buffers: [Buffer::EMPTY; N],
@@ -216,7 +234,11 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
 
     /// Memory type, once buffers exist.
     pub fn memory(&self) -> Option<Memory> {
-        self.memory
+        match self.memory {
+            QueueMemory::Unset => None,
+            QueueMemory::Mmap => Some(Memory::Mmap),
+            QueueMemory::UserPtr => Some(Memory::UserPtr),
+        }
     }
 
     /// Whether the queue is streaming.
@@ -252,7 +274,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// Frees every buffer (REQBUFS(0), format change, close). Regions still mapped are
     /// passed to `orphan` instead of being freed, to be released at munmap.
     pub fn release(&mut self, arena: &dyn BufferArena, orphan: &mut dyn FnMut(ArenaRegion)) {
-        let mmap = self.memory == Some(Memory::Mmap);
+        let mmap = self.memory() == Some(Memory::Mmap);
         for buffer in &mut self.buffers[..self.count] {
             for plane in buffer.planes.iter().take(self.num_planes).filter(|_| mmap) {
                 if plane.map_count > 0 {
@@ -264,7 +286,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             *buffer = Buffer::EMPTY;
         }
         self.count = 0;
-        self.memory = None;
+        self.memory = QueueMemory::Unset;
         self.num_planes = 0;
         self.queued.clear();
         self.done.clear();
@@ -285,7 +307,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         if sizes.is_empty() || sizes.len() > P || sizes.contains(&0) {
             return Err(Errno::EINVAL);
         }
-        if self.count > 0 && (self.memory != Some(memory) || self.num_planes != sizes.len()) {
+        if self.count > 0 && (self.memory() != Some(memory) || self.num_planes != sizes.len()) {
             return Err(Errno::EINVAL);
         }
         let first = self.count;
@@ -298,7 +320,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             return Err(Errno::ENOMEM);
         }
         self.count += made;
-        self.memory = Some(memory);
+        self.memory = QueueMemory::of(memory);
         self.num_planes = sizes.len();
         Ok((first, made))
     }
@@ -339,12 +361,12 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         }
         let n = (rel / PAGE_SIZE) as usize;
         let (index, plane) = (n / MAX_PLANES, n % MAX_PLANES);
-        (self.memory == Some(Memory::Mmap) && index < self.count && plane < self.num_planes).then_some((index, plane))
+        (self.memory() == Some(Memory::Mmap) && index < self.count && plane < self.num_planes).then_some((index, plane))
     }
 
     /// Records a mapping of buffer `index`, plane `plane` of up to `len` bytes.
     pub fn map(&mut self, index: usize, plane: usize, len: usize) -> Result<ArenaRegion> {
-        if self.memory != Some(Memory::Mmap) || index >= self.count || plane >= self.num_planes {
+        if self.memory() != Some(Memory::Mmap) || index >= self.count || plane >= self.num_planes {
             return Err(Errno::EINVAL);
         }
         let p = &mut self.buffers[index].planes[plane];
@@ -360,7 +382,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
 
     /// Records an unmapping of `region`; returns false if no plane of this queue has it.
     pub fn unmap(&mut self, region: ArenaRegion) -> bool {
-        if self.memory != Some(Memory::Mmap) {
+        if self.memory() != Some(Memory::Mmap) {
             return false;
         }
         for buffer in &mut self.buffers[..self.count] {
@@ -386,15 +408,15 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
                 length: plane.length,
                 bytesused: plane.bytesused,
                 data_offset: plane.data_offset,
-                mem_offset: if self.memory == Some(Memory::Mmap) { self.mmap_offset(index, i) } else { 0 },
-                userptr: if self.memory == Some(Memory::UserPtr) { plane.addr } else { 0 },
+                mem_offset: if self.memory() == Some(Memory::Mmap) { self.mmap_offset(index, i) } else { 0 },
+                userptr: if self.memory() == Some(Memory::UserPtr) { plane.addr } else { 0 },
             };
         }
         Ok(BufferStatus {
             index: index as u32,
             state: buffer.state,
             prepared: buffer.prepared,
-            memory: self.memory.unwrap_or(Memory::Mmap),
+            memory: self.memory().unwrap_or(Memory::Mmap),
             num_planes: self.num_planes,
             planes,
             done_flags: buffer.done_flags,
@@ -422,7 +444,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// The buffer index of a valid QBUF/PREPARE_BUF request and the planes it records.
     fn checked_planes(&self, req: &QueueRequest, min_sizes: &[u32]) -> Result<(usize, [Plane; P])> {
         let index = req.index as usize;
-        if index >= self.count || Some(req.memory) != self.memory || req.num_planes < self.num_planes {
+        if index >= self.count || Some(req.memory) != self.memory() || req.num_planes < self.num_planes {
             return Err(Errno::EINVAL);
         }
         if self.buffers[index].state != BufState::Dequeued {
@@ -470,7 +492,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         let index = req.index as usize;
         // A prepared buffer keeps the planes recorded by PREPARE_BUF, as videobuf2 does.
         let prepared = self.buffers.get(index).is_some_and(|b| b.prepared && b.state == BufState::Dequeued);
-        let index = if prepared && Some(req.memory) == self.memory && req.num_planes >= self.num_planes {
+        let index = if prepared && Some(req.memory) == self.memory() && req.num_planes >= self.num_planes {
             index
         } else {
             self.check_and_record(req, min_sizes)?
@@ -495,6 +517,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     pub fn take(&mut self, arena: &dyn BufferArena, slot: u16, generation: u32) -> Option<ActiveBuffer> {
         let index = self.queued.pop()?;
         let count = self.num_planes;
+        let memory = self.memory();
         let buffer = &mut self.buffers[usize::from(index)];
         buffer.state = BufState::Active;
         // Queue-wide, so that it also tells apart tokens from before a reallocation.
@@ -506,7 +529,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         let mut bytesused = [0; MAX_PLANES];
         let mut data_offset = [0; MAX_PLANES];
         for (i, plane) in buffer.planes.iter().enumerate().take(count) {
-            planes[i] = match self.memory {
+            planes[i] = match memory {
                 Some(Memory::Mmap) => PlaneMemory {
                     cpu: arena.cpu_ptr(plane.region()),
                     bus: arena.bus_addr(plane.region()),
@@ -595,7 +618,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// Whether `len` bytes at application address `start` overlap the memory of a USERPTR
     /// buffer of this queue that the device holds (queued or active).
     pub fn userptr_in_flight_overlaps(&self, start: usize, len: usize) -> bool {
-        if self.memory != Some(Memory::UserPtr) || len == 0 {
+        if self.memory() != Some(Memory::UserPtr) || len == 0 {
             return false;
         }
         let end = start.saturating_add(len);

@@ -13,6 +13,7 @@ use core::cell::Cell;
 use core::sync::atomic::AtomicU32;
 
 use critical_section::Mutex;
+use static_cell::StaticCell;
 
 use v4l2m2m::abi::*;
 use v4l2m2m::{
@@ -117,15 +118,27 @@ const INFO: DeviceInfo = DeviceInfo {
     min_capture_buffers: 1,
 };
 
-/// The device, built at compile time: 2 files, 4 buffers per queue, 2 events each, one
-/// plane per buffer (the codec's only format is single-plane).
-pub static DEVICE: CodecDevice<InvertCodec, 2, 4, 2, 1> = CodecDevice::new(InvertCodec, INFO, &GLUE, &ARENA);
+/// The device type: 2 files, 4 buffers per queue, 2 events each, one plane per buffer
+/// (the codec's only format is single-plane).
+pub type Device = CodecDevice<InvertCodec, 2, 4, 2, 1>;
+
+/// Where the device lives: a cell in `.bss`, filled once at start-up by [`device`]. A
+/// device holds references (the OS glue, the arena, its description), so a `static` of
+/// the device itself would sit in `.data` with a flash copy of its whole initialiser;
+/// the cell costs no flash, and since a closed file slot is all zero bytes, filling it
+/// is a memset and a few stores.
+static DEVICE: StaticCell<Device> = StaticCell::new();
+
+/// The device, built on the first call; `None` on later calls (one owner registers it).
+pub fn device() -> Option<&'static Device> {
+    DEVICE.try_init_with(|| CodecDevice::new(InvertCodec, INFO, &GLUE, &ARENA)).map(|dev| &*dev)
+}
 
 /// What a device costs in RAM on this target, from `size_of` of devices with other
 /// capacities (the differences isolate each term; nothing is instantiated).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RamModel {
-    /// Bytes of [`DEVICE`].
+    /// Bytes of a [`Device`].
     pub device: usize,
     /// Bytes independent of the capacities.
     pub fixed: usize,
@@ -148,7 +161,7 @@ pub const fn ram_model() -> RamModel {
     let per_buffer = (device_size::<2, 12, 2>() - device_size::<2, 4, 2>()) / 32;
     let per_event = (device_size::<2, 4, 10>() - device_size::<2, 4, 2>()) / 16;
     RamModel {
-        device: core::mem::size_of_val(&DEVICE),
+        device: core::mem::size_of::<Device>(),
         fixed: device_size::<1, 4, 2>() - file,
         per_file: file - 8 * per_buffer - 2 * per_event,
         per_buffer,
@@ -156,8 +169,8 @@ pub const fn ram_model() -> RamModel {
     }
 }
 
-/// The application's view of an open file of [`DEVICE`].
-type App = Client<NodeFile<'static, CodecDevice<InvertCodec, 2, 4, 2, 1>>>;
+/// The application's view of an open file of a [`Device`].
+type App = Client<NodeFile<'static, Device>>;
 
 fn buffer(buf_type: u32, index: u32) -> v4l2_buffer {
     let mut buf = v4l2_buffer::zeroed();
@@ -178,16 +191,16 @@ pub struct DemoReport {
     pub drained: bool,
 }
 
-/// Encodes `frames` frames through the device with a full drain, as a firmware
-/// application would.
-pub fn run_demo(frames: u32) -> Result<DemoReport, Errno> {
-    let file = DEVICE.open(OpenFlags::NONBLOCK)?;
-    let result = drive(&Client::new(NodeFile::new(&DEVICE, file)), frames);
-    DEVICE.close(file)?;
+/// Encodes `frames` frames through `dev` with a full drain, as a firmware application
+/// would.
+pub fn run_demo(dev: &'static Device, frames: u32) -> Result<DemoReport, Errno> {
+    let file = dev.open(OpenFlags::NONBLOCK)?;
+    let result = drive(dev, &Client::new(NodeFile::new(dev, file)), frames);
+    dev.close(file)?;
     result
 }
 
-fn drive(app: &App, frames: u32) -> Result<DemoReport, Errno> {
+fn drive(dev: &'static Device, app: &App, frames: u32) -> Result<DemoReport, Errno> {
     let (out_t, cap_t) = (V4L2_BUF_TYPE_VIDEO_OUTPUT, V4L2_BUF_TYPE_VIDEO_CAPTURE);
     let file = app.transport().file();
     for buf_type in [out_t, cap_t] {
@@ -197,7 +210,7 @@ fn drive(app: &App, frames: u32) -> Result<DemoReport, Errno> {
             app.querybuf(&mut buf, None)?;
             // SAFETY: reading the plain-old-data union member QUERYBUF filled in.
             let offset = unsafe { buf.m.offset };
-            DEVICE.mmap(file, u64::from(offset), FRAME_BYTES as usize)?;
+            dev.mmap(file, u64::from(offset), FRAME_BYTES as usize)?;
             if buf_type == cap_t {
                 app.qbuf(&mut buf, None)?;
             }
@@ -213,7 +226,7 @@ fn drive(app: &App, frames: u32) -> Result<DemoReport, Errno> {
         // Feed OUTPUT while there is room and input left.
         for (index, free) in free_outputs.iter_mut().enumerate() {
             if sent < frames && *free {
-                feed(app, index as u32, sent)?;
+                feed(dev, app, index as u32, sent)?;
                 *free = false;
                 sent += 1;
                 if sent == frames {
@@ -223,7 +236,7 @@ fn drive(app: &App, frames: u32) -> Result<DemoReport, Errno> {
                 }
             }
         }
-        DEVICE.run_jobs();
+        dev.run_jobs();
         let mut done = buffer(out_t, 0);
         while app.dqbuf(&mut done, None)?.has_buffer() {
             free_outputs[done.index as usize] = true;
@@ -235,7 +248,7 @@ fn drive(app: &App, frames: u32) -> Result<DemoReport, Errno> {
                 return Ok(report);
             }
             DqBuf::Buffer | DqBuf::LastBuffer => {
-                check(app, &cap, &mut report)?;
+                check(dev, app, &cap, &mut report)?;
                 app.qbuf(&mut cap, None)?;
             }
             DqBuf::NotReady => {}
@@ -245,28 +258,28 @@ fn drive(app: &App, frames: u32) -> Result<DemoReport, Errno> {
 }
 
 /// Fills OUTPUT buffer `index` with frame `n` and queues it.
-fn feed(app: &App, index: u32, n: u32) -> Result<(), Errno> {
+fn feed(dev: &Device, app: &App, index: u32, n: u32) -> Result<(), Errno> {
     let file = app.transport().file();
     let mut buf = buffer(V4L2_BUF_TYPE_VIDEO_OUTPUT, index);
     app.querybuf(&mut buf, None)?;
     // SAFETY: reading the plain-old-data union member QUERYBUF filled in.
     let offset = unsafe { buf.m.offset };
-    let map = DEVICE.mmap(file, u64::from(offset), FRAME_BYTES as usize)?;
+    let map = dev.mmap(file, u64::from(offset), FRAME_BYTES as usize)?;
     // SAFETY: the mapping covers FRAME_BYTES of a buffer the application owns
     // (dequeued); the framework hands its address out for exactly this.
     let data = unsafe { core::slice::from_raw_parts_mut(map.ptr, FRAME_BYTES as usize) };
     data.iter_mut().enumerate().for_each(|(i, b)| *b = (i as u32 + n) as u8);
-    DEVICE.munmap(map.region);
+    dev.munmap(map.region);
     buf.bytesused = FRAME_BYTES;
     buf.timestamp.tv_sec = n as _;
     app.qbuf(&mut buf, None)
 }
 
 /// Checks a dequeued CAPTURE buffer holds its frame inverted, and adds it to `report`.
-fn check(app: &App, cap: &v4l2_buffer, report: &mut DemoReport) -> Result<(), Errno> {
+fn check(dev: &Device, app: &App, cap: &v4l2_buffer, report: &mut DemoReport) -> Result<(), Errno> {
     // SAFETY: reading the plain-old-data union member DQBUF filled in.
     let offset = unsafe { cap.m.offset };
-    let map = DEVICE.mmap(app.transport().file(), u64::from(offset), FRAME_BYTES as usize)?;
+    let map = dev.mmap(app.transport().file(), u64::from(offset), FRAME_BYTES as usize)?;
     // SAFETY: the buffer was just dequeued: the application owns it.
     let data = unsafe { core::slice::from_raw_parts(map.ptr, cap.bytesused as usize) };
     let expected = data.iter().enumerate().all(|(i, b)| *b == !((i as u32 + cap.timestamp.tv_sec as u32) as u8));
@@ -274,6 +287,6 @@ fn check(app: &App, cap: &v4l2_buffer, report: &mut DemoReport) -> Result<(), Er
         report.frames += 1;
     }
     report.checksum = data.iter().fold(report.checksum, |sum, b| sum.wrapping_add(u32::from(*b)));
-    DEVICE.munmap(map.region);
+    dev.munmap(map.region);
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
-use qemu_mps2_board::{ram_model, run_demo};
+use qemu_mps2_board::{device, ram_model, run_demo};
 
 const FRAMES: u32 = 10;
 
@@ -45,7 +45,11 @@ fn report() -> bool {
         "footprint: device {} B = {} B fixed + 2 files x ({} B + 2 x 4 x {} B per buffer slot + 2 x {} B per event)",
         ram.device, ram.fixed, ram.per_file, ram.per_buffer, ram.per_event
     ));
-    match run_demo(FRAMES) {
+    let Some(dev) = device() else {
+        print(format_args!("invert demo failed: the device was already taken"));
+        return false;
+    };
+    match run_demo(dev, FRAMES) {
         Ok(r) => {
             print(format_args!(
                 "invert demo: {} of {} frames correct, checksum {:#010x}, drain {}",

@@ -41,6 +41,19 @@ pub(crate) struct FileState<const B: usize, const E: usize, const P: usize> {
 }
 
 impl<const B: usize, const E: usize, const P: usize> FileState<B, E, P> {
+    /// A slot nobody has opened yet: all zero bytes, so a device's file table (and with
+    /// it a device in a `static`) starts in `.bss`. `open` replaces it with [`Self::new`].
+    pub(crate) const fn closed() -> Self {
+        let zero_format = PixFormat { field: 0, ..PixFormat::empty() };
+        Self {
+            queues: [FrameQueue::new(Direction::Output), FrameQueue::new(Direction::Output)],
+            formats: Formats { output: zero_format, capture: zero_format },
+            priority: 0,
+            ..Self::new()
+        }
+    }
+
+    /// The state of a file just opened.
     pub(crate) const fn new() -> Self {
         Self {
             open: false,
@@ -132,7 +145,7 @@ impl<C, const B: usize, const E: usize, const P: usize> FileSlot<C, B, E, P> {
         Self {
             ioctl_lock: SleepMutex::new(()),
             context: SleepMutex::new(None),
-            state: Mutex::new(RefCell::new(FileState::new())),
+            state: Mutex::new(RefCell::new(FileState::closed())),
             wake: AtomicU32::new(0),
         }
     }
