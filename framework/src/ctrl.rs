@@ -296,6 +296,9 @@ pub(crate) struct ControlValues {
 }
 
 impl ControlValues {
+    /// Every value 0 (a file slot nobody opened).
+    pub(crate) const ZERO: ControlValues = ControlValues { values: [0; MAX_CONTROLS + 2] };
+
     pub(crate) fn get(&self, slot: ControlSlot) -> i64 {
         self.values[slot.0]
     }

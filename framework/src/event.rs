@@ -133,14 +133,16 @@ impl Subscription {
 /// events each subscription (other than a control's) can hold before the oldest is
 /// dropped.
 ///
-/// Events are stored compactly (24 bytes each) and expanded at DQEVENT. Control events
-/// keep one slot per subscription, so `MAX_SUBSCRIPTIONS` entries hold them all; the
-/// `2 * DEPTH` more hold the end-of-stream and source-change subscriptions' rings. Only
-/// an application subscribing to those under several IDs could fill the store; the
-/// oldest pending event is dropped then.
+/// Events are stored compactly (24 bytes each) and expanded at DQEVENT, in one pool of
+/// `MAX_SUBSCRIPTIONS - 2 + 2 * DEPTH` entries: control events keep one entry per
+/// subscription, and the end-of-stream and source-change subscriptions a ring of `DEPTH`
+/// each, so the pool holds every pending event of up to `MAX_SUBSCRIPTIONS` control
+/// subscriptions, or of those two and `MAX_SUBSCRIPTIONS - 2` control subscriptions.
+/// Only an application subscribing to end of stream or source change under several IDs
+/// could fill it; the oldest pending event is dropped then.
 pub struct EventQueue<const DEPTH: usize> {
     subs: [Subscription; MAX_SUBSCRIPTIONS],
-    shallow: [Stored; MAX_SUBSCRIPTIONS],
+    shallow: [Stored; MAX_SUBSCRIPTIONS - 2],
     deep: [[Stored; DEPTH]; 2],
     /// The sequence number the next queued event gets (Linux starts at 0).
     next_sequence: u32,
@@ -152,7 +154,7 @@ impl<const DEPTH: usize> EventQueue<DEPTH> {
     pub const fn new() -> Self {
         Self {
             subs: [Subscription::FREE; MAX_SUBSCRIPTIONS],
-            shallow: [Stored::FREE; MAX_SUBSCRIPTIONS],
+            shallow: [Stored::FREE; MAX_SUBSCRIPTIONS - 2],
             deep: [[Stored::FREE; DEPTH]; 2],
             next_sequence: 0,
             pending: 0,

@@ -5,27 +5,31 @@
 #[derive(Clone, Copy)]
 pub(crate) struct Fifo<T: Copy, const N: usize> {
     items: [T; N],
-    head: usize,
-    len: usize,
+    head: u16,
+    len: u16,
 }
 
 impl<T: Copy, const N: usize> Fifo<T, N> {
     /// An empty ring; `fill` only initialises the unused slots.
     pub(crate) const fn new(fill: T) -> Self {
+        assert!(N > 0 && N <= u16::MAX as usize, "a ring holds between 1 and 65535 items");
         Self { items: [fill; N], head: 0, len: 0 }
     }
 
     /// Number of items held.
     pub(crate) fn len(&self) -> usize {
-        self.len
+        usize::from(self.len)
     }
 
     /// Appends `item`; returns false (and drops nothing) when full.
     pub(crate) fn push(&mut self, item: T) -> bool {
-        if self.len == N {
+        let len = usize::from(self.len);
+        if len == N {
             return false;
         }
-        self.items[(self.head + self.len) % N] = item;
+        if let Some(slot) = self.items.get_mut((usize::from(self.head) + len) % N) {
+            *slot = item;
+        }
         self.len += 1;
         true
     }
@@ -33,14 +37,14 @@ impl<T: Copy, const N: usize> Fifo<T, N> {
     /// Removes and returns the oldest item.
     pub(crate) fn pop(&mut self) -> Option<T> {
         let item = self.front()?;
-        self.head = (self.head + 1) % N;
+        self.head = ((usize::from(self.head) + 1) % N) as u16;
         self.len -= 1;
         Some(item)
     }
 
     /// The oldest item, left in place.
     pub(crate) fn front(&self) -> Option<T> {
-        (self.len > 0).then(|| self.items[self.head])
+        self.items.get(usize::from(self.head)).copied().filter(|_| self.len > 0)
     }
 
     /// Forgets every item.

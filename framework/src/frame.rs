@@ -11,6 +11,23 @@ use bitflags::bitflags;
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Timestamp(pub u64);
 
+/// A [`Timestamp`] stored as two 32-bit words, so that the framework's tables holding one
+/// need only 4-byte alignment (no padding on a 32-bit core).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PackedStamp([u32; 2]);
+
+impl PackedStamp {
+    pub(crate) const ZERO: PackedStamp = PackedStamp([0; 2]);
+
+    pub(crate) const fn of(timestamp: Timestamp) -> Self {
+        PackedStamp([timestamp.0 as u32, (timestamp.0 >> 32) as u32])
+    }
+
+    pub(crate) const fn get(self) -> Timestamp {
+        Timestamp(self.0[0] as u64 | (self.0[1] as u64) << 32)
+    }
+}
+
 /// A SMPTE timecode an application attached to a buffer (`struct v4l2_timecode`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

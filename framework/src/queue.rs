@@ -15,7 +15,7 @@ use crate::driver::{ActiveBuffer, Completion, PlaneMemory};
 use crate::error::{Errno, Result};
 use crate::fifo::Fifo;
 use crate::format::{Direction, PixFormat, MAX_PLANES};
-use crate::frame::{DoneFlags, FrameMeta, Timestamp};
+use crate::frame::{DoneFlags, FrameMeta, PackedStamp, Timestamp};
 use crate::memory::{ArenaRegion, BufferArena};
 
 /// Bytes per page in mmap offsets; offsets handed to applications are multiples of it.
@@ -144,7 +144,7 @@ impl Plane {
 /// One buffer slot with room for `P` planes.
 #[derive(Clone, Copy)]
 struct Buffer<const P: usize> {
-    timestamp: Timestamp,
+    timestamp: PackedStamp,
     meta: FrameMeta,
     done_flags: DoneFlags,
     sequence: u32,
@@ -160,7 +160,7 @@ impl<const P: usize> Buffer<P> {
         state: BufState::Dequeued,
         prepared: false,
         planes: [Plane::EMPTY; P],
-        timestamp: Timestamp(0),
+        timestamp: PackedStamp::ZERO,
         done_flags: DoneFlags::empty(),
         meta: FrameMeta::NONE,
         sequence: 0,
@@ -422,7 +422,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             done_flags: buffer.done_flags,
             meta: buffer.meta,
             mapped: buffer.mapped(),
-            timestamp: buffer.timestamp,
+            timestamp: buffer.timestamp.get(),
             sequence: buffer.sequence,
         })
     }
@@ -502,7 +502,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         // The timestamp travels with QBUF only (never PREPARE_BUF).
         buffer.meta = if output { req.meta } else { FrameMeta::default() };
         if output {
-            buffer.timestamp = req.timestamp;
+            buffer.timestamp = PackedStamp::of(req.timestamp);
         }
         buffer.prepared = false;
         buffer.state = BufState::Queued;
@@ -555,7 +555,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             planes,
             bytesused,
             data_offset,
-            timestamp: buffer.timestamp,
+            timestamp: buffer.timestamp.get(),
             flags: buffer.meta.flags,
             sequence: self.sequence,
             activation,
@@ -591,7 +591,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         buffer.done_flags = done.flags;
         buffer.sequence = sequence;
         if !output {
-            buffer.timestamp = done.timestamp;
+            buffer.timestamp = PackedStamp::of(done.timestamp);
             buffer.meta = source;
             if done.flags.bits() & FrameMeta::FRAME_TYPES != 0 {
                 buffer.meta.flags &= !FrameMeta::FRAME_TYPES;
@@ -631,7 +631,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
 
     /// The timestamp and metadata buffer `index` was queued with.
     pub fn frame_meta(&self, index: usize) -> Option<(Timestamp, FrameMeta)> {
-        self.buffers[..self.count].get(index).map(|b| (b.timestamp, b.meta))
+        self.buffers[..self.count].get(index).map(|b| (b.timestamp.get(), b.meta))
     }
 
     /// Marks every active buffer done with the error flag (the driver's job ended without

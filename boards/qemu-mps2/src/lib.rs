@@ -119,8 +119,9 @@ const INFO: DeviceInfo = DeviceInfo {
 };
 
 /// The device type: 2 files, 4 buffers per queue, 2 events each, one plane per buffer
-/// (the codec's only format is single-plane).
-pub type Device = CodecDevice<InvertCodec, 2, 4, 2, 1>;
+/// (the codec's only format is single-plane), and one remembered OUTPUT frame per file
+/// (the codec completes each CAPTURE buffer from the OUTPUT buffer of the same job).
+pub type Device = CodecDevice<InvertCodec, 2, 4, 2, 1, 1>;
 
 /// Where the device lives: a cell in `.bss`, filled once at start-up by [`device`]. A
 /// device holds references (the OS glue, the arena, its description), so a `static` of
@@ -151,7 +152,7 @@ pub struct RamModel {
 }
 
 const fn device_size<const F: usize, const B: usize, const E: usize>() -> usize {
-    core::mem::size_of::<CodecDevice<InvertCodec, F, B, E, 1>>()
+    core::mem::size_of::<CodecDevice<InvertCodec, F, B, E, 1, 1>>()
 }
 
 /// The RAM model of this device type on the target it was built for.

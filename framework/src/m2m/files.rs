@@ -20,17 +20,18 @@ use crate::queue::FrameQueue;
 use crate::sync::SleepMutex;
 
 /// Per-file state guarded by a critical section (shared with completion paths).
-pub(crate) struct FileState<const B: usize, const E: usize, const P: usize> {
+pub(crate) struct FileState<const B: usize, const E: usize, const P: usize, const M: usize> {
     pub(crate) open: bool,
     pub(crate) generation: u32,
     pub(crate) nonblocking: bool,
     pub(crate) queues: [FrameQueue<B, P>; 2],
     pub(crate) formats: Formats,
     pub(crate) compose: Option<Rect>,
-    pub(crate) controls: Option<ControlValues>,
+    /// The control values (set from the defaults at open).
+    pub(crate) controls: ControlValues,
     pub(crate) events: EventQueue<E>,
     pub(crate) drain: Drain,
-    pub(crate) sources: SourceFrames,
+    pub(crate) sources: SourceFrames<M>,
     pub(crate) source_change: SourceChange,
     pub(crate) job: JobFlags,
     pub(crate) priority: u32,
@@ -40,7 +41,7 @@ pub(crate) struct FileState<const B: usize, const E: usize, const P: usize> {
     pub(crate) failed: [bool; 2],
 }
 
-impl<const B: usize, const E: usize, const P: usize> FileState<B, E, P> {
+impl<const B: usize, const E: usize, const P: usize, const M: usize> FileState<B, E, P, M> {
     /// A slot nobody has opened yet: all zero bytes, so a device's file table (and with
     /// it a device in a `static`) starts in `.bss`. `open` replaces it with [`Self::new`].
     pub(crate) const fn closed() -> Self {
@@ -62,7 +63,7 @@ impl<const B: usize, const E: usize, const P: usize> FileState<B, E, P> {
             queues: [FrameQueue::new(Direction::Output), FrameQueue::new(Direction::Capture)],
             formats: Formats { output: PixFormat::empty(), capture: PixFormat::empty() },
             compose: None,
-            controls: None,
+            controls: ControlValues::ZERO,
             events: EventQueue::new(),
             drain: Drain::Idle,
             sources: SourceFrames::new(),
@@ -130,17 +131,17 @@ impl<const B: usize, const E: usize, const P: usize> FileState<B, E, P> {
 }
 
 /// One slot of the device's file table.
-pub(crate) struct FileSlot<C, const B: usize, const E: usize, const P: usize> {
+pub(crate) struct FileSlot<C, const B: usize, const E: usize, const P: usize, const M: usize> {
     /// Serialises ioctls on the file (released while a blocking call waits).
     pub(crate) ioctl_lock: SleepMutex<()>,
     /// The driver's context; also held by the worker during `device_run`.
     pub(crate) context: SleepMutex<Option<C>>,
-    pub(crate) state: Mutex<RefCell<FileState<B, E, P>>>,
+    pub(crate) state: Mutex<RefCell<FileState<B, E, P, M>>>,
     /// Bumped on every readiness change.
     pub(crate) wake: AtomicU32,
 }
 
-impl<C, const B: usize, const E: usize, const P: usize> FileSlot<C, B, E, P> {
+impl<C, const B: usize, const E: usize, const P: usize, const M: usize> FileSlot<C, B, E, P, M> {
     pub(crate) const fn new() -> Self {
         Self {
             ioctl_lock: SleepMutex::new(()),

@@ -19,8 +19,14 @@ use super::CodecDevice;
 /// Most formats asked of a driver's `enum_fmt` before giving up on its list.
 const MAX_DRIVER_FORMATS: u32 = 256;
 
-impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize, const PLANES: usize>
-    CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES>
+impl<
+        D: CodecOps,
+        const FILES: usize,
+        const BUFFERS: usize,
+        const EVENTS: usize,
+        const PLANES: usize,
+        const FRAMES: usize,
+    > CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES, FRAMES>
 {
     /// `EBUSY` if another open file holds a higher priority (Linux's priority rule for
     /// ioctls that change state).
@@ -96,7 +102,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     /// buffer of the queue with its memory type (a malformed request is still `EINVAL`,
     /// as videobuf2 checks it before its error state).
     fn refuse_if_failed(
-        state: &mut super::FileState<BUFFERS, EVENTS, PLANES>,
+        state: &mut super::FileState<BUFFERS, EVENTS, PLANES, FRAMES>,
         dir: Direction,
         req: &QueueRequest,
     ) -> Result<()> {
@@ -115,7 +121,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     /// planes in flight must never share bytes (for instance an OUTPUT and a CAPTURE
     /// buffer queued at the same address).
     fn check_userptr_overlap(
-        state: &super::FileState<BUFFERS, EVENTS, PLANES>,
+        state: &super::FileState<BUFFERS, EVENTS, PLANES, FRAMES>,
         dir: Direction,
         req: &QueueRequest,
     ) -> Result<()> {
@@ -202,11 +208,10 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
         };
         let now = self.os_now();
         let queued = self.with_state(file, |state, _| {
-            let values = state.controls.as_mut().ok_or(Errno::EBADF)?;
-            if values.get(index) == value {
-                return Ok(false);
+            if state.controls.get(index) == value {
+                return false;
             }
-            values.set(index, value);
+            state.controls.set(index, value);
             let feedback = state
                 .events
                 .subscription_flags(abi::V4L2_EVENT_CTRL, spec.id)
@@ -214,8 +219,8 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
             if feedback {
                 state.events.queue(Self::ctrl_event_payload(spec, abi::V4L2_EVENT_CTRL_CH_VALUE, value), now);
             }
-            Ok(feedback)
-        })??;
+            feedback
+        })?;
         if queued {
             self.notify(file.slot);
         }
@@ -225,17 +230,21 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     fn current_control(&self, file: FileId, id: u32) -> Result<(ControlSpec, i64)> {
         let (spec, index) = self.controls().find(id).ok_or(Errno::EINVAL)?;
         let value = match index {
-            Some(index) => {
-                self.with_state(file, |state, _| state.controls.map(|v| v.get(index)))?.ok_or(Errno::EBADF)?
-            }
+            Some(index) => self.with_state(file, |state, _| state.controls.get(index))?,
             None => 0,
         };
         Ok((spec, value))
     }
 }
 
-impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize, const PLANES: usize> DeviceIoctls
-    for CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES>
+impl<
+        D: CodecOps,
+        const FILES: usize,
+        const BUFFERS: usize,
+        const EVENTS: usize,
+        const PLANES: usize,
+        const FRAMES: usize,
+    > DeviceIoctls for CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES, FRAMES>
 {
     fn api(&self) -> BufferApi {
         self.info.api

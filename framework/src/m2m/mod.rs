@@ -46,6 +46,14 @@ const ORPHANS: usize = 64;
 /// [`MAX_PLANES`](crate::driver::MAX_PLANES); a board whose driver only has single-plane
 /// formats saves RAM with 1.
 ///
+/// `FRAMES` (default 32) is how many OUTPUT frames each file remembers by timestamp, so
+/// that the CAPTURE buffer made from one gets its flags and timecode: the most frames a
+/// codec takes in before it emits the CAPTURE buffer of the oldest, plus one. A codec
+/// that completes each CAPTURE buffer from the OUTPUT buffer of the same job needs 1; a
+/// decoder that reorders needs its reorder depth plus one, and every OUTPUT buffer counts
+/// (one holding only stream headers too). The default covers H.264's deepest reorder
+/// (16 frames) twice over. A frame no longer remembered gets no flags or timecode.
+///
 /// Build it in a `static` with [`CodecDevice::new`], register it in a
 /// [`Registry`](crate::Registry), and have the board's worker call
 /// [`CodecDevice::run_jobs`] whenever [`CodecDevice::job_signal`] changes.
@@ -55,19 +63,26 @@ pub struct CodecDevice<
     const BUFFERS: usize,
     const EVENTS: usize,
     const PLANES: usize = MAX_PLANES,
+    const FRAMES: usize = 32,
 > {
     driver: D,
     info: DeviceInfo,
     os: &'static dyn OsGlue,
     arena: &'static dyn BufferArena,
-    files: [FileSlot<D::Context, BUFFERS, EVENTS, PLANES>; FILES],
+    files: [FileSlot<D::Context, BUFFERS, EVENTS, PLANES, FRAMES>; FILES],
     scheduler: Mutex<RefCell<Scheduler<FILES>>>,
     job_signal: AtomicU32,
     orphans: Mutex<RefCell<[Option<ArenaRegion>; ORPHANS]>>,
 }
 
-impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize, const PLANES: usize>
-    CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES>
+impl<
+        D: CodecOps,
+        const FILES: usize,
+        const BUFFERS: usize,
+        const EVENTS: usize,
+        const PLANES: usize,
+        const FRAMES: usize,
+    > CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES, FRAMES>
 {
     /// A device with no open files; usable in a `static` initialiser.
     pub const fn new(driver: D, info: DeviceInfo, os: &'static dyn OsGlue, arena: &'static dyn BufferArena) -> Self {
@@ -109,7 +124,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
         ControlSet::new(self.driver.controls())
     }
 
-    fn slot(&self, file: FileId) -> Result<&FileSlot<D::Context, BUFFERS, EVENTS, PLANES>> {
+    fn slot(&self, file: FileId) -> Result<&FileSlot<D::Context, BUFFERS, EVENTS, PLANES, FRAMES>> {
         self.files.get(usize::from(file.slot)).ok_or(Errno::EBADF)
     }
 
@@ -118,7 +133,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     fn with_state<R>(
         &self,
         file: FileId,
-        f: impl FnOnce(&mut FileState<BUFFERS, EVENTS, PLANES>, CriticalSection<'_>) -> R,
+        f: impl FnOnce(&mut FileState<BUFFERS, EVENTS, PLANES, FRAMES>, CriticalSection<'_>) -> R,
     ) -> Result<R> {
         let slot = self.slot(file)?;
         critical_section::with(|cs| {
@@ -132,7 +147,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
 
     /// Marks an active buffer done in its queue (inside the caller's critical section).
     fn complete_buffer(
-        state: &mut FileState<BUFFERS, EVENTS, PLANES>,
+        state: &mut FileState<BUFFERS, EVENTS, PLANES, FRAMES>,
         buf: &ActiveBuffer,
         done: &Completion,
         now: u64,
@@ -162,7 +177,12 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     }
 
     /// Queues `slot` for a job if it is ready (inside the caller's critical section).
-    fn try_schedule(&self, slot: u16, state: &mut FileState<BUFFERS, EVENTS, PLANES>, cs: CriticalSection<'_>) -> bool {
+    fn try_schedule(
+        &self,
+        slot: u16,
+        state: &mut FileState<BUFFERS, EVENTS, PLANES, FRAMES>,
+        cs: CriticalSection<'_>,
+    ) -> bool {
         if !state.job.can_queue() || state.jobs_held() || !self.driver.job_ready(&state.status()) {
             return false;
         }
@@ -174,7 +194,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     /// The LAST CAPTURE buffer was completed: the one a source change owed only clears its
     /// mark (a drain in progress goes on across the resolution change); otherwise it ends
     /// the drain with EOS.
-    fn last_buffer_done(state: &mut FileState<BUFFERS, EVENTS, PLANES>, now: u64) {
+    fn last_buffer_done(state: &mut FileState<BUFFERS, EVENTS, PLANES, FRAMES>, now: u64) {
         let resolution_change = state.source_change.last_pending();
         state.source_change = state.source_change.last_buffer_done();
         let (drain, eos) = state.drain.last_buffer_done(resolution_change);
@@ -185,7 +205,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     }
 
     /// Completes the next queued CAPTURE buffer as an empty LAST one if one is queued.
-    fn complete_pending_last(&self, state: &mut FileState<BUFFERS, EVENTS, PLANES>) -> bool {
+    fn complete_pending_last(&self, state: &mut FileState<BUFFERS, EVENTS, PLANES, FRAMES>) -> bool {
         let pending = state.drain.last_pending() || state.source_change.last_pending();
         if pending && state.queue(Direction::Capture).complete_next_empty(DoneFlags::LAST, Timestamp(0)) {
             Self::last_buffer_done(state, self.os_now());
@@ -320,13 +340,19 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     }
 
     /// Releases the buffers of one queue of a file, orphaning regions still mapped.
-    fn release_queue(&self, state: &mut FileState<BUFFERS, EVENTS, PLANES>, dir: Direction) {
+    fn release_queue(&self, state: &mut FileState<BUFFERS, EVENTS, PLANES, FRAMES>, dir: Direction) {
         state.queue(dir).release(self.arena, &mut |region| self.orphan(region));
     }
 }
 
-impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize, const PLANES: usize> VideoNode
-    for CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES>
+impl<
+        D: CodecOps,
+        const FILES: usize,
+        const BUFFERS: usize,
+        const EVENTS: usize,
+        const PLANES: usize,
+        const FRAMES: usize,
+    > VideoNode for CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES, FRAMES>
 {
     fn open(&'static self, flags: OpenFlags) -> Result<FileId> {
         let defaults = self.driver.default_formats();
@@ -343,7 +369,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
                 state.generation = generation;
                 state.nonblocking = flags.contains(OpenFlags::NONBLOCK);
                 state.formats = defaults;
-                state.controls = Some(controls);
+                state.controls = controls;
                 Some(FileId { slot: i as u16, generation })
             })
         });
@@ -443,8 +469,14 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     }
 }
 
-impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize, const PLANES: usize> JobPort
-    for CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES>
+impl<
+        D: CodecOps,
+        const FILES: usize,
+        const BUFFERS: usize,
+        const EVENTS: usize,
+        const PLANES: usize,
+        const FRAMES: usize,
+    > JobPort for CodecDevice<D, FILES, BUFFERS, EVENTS, PLANES, FRAMES>
 {
     fn get_buf(&self, slot: u16, generation: u32, dir: Direction) -> Option<ActiveBuffer> {
         let file = FileId { slot, generation };
@@ -551,9 +583,8 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
         let value = spec.validate(value)?;
         let now = self.os_now();
         self.with_state(file, |state, _| {
-            let Some(values) = state.controls.as_mut() else { return };
-            if values.get(index) != value {
-                values.set(index, value);
+            if state.controls.get(index) != value {
+                state.controls.set(index, value);
                 let payload = spec.event(crate::abi::V4L2_EVENT_CTRL_CH_VALUE, value);
                 state.events.queue(Event::Ctrl { id, payload }, now);
             }
@@ -589,9 +620,7 @@ impl<D: CodecOps, const FILES: usize, const BUFFERS: usize, const EVENTS: usize,
     fn control(&self, slot: u16, generation: u32, id: u32) -> Result<i64> {
         let (_, index) = self.controls().find(id).ok_or(Errno::EINVAL)?;
         let index = index.ok_or(Errno::EACCES)?;
-        self.with_state(FileId { slot, generation }, |state, _| {
-            state.controls.map(|v| v.get(index)).ok_or(Errno::EBADF)
-        })?
+        self.with_state(FileId { slot, generation }, |state, _| state.controls.get(index))
     }
 
     fn job_finish(&self, slot: u16, generation: u32) {
