@@ -106,6 +106,23 @@ pub struct BufferStatus {
     pub sequence: u32,
 }
 
+impl BufferStatus {
+    /// A status to fill in ([`FrameQueue::status_into`]).
+    pub const EMPTY: BufferStatus = BufferStatus {
+        index: 0,
+        state: BufState::Dequeued,
+        prepared: false,
+        memory: Memory::Mmap,
+        num_planes: 0,
+        planes: [PlaneStatus { length: 0, bytesused: 0, data_offset: 0, mem_offset: 0, userptr: 0 }; MAX_PLANES],
+        done_flags: DoneFlags::empty(),
+        meta: FrameMeta::NONE,
+        mapped: false,
+        timestamp: Timestamp(0),
+        sequence: 0,
+    };
+}
+
 /// One plane of a [`BufferStatus`].
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub struct PlaneStatus {
@@ -398,33 +415,35 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
 
     /// The state of buffer `index` (QUERYBUF); `EINVAL` past the allocated buffers.
     pub fn status(&self, index: usize) -> Result<BufferStatus> {
-        if index >= self.count {
-            return Err(Errno::EINVAL);
-        }
-        let buffer = &self.buffers[index];
-        let mut planes = [PlaneStatus::default(); MAX_PLANES];
-        for (i, (out, plane)) in planes.iter_mut().zip(&buffer.planes).take(self.num_planes).enumerate() {
-            *out = PlaneStatus {
-                length: plane.length,
-                bytesused: plane.bytesused,
-                data_offset: plane.data_offset,
-                mem_offset: if self.memory() == Some(Memory::Mmap) { self.mmap_offset(index, i) } else { 0 },
-                userptr: if self.memory() == Some(Memory::UserPtr) { plane.addr } else { 0 },
+        let mut status = BufferStatus::EMPTY;
+        self.status_into(index, &mut status).map(|()| status)
+    }
+
+    /// Fills `out` with the state of buffer `index` in place (the ioctl paths build it
+    /// once, where the decoder encodes it from); `EINVAL` past the allocated buffers.
+    pub fn status_into(&self, index: usize, out: &mut BufferStatus) -> Result<()> {
+        let buffer = self.buffers[..self.count].get(index).ok_or(Errno::EINVAL)?;
+        let memory = self.memory();
+        for (i, (plane, slot)) in out.planes.iter_mut().zip(&buffer.planes).take(self.num_planes).enumerate() {
+            *plane = PlaneStatus {
+                length: slot.length,
+                bytesused: slot.bytesused,
+                data_offset: slot.data_offset,
+                mem_offset: if memory == Some(Memory::Mmap) { self.mmap_offset(index, i) } else { 0 },
+                userptr: if memory == Some(Memory::UserPtr) { slot.addr } else { 0 },
             };
         }
-        Ok(BufferStatus {
-            index: index as u32,
-            state: buffer.state,
-            prepared: buffer.prepared,
-            memory: self.memory().unwrap_or(Memory::Mmap),
-            num_planes: self.num_planes,
-            planes,
-            done_flags: buffer.done_flags,
-            meta: buffer.meta,
-            mapped: buffer.mapped(),
-            timestamp: buffer.timestamp.get(),
-            sequence: buffer.sequence,
-        })
+        out.index = index as u32;
+        out.state = buffer.state;
+        out.prepared = buffer.prepared;
+        out.memory = memory.unwrap_or(Memory::Mmap);
+        out.num_planes = self.num_planes;
+        out.done_flags = buffer.done_flags;
+        out.meta = buffer.meta;
+        out.mapped = buffer.mapped();
+        out.timestamp = buffer.timestamp.get();
+        out.sequence = buffer.sequence;
+        Ok(())
     }
 
     /// Checks a QBUF/PREPARE_BUF request against the queue and the buffer's state as
@@ -476,19 +495,20 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         Ok((index, planes))
     }
 
-    /// PREPARE_BUF: validates and records a buffer without queueing it.
-    pub fn prepare(&mut self, req: &QueueRequest, min_sizes: &[u32]) -> Result<BufferStatus> {
+    /// PREPARE_BUF: validates and records a buffer without queueing it; `out` gets its
+    /// state.
+    pub fn prepare(&mut self, req: &QueueRequest, min_sizes: &[u32], out: &mut BufferStatus) -> Result<()> {
         let index = req.index as usize;
         if self.buffers.get(index).is_some_and(|b| b.prepared) {
             return Err(Errno::EINVAL);
         }
         let index = self.check_and_record(req, min_sizes)?;
         self.buffers[index].prepared = true;
-        self.status(index)
+        self.status_into(index, out)
     }
 
-    /// QBUF: the buffer moves from dequeued to queued.
-    pub fn queue(&mut self, req: &QueueRequest, min_sizes: &[u32]) -> Result<BufferStatus> {
+    /// QBUF: the buffer moves from dequeued to queued; `out` gets its state.
+    pub fn queue(&mut self, req: &QueueRequest, min_sizes: &[u32], out: &mut BufferStatus) -> Result<()> {
         let index = req.index as usize;
         // A prepared buffer keeps the planes recorded by PREPARE_BUF, as videobuf2 does.
         let prepared = self.buffers.get(index).is_some_and(|b| b.prepared && b.state == BufState::Dequeued);
@@ -509,7 +529,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         buffer.done_flags = DoneFlags::empty();
         let queued = self.queued.push(index as u8);
         debug_assert!(queued, "a queue holds each buffer at most once");
-        self.status(index)
+        self.status_into(index, out)
     }
 
     /// The driver takes the oldest queued buffer. `cpu_ptr` and `bus_addr` resolve arena
@@ -651,8 +671,8 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// DQBUF without waiting: the oldest done buffer, `EPIPE` after the LAST one,
     /// `EAGAIN` if none is done, `EINVAL` if not streaming. `planes` is how many plane
     /// entries the application provided: fewer than the buffer has is `EINVAL`, and the
-    /// buffer stays done.
-    pub fn dequeue(&mut self, planes: usize) -> Result<BufferStatus> {
+    /// buffer stays done. `out` gets the buffer's state.
+    pub fn dequeue(&mut self, planes: usize, out: &mut BufferStatus) -> Result<()> {
         if !self.streaming {
             return Err(Errno::EINVAL);
         }
@@ -668,7 +688,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         if self.dir == Direction::Capture && self.buffers[index].done_flags.contains(DoneFlags::LAST) {
             self.last_dequeued = true;
         }
-        self.status(index)
+        self.status_into(index, out)
     }
 
     /// STREAMON: `EINVAL` without buffers.

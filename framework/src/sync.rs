@@ -50,22 +50,24 @@ pub struct SleepMutexGuard<'a, T> {
     os: &'a dyn OsGlue,
 }
 
-impl<T> SleepMutexGuard<'_, T> {
-    /// Releases the lock while `f` runs (for instance, to sleep until a buffer is done),
-    /// then takes it again.
-    pub fn unlocked<R>(&mut self, f: impl FnOnce() -> R) -> R {
-        self.release();
+impl SleepMutex<()> {
+    /// Releases the lock, which the calling thread holds through a guard further up its
+    /// stack, while `f` runs (for instance, to sleep until a buffer is done), then takes
+    /// it again. Only for a lock that guards no data: it serialises callers, so a caller
+    /// that does not hold it breaks that serialisation, never memory safety.
+    pub(crate) fn released<R>(&self, os: &dyn OsGlue, f: impl FnOnce() -> R) -> R {
+        unlock(&self.state, os);
         let result = f();
-        // Re-acquire exactly as `lock` does; the guard stays the same object.
-        let relocked = self.mutex.lock(self.os);
-        core::mem::forget(relocked);
+        // Re-acquire exactly as `lock` does; the caller's guard unlocks it later.
+        core::mem::forget(self.lock(os));
         result
     }
+}
 
-    fn release(&self) {
-        if atomic::swap(&self.mutex.state, UNLOCKED, Ordering::Release) == CONTENDED {
-            self.os.wake_all(&self.mutex.state);
-        }
+/// Unlocks the mutex whose state word is `state`, waking a sleeper if there is one.
+fn unlock(state: &AtomicU32, os: &dyn OsGlue) {
+    if atomic::swap(state, UNLOCKED, Ordering::Release) == CONTENDED {
+        os.wake_all(state);
     }
 }
 
@@ -86,6 +88,6 @@ impl<T> DerefMut for SleepMutexGuard<'_, T> {
 
 impl<T> Drop for SleepMutexGuard<'_, T> {
     fn drop(&mut self) {
-        self.release();
+        unlock(&self.mutex.state, self.os);
     }
 }

@@ -139,6 +139,9 @@ pub(crate) struct FileSlot<C, const B: usize, const E: usize, const P: usize, co
     pub(crate) state: Mutex<RefCell<FileState<B, E, P, M>>>,
     /// Bumped on every readiness change.
     pub(crate) wake: AtomicU32,
+    /// The generation of the open file, 0 while the slot is closed: the ioctl entry's
+    /// check of a file id, without a critical section.
+    pub(crate) open_id: AtomicU32,
 }
 
 impl<C, const B: usize, const E: usize, const P: usize, const M: usize> FileSlot<C, B, E, P, M> {
@@ -148,6 +151,7 @@ impl<C, const B: usize, const E: usize, const P: usize, const M: usize> FileSlot
             context: SleepMutex::new(None),
             state: Mutex::new(RefCell::new(FileState::closed())),
             wake: AtomicU32::new(0),
+            open_id: AtomicU32::new(0),
         }
     }
 }

@@ -69,6 +69,41 @@ impl<
         }
     }
 
+    /// Runs `attempt` on the file's state (DQBUF, DQEVENT) and, while it answers `again`
+    /// and the file is blocking, sleeps until the file's readiness changes, with the
+    /// file's ioctl lock released so that other threads (STREAMOFF, QBUF) can proceed. A
+    /// signal that interrupts the sleep ends the call with `EINTR`. Called only from an
+    /// ioctl, which holds that lock. When a buffer of `ready` (`None`: an event) is there
+    /// to be taken, `probe` runs first (the decoder checks that the answer can be
+    /// written, so that a fault loses nothing).
+    fn blocking<R>(
+        &self,
+        file: FileId,
+        again: Errno,
+        ready: Option<Direction>,
+        probe: &mut dyn FnMut() -> Result<()>,
+        mut attempt: impl FnMut(&mut super::FileState<BUFFERS, EVENTS, PLANES, FRAMES>) -> Result<R>,
+    ) -> Result<R> {
+        let slot = self.slot(file)?;
+        loop {
+            // Read before trying, so that a change in between is never missed.
+            let seen = slot.wake.load(Ordering::Acquire);
+            if self.dequeue_ready(file, ready) {
+                probe()?;
+            }
+            let (result, nonblocking) = self.with_state(file, |state, _| (attempt(state), state.nonblocking))?;
+            match result {
+                Err(errno) if errno == again && !nonblocking => {
+                    let outcome = slot.ioctl_lock.released(self.os, || self.os.wait_interruptible(&slot.wake, seen));
+                    if outcome == WaitOutcome::Interrupted {
+                        return Err(Errno::EINTR);
+                    }
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// `EFAULT` for a USERPTR plane the board says the application cannot reach (or at
     /// address 0): the device reads OUTPUT planes and writes CAPTURE ones. Checked after
     /// everything else about the request (index, memory type, plane count, lengths,
@@ -250,14 +285,6 @@ impl<
         self.info.api
     }
 
-    fn wait_word_value(&self, file: FileId) -> Result<u32> {
-        Ok(self.slot(file)?.wake.load(Ordering::Acquire))
-    }
-
-    fn is_nonblocking(&self, file: FileId) -> Result<bool> {
-        self.with_state(file, |state, _| state.nonblocking)
-    }
-
     fn supports(&self, request: u32) -> bool {
         let kind = self.info.kind;
         match request {
@@ -266,14 +293,6 @@ impl<
             abi::VIDIOC_ENCODER_CMD | abi::VIDIOC_TRY_ENCODER_CMD => kind == CodecKind::Encoder,
             abi::VIDIOC_DECODER_CMD | abi::VIDIOC_TRY_DECODER_CMD => kind == CodecKind::Decoder,
             _ => true,
-        }
-    }
-
-    fn wait_for_change(&self, file: FileId, seen: u32) -> Result<()> {
-        let slot = self.slot(file)?;
-        match self.os.wait_interruptible(&slot.wake, seen) {
-            WaitOutcome::Woken => Ok(()),
-            WaitOutcome::Interrupted => Err(Errno::EINTR),
         }
     }
 
@@ -430,37 +449,36 @@ impl<
         })?
     }
 
-    fn querybuf(&self, file: FileId, dir: Direction, index: u32) -> Result<BufferStatus> {
-        self.with_state(file, |state, _| state.queue(dir).status(index as usize))?
+    fn querybuf(&self, file: FileId, dir: Direction, index: u32, out: &mut BufferStatus) -> Result<()> {
+        self.with_state(file, |state, _| state.queue(dir).status_into(index as usize, out))?
     }
 
-    fn prepare_buf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
-        self.check_user_memory(file, dir, &req)?;
+    fn prepare_buf(&self, file: FileId, dir: Direction, req: &QueueRequest, out: &mut BufferStatus) -> Result<()> {
+        self.check_user_memory(file, dir, req)?;
         self.with_state(file, |state, _| {
-            Self::refuse_if_failed(state, dir, &req)?;
+            Self::refuse_if_failed(state, dir, req)?;
             let (sizes, planes) = plane_sizes(state.formats.get(dir));
-            state.queue(dir).prepare(&req, &sizes[..planes])
+            state.queue(dir).prepare(req, &sizes[..planes], out)
         })?
     }
 
-    fn qbuf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
-        self.check_user_memory(file, dir, &req)?;
-        let status = self.with_state(file, |state, cs| {
-            Self::refuse_if_failed(state, dir, &req)?;
+    fn qbuf(&self, file: FileId, dir: Direction, req: &QueueRequest, out: &mut BufferStatus) -> Result<()> {
+        self.check_user_memory(file, dir, req)?;
+        let scheduled = self.with_state(file, |state, cs| {
+            Self::refuse_if_failed(state, dir, req)?;
             let (sizes, planes) = plane_sizes(state.formats.get(dir));
-            Self::check_userptr_overlap(state, dir, &req)?;
-            let status = state.queue(dir).queue(&req, &sizes[..planes])?;
+            Self::check_userptr_overlap(state, dir, req)?;
+            state.queue(dir).queue(req, &sizes[..planes], out)?;
             if dir == Direction::Capture {
                 self.complete_pending_last(state);
             }
-            let scheduled = self.try_schedule(file.slot, state, cs);
-            Ok::<_, Errno>((status, scheduled))
+            Ok::<_, Errno>(self.try_schedule(file.slot, state, cs))
         })??;
-        if status.1 {
+        if scheduled {
             self.signal_worker();
         }
         self.notify(file.slot);
-        Ok(status.0)
+        Ok(())
     }
 
     fn dequeue_ready(&self, file: FileId, dir: Option<Direction>) -> bool {
@@ -471,15 +489,22 @@ impl<
         .unwrap_or(false)
     }
 
-    fn dqbuf(&self, file: FileId, dir: Direction, planes: usize) -> Result<BufferStatus> {
-        self.with_state(file, |state, _| {
+    fn dqbuf(
+        &self,
+        file: FileId,
+        dir: Direction,
+        planes: usize,
+        probe: &mut dyn FnMut() -> Result<()>,
+        out: &mut BufferStatus,
+    ) -> Result<()> {
+        self.blocking(file, Errno::EAGAIN, Some(dir), probe, |state| {
             // videobuf2's order: not streaming is EINVAL, then the error state is EIO even
             // with buffers done, before EPIPE after the LAST buffer and EAGAIN.
             if state.queue(dir).is_streaming() && state.failed(dir) {
                 return Err(Errno::EIO);
             }
-            state.queue(dir).dequeue(planes)
-        })?
+            state.queue(dir).dequeue(planes, out)
+        })
     }
 
     fn streamon(&self, file: FileId, dir: Direction) -> Result<()> {
@@ -746,7 +771,7 @@ impl<
         self.with_state(file, |state, _| state.events.unsubscribe(event_type, id))
     }
 
-    fn dqevent(&self, file: FileId) -> Result<DequeuedEvent> {
+    fn dqevent(&self, file: FileId, probe: &mut dyn FnMut() -> Result<()>) -> Result<DequeuedEvent> {
         let controls = self.controls();
         let payload = |id, changes, value| match controls.find(id) {
             Some((spec, _)) => spec.event(changes, value),
@@ -762,7 +787,7 @@ impl<
                 default_value: 0,
             },
         };
-        self.with_state(file, |state, _| state.events.dequeue(payload).ok_or(Errno::ENOENT))?
+        self.blocking(file, Errno::ENOENT, None, probe, |state| state.events.dequeue(payload).ok_or(Errno::ENOENT))
     }
 
     fn codec_command(&self, file: FileId, cmd: CommandRequest) -> Result<u32> {

@@ -363,7 +363,8 @@ impl<
                 if state.open || state.job.running {
                     return None;
                 }
-                let generation = state.generation.wrapping_add(1);
+                // Never 0: `FileSlot::open_id` uses 0 for a closed slot.
+                let generation = state.generation.wrapping_add(1).max(1);
                 *state = FileState::new();
                 state.open = true;
                 state.generation = generation;
@@ -378,6 +379,7 @@ impl<
         match self.driver.open() {
             Ok(ctx) => {
                 *slot.context.lock(self.os) = Some(ctx);
+                slot.open_id.store(file.generation, Ordering::Release);
                 debug!("open slot {} generation {}", file.slot, file.generation);
                 Ok(file)
             }
@@ -398,6 +400,7 @@ impl<
             self.release_queue(state, Direction::Capture);
             state.open = false;
         })?;
+        slot.open_id.store(0, Ordering::Release);
         if let Some(ctx) = slot.context.lock(self.os).take() {
             self.driver.close(ctx);
         }
@@ -411,12 +414,16 @@ impl<
 
     unsafe fn ioctl(&self, file: FileId, request: u32, arg: *mut core::ffi::c_void) -> Result<i32> {
         let slot = self.slot(file)?;
-        self.with_state(file, |_, _| ())?;
-        let mut serial = slot.ioctl_lock.lock(self.os);
+        // Without a critical section: every request that touches the file's state checks
+        // it again inside one.
+        if slot.open_id.load(Ordering::Acquire) != file.generation {
+            return Err(Errno::EBADF);
+        }
+        let _serial = slot.ioctl_lock.lock(self.os);
         // SAFETY: the caller guarantees `arg` is NULL or valid for the size `request`
         // encodes (or the board copies fault-safely), which is exactly what the decoder
         // requires.
-        unsafe { crate::node::ioctl::dispatch(self, file, request, arg, self.os.user_memory(), &mut serial) }
+        unsafe { crate::node::ioctl::dispatch(self, file, request, arg, self.os.user_memory()) }
     }
 
     fn mmap(&self, file: FileId, offset: u64, len: usize) -> Result<Mapping> {

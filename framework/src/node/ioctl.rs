@@ -14,7 +14,6 @@ use crate::format::{BufferApi, Direction, PixFormat, PlaneFormat, Rect, StreamPa
 use crate::frame::{FrameMeta, Timecode, Timestamp};
 
 use crate::queue::{BufState, BufferStatus, Memory, QueuePlane, QueueRequest};
-use crate::sync::SleepMutexGuard;
 
 use super::convert::*;
 use super::requests::{CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp};
@@ -48,7 +47,6 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
     request: u32,
     arg: *mut c_void,
     board: Option<&dyn UserMemory>,
-    serial: &mut SleepMutexGuard<'_, ()>,
 ) -> Result<i32> {
     if ioc_dir(request) != IOC_NONE && arg.is_null() {
         return Err(Errno::EFAULT);
@@ -68,7 +66,7 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
         VIDIOC_REQBUFS => arg.update(|req| reqbufs(dev, file, req))?,
         VIDIOC_CREATE_BUFS => arg.update(|create| create_bufs(dev, file, create))?,
         VIDIOC_QUERYBUF | VIDIOC_QBUF | VIDIOC_PREPARE_BUF | VIDIOC_DQBUF => {
-            buffer_ioctl(dev, file, request, &arg, user, serial)?
+            buffer_ioctl(dev, file, request, &arg, user)?
         }
         VIDIOC_STREAMON | VIDIOC_STREAMOFF => {
             let dir = direction(api, arg.read::<i32>()? as u32)?;
@@ -122,13 +120,8 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
         VIDIOC_DQEVENT => {
             // An event about to be taken is not lost to an argument that cannot be
             // written (Linux loses it): the argument is probed first.
-            let probe = || arg.update(|_: &mut v4l2_event| Ok(()));
-            let got = wait_for(dev, file, serial, Errno::ENOENT, || {
-                if dev.dequeue_ready(file, None) {
-                    probe()?;
-                }
-                dev.dqevent(file)
-            })?;
+            let mut probe = || arg.update(|_: &mut v4l2_event| Ok(()));
+            let got = dev.dqevent(file, &mut probe)?;
             arg.write(&encode_event(&got))?
         }
         VIDIOC_ENCODER_CMD | VIDIOC_TRY_ENCODER_CMD => arg.update(|ec: &mut v4l2_encoder_cmd| {
@@ -273,27 +266,6 @@ fn decoder_command<T: DeviceIoctls + ?Sized>(
         dc.u.start = v4l2_decoder_cmd_start { speed: 0, format: V4L2_DEC_START_FMT_NONE };
     }
     Ok(())
-}
-
-/// Retries `attempt` while it answers `again` and the file is blocking, sleeping with the
-/// file's ioctl lock released so that other threads (STREAMOFF, QBUF) can proceed. A signal
-/// that interrupts the sleep ends the call with `EINTR`.
-fn wait_for<T: DeviceIoctls + ?Sized, R>(
-    dev: &T,
-    file: FileId,
-    serial: &mut SleepMutexGuard<'_, ()>,
-    again: Errno,
-    mut attempt: impl FnMut() -> Result<R>,
-) -> Result<R> {
-    loop {
-        let seen = dev.wait_word_value(file)?;
-        match attempt() {
-            Err(errno) if errno == again && !dev.is_nonblocking(file)? => {
-                serial.unlocked(|| dev.wait_for_change(file, seen))?
-            }
-            other => return other,
-        }
-    }
 }
 
 fn direction(api: BufferApi, buf_type: u32) -> Result<Direction> {
@@ -441,11 +413,11 @@ fn buffer_ioctl<T: DeviceIoctls + ?Sized>(
     request: u32,
     arg: &UserArg<'_>,
     user: User<'_>,
-    serial: &mut SleepMutexGuard<'_, ()>,
 ) -> Result<()> {
-    let mut buf: v4l2_buffer = arg.read()?;
+    let mut buf = v4l2_buffer::zeroed();
+    arg.read_into(&mut buf)?;
     let mut planes = Planes::copy_in(user, &buf)?;
-    let result = buffer_op(dev, file, request, arg, &mut buf, planes.as_mut(), serial);
+    let result = buffer_op(dev, file, request, arg, &mut buf, planes.as_mut());
     if let Some(planes) = &planes {
         planes.copy_out()?;
     }
@@ -460,7 +432,6 @@ fn buffer_op<T: DeviceIoctls + ?Sized>(
     arg: &UserArg<'_>,
     buf: &mut v4l2_buffer,
     planes: Option<&mut Planes<'_>>,
-    serial: &mut SleepMutexGuard<'_, ()>,
 ) -> Result<()> {
     let api = dev.api();
     let dir = direction(api, buf.type_)?;
@@ -468,21 +439,21 @@ fn buffer_op<T: DeviceIoctls + ?Sized>(
         // Linux (videobuf2): a multi-planar buffer needs a plane array.
         return Err(Errno::EINVAL);
     }
-    let status = match request {
+    let mut status = BufferStatus::EMPTY;
+    match request {
         VIDIOC_QUERYBUF => {
-            let status = dev.querybuf(file, dir, buf.index)?;
+            dev.querybuf(file, dir, buf.index, &mut status)?;
             if planes.as_ref().is_some_and(|p| p.array.len() < status.num_planes) {
                 // Linux: the application's plane array must hold every plane.
                 return Err(Errno::EINVAL);
             }
-            status
         }
         VIDIOC_QBUF | VIDIOC_PREPARE_BUF => {
             let req = decode_queue_request(api, buf, planes.as_deref().map(Planes::active))?;
             if request == VIDIOC_QBUF {
-                dev.qbuf(file, dir, req)?
+                dev.qbuf(file, dir, &req, &mut status)?
             } else {
-                dev.prepare_buf(file, dir, req)?
+                dev.prepare_buf(file, dir, &req, &mut status)?
             }
         }
         _ => {
@@ -490,18 +461,14 @@ fn buffer_op<T: DeviceIoctls + ?Sized>(
             // A buffer about to be dequeued is not lost to an answer that cannot be
             // written (Linux loses it): the argument and its plane array, still as the
             // application gave them, are written back first.
-            let probe = || {
-                arg.write(&*buf)?;
+            let given_buf = *buf;
+            let mut probe = || {
+                arg.write(&given_buf)?;
                 planes.as_deref().map_or(Ok(()), Planes::copy_out)
             };
-            wait_for(dev, file, serial, Errno::EAGAIN, || {
-                if dev.dequeue_ready(file, Some(dir)) {
-                    probe()?;
-                }
-                dev.dqbuf(file, dir, given)
-            })?
+            dev.dqbuf(file, dir, given, &mut probe, &mut status)?
         }
-    };
+    }
     let active = planes.map(|p| {
         let len = p.array.len().min(MAX_PLANES);
         &mut p.items[..len]

@@ -81,14 +81,6 @@ pub enum ExtControlsOp {
 pub trait DeviceIoctls {
     /// The buffer API of the node (decides which buffer types are valid).
     fn api(&self) -> BufferApi;
-    /// The current value of `file`'s wait word (read before trying a call that may have
-    /// to wait, so that a change in between is never missed).
-    fn wait_word_value(&self, file: FileId) -> Result<u32>;
-    /// Whether `file` is non-blocking.
-    fn is_nonblocking(&self, file: FileId) -> Result<bool>;
-    /// Sleeps until the file's wait word differs from `seen` (may return early); `EINTR`
-    /// when a signal for the calling thread interrupted the sleep.
-    fn wait_for_change(&self, file: FileId, seen: u32) -> Result<()>;
     /// Whether the device implements ioctl `request` at all. An unsupported ioctl answers
     /// `ENOTTY` before its argument is looked at, as Linux's table of valid ioctls does.
     fn supports(&self, request: u32) -> bool {
@@ -132,24 +124,34 @@ pub trait DeviceIoctls {
     ) -> Result<Allocation> {
         Err(Errno::ENOTTY)
     }
-    /// VIDIOC_QUERYBUF.
-    fn querybuf(&self, file: FileId, dir: Direction, index: u32) -> Result<BufferStatus> {
+    /// VIDIOC_QUERYBUF: fills `out`.
+    fn querybuf(&self, file: FileId, dir: Direction, index: u32, out: &mut BufferStatus) -> Result<()> {
         Err(Errno::ENOTTY)
     }
-    /// VIDIOC_PREPARE_BUF.
-    fn prepare_buf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
+    /// VIDIOC_PREPARE_BUF: fills `out`.
+    fn prepare_buf(&self, file: FileId, dir: Direction, req: &QueueRequest, out: &mut BufferStatus) -> Result<()> {
         Err(Errno::ENOTTY)
     }
-    /// VIDIOC_QBUF.
-    fn qbuf(&self, file: FileId, dir: Direction, req: QueueRequest) -> Result<BufferStatus> {
+    /// VIDIOC_QBUF: fills `out`.
+    fn qbuf(&self, file: FileId, dir: Direction, req: &QueueRequest, out: &mut BufferStatus) -> Result<()> {
         Err(Errno::ENOTTY)
     }
-    /// VIDIOC_DQBUF without waiting: `EAGAIN` when nothing is done (the decoder waits
-    /// and retries for blocking files). `planes` is the number of plane entries the
-    /// application provided (1 for the single-planar API); a done buffer with more planes
-    /// is refused with `EINVAL` and stays done, as in Linux. The `memory` field of the
-    /// application's buffer is not checked (Linux ignores it on DQBUF).
-    fn dqbuf(&self, file: FileId, dir: Direction, planes: usize) -> Result<BufferStatus> {
+    /// VIDIOC_DQBUF: fills `out`. A blocking file waits until a buffer is done (the
+    /// device releases the file's ioctl lock meanwhile; a signal ends the wait with
+    /// `EINTR`); a non-blocking one gets `EAGAIN`. `planes` is the number of plane entries
+    /// the application provided (1 for the single-planar API); a done buffer with more
+    /// planes is refused with `EINVAL` and stays done, as in Linux. The `memory` field of
+    /// the application's buffer is not checked (Linux ignores it on DQBUF). When a buffer
+    /// is there to be taken, `probe` runs first: the decoder checks that the answer can
+    /// be written, and its error ends the call with the buffer still done.
+    fn dqbuf(
+        &self,
+        file: FileId,
+        dir: Direction,
+        planes: usize,
+        probe: &mut dyn FnMut() -> Result<()>,
+        out: &mut BufferStatus,
+    ) -> Result<()> {
         Err(Errno::ENOTTY)
     }
     /// VIDIOC_STREAMON.
@@ -226,8 +228,9 @@ pub trait DeviceIoctls {
     fn unsubscribe_event(&self, file: FileId, event_type: u32, id: u32) -> Result<()> {
         Err(Errno::ENOTTY)
     }
-    /// VIDIOC_DQEVENT without waiting: `ENOENT` when nothing is pending.
-    fn dqevent(&self, file: FileId) -> Result<DequeuedEvent> {
+    /// VIDIOC_DQEVENT: a blocking file waits for an event as DQBUF waits for a buffer; a
+    /// non-blocking one gets `ENOENT` when nothing is pending. `probe` as for DQBUF.
+    fn dqevent(&self, file: FileId, probe: &mut dyn FnMut() -> Result<()>) -> Result<DequeuedEvent> {
         Err(Errno::ENOTTY)
     }
     /// VIDIOC_(TRY_)ENCODER_CMD / (TRY_)DECODER_CMD; returns the flags to write back.

@@ -164,6 +164,18 @@ impl<'a> UserArg<'a> {
         self.user.read_array::<T, 1>(self.addr, 1).map(|[v]| v)
     }
 
+    /// Copies the argument in over `value`, in place (the buffer ioctls' struct is read
+    /// once into the decoder's frame and written back from there); `EFAULT` as for
+    /// [`UserArg::read`], `value` then unspecified.
+    pub(crate) fn read_into<T: Pod>(&self, value: &mut T) -> Result<()> {
+        if size_of::<T>() > self.len {
+            return Err(Errno::EFAULT);
+        }
+        // SAFETY: `value` is valid for writes of a `T`; any bytes copied in are a valid
+        // `T` because `T: Pod` accepts every bit pattern.
+        unsafe { self.user.copy_in((value as *mut T).cast(), self.addr, size_of::<T>()) }
+    }
+
     /// Copies `value` out to the argument; `EFAULT` as for [`UserArg::read`].
     pub(crate) fn write<T: Pod>(&self, value: &T) -> Result<()> {
         if size_of::<T>() > self.len {
