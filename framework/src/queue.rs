@@ -78,6 +78,18 @@ pub struct QueueRequest {
     pub meta: FrameMeta,
 }
 
+impl QueueRequest {
+    /// A request to fill in: buffer 0, MMAP, one plane, everything else zero.
+    pub const EMPTY: QueueRequest = QueueRequest {
+        index: 0,
+        memory: Memory::Mmap,
+        num_planes: 1,
+        planes: [QueuePlane { bytesused: 0, length: 0, userptr: 0, data_offset: 0 }; MAX_PLANES],
+        timestamp: Timestamp(0),
+        meta: FrameMeta::NONE,
+    };
+}
+
 /// The state of one buffer, as QUERYBUF and DQBUF report it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct BufferStatus {
@@ -545,23 +557,20 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         let activation = self.activations;
         buffer.activation = activation;
         self.active += 1;
-        let mut planes = [PlaneMemory { cpu: core::ptr::null_mut(), bus: 0, len: 0, region: None }; MAX_PLANES];
+        let mut planes = [PlaneMemory::NONE; MAX_PLANES];
+        let mmap = memory == Some(Memory::Mmap);
         let mut bytesused = [0; MAX_PLANES];
         let mut data_offset = [0; MAX_PLANES];
         for (i, plane) in buffer.planes.iter().enumerate().take(count) {
-            planes[i] = match memory {
-                Some(Memory::Mmap) => PlaneMemory {
+            planes[i] = if mmap {
+                PlaneMemory {
                     cpu: arena.cpu_ptr(plane.region()),
                     bus: arena.bus_addr(plane.region()),
-                    len: plane.length as usize,
-                    region: Some(plane.region()),
-                },
-                _ => PlaneMemory {
-                    cpu: plane.addr as *mut u8,
-                    bus: plane.addr as u64,
-                    len: plane.length as usize,
-                    region: None,
-                },
+                    offset: plane.addr,
+                    len: plane.length,
+                }
+            } else {
+                PlaneMemory { cpu: plane.addr as *mut u8, bus: plane.addr as u64, offset: 0, len: plane.length }
             };
             bytesused[i] = plane.bytesused;
             data_offset[i] = plane.data_offset;
@@ -572,6 +581,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             slot,
             generation,
             num_planes: count as u8,
+            mmap,
             planes,
             bytesused,
             data_offset,

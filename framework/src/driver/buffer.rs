@@ -15,9 +15,13 @@ use crate::memory::ArenaRegion;
 pub(crate) struct PlaneMemory {
     pub(crate) cpu: *mut u8,
     pub(crate) bus: u64,
-    pub(crate) len: usize,
-    /// The arena region behind the plane (`None` for USERPTR memory), for cache upkeep.
-    pub(crate) region: Option<ArenaRegion>,
+    /// The offset of the plane's arena region (MMAP memory, see `ActiveBuffer::mmap`).
+    pub(crate) offset: usize,
+    pub(crate) len: u32,
+}
+
+impl PlaneMemory {
+    pub(crate) const NONE: PlaneMemory = PlaneMemory { cpu: core::ptr::null_mut(), bus: 0, offset: 0, len: 0 };
 }
 
 /// A buffer the driver took from a queue with `get_buf`; hand it back with `put_buf`.
@@ -32,6 +36,8 @@ pub struct ActiveBuffer {
     pub(crate) slot: u16,
     pub(crate) generation: u32,
     pub(crate) num_planes: u8,
+    /// The planes are arena regions (MMAP), which get cache upkeep; else application memory.
+    pub(crate) mmap: bool,
     pub(crate) planes: [PlaneMemory; MAX_PLANES],
     pub(crate) bytesused: [u32; MAX_PLANES],
     pub(crate) data_offset: [u32; MAX_PLANES],
@@ -89,7 +95,7 @@ impl ActiveBuffer {
     /// Capacity of plane `plane` in bytes (0 past the last plane).
     pub fn plane_len(&self, plane: usize) -> usize {
         if plane < self.num_planes() {
-            self.planes[plane].len
+            self.planes[plane].len as usize
         } else {
             0
         }
@@ -110,7 +116,7 @@ impl ActiveBuffer {
                 // (arena regions stay allocated until the buffers are freed, which cannot
                 // happen while one is active; USERPTR memory is the application's promise
                 // under V4L2's rules), and this token is the only access to it.
-                unsafe { core::slice::from_raw_parts(mem.cpu, mem.len) }
+                unsafe { core::slice::from_raw_parts(mem.cpu, mem.len as usize) }
             }
             _ => &[],
         }
@@ -121,7 +127,7 @@ impl ActiveBuffer {
         match self.planes.get(plane) {
             Some(mem) if plane < self.num_planes() && mem.len > 0 => {
                 // SAFETY: as in `plane`; `&mut self` makes this the only live view.
-                unsafe { core::slice::from_raw_parts_mut(mem.cpu, mem.len) }
+                unsafe { core::slice::from_raw_parts_mut(mem.cpu, mem.len as usize) }
             }
             _ => &mut [],
         }
@@ -129,7 +135,8 @@ impl ActiveBuffer {
 
     /// The arena regions behind the buffer's planes (none for USERPTR memory).
     pub(crate) fn regions(&self) -> impl Iterator<Item = ArenaRegion> + '_ {
-        self.planes[..self.num_planes()].iter().filter_map(|plane| plane.region)
+        let planes = if self.mmap { &self.planes[..self.num_planes()] } else { &[] };
+        planes.iter().map(|plane| ArenaRegion { offset: plane.offset, len: plane.len as usize })
     }
 
     /// The DMA address of plane `plane`, for drivers of bus-master engines.

@@ -487,7 +487,7 @@ impl<
 {
     fn get_buf(&self, slot: u16, generation: u32, dir: Direction) -> Option<ActiveBuffer> {
         let file = FileId { slot, generation };
-        self.with_state(file, |state, _| {
+        let taken = self.with_state(file, |state, _| {
             if !state.queue(dir).is_streaming() {
                 return None;
             }
@@ -504,10 +504,10 @@ impl<
                 state.drain = state.drain.output_taken();
             }
             Some(buf)
-        })
-        .ok()
-        .flatten()
-        .inspect(|buf| buf.regions().for_each(|region| self.arena.sync_for_device(region, dir)))
+        });
+        let Ok(Some(buf)) = taken else { return None };
+        buf.regions().for_each(|region| self.arena.sync_for_device(region, dir));
+        Some(buf)
     }
 
     fn put_buf(&self, buf: ActiveBuffer, done: Completion) -> Result<()> {

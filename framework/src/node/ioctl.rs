@@ -377,13 +377,16 @@ struct Planes<'a> {
 }
 
 impl<'a> Planes<'a> {
-    /// The plane array of `buf`: `None` for a single-planar type or a zero length (the
-    /// request then decides), `EINVAL` for more than `VIDEO_MAX_PLANES`.
-    fn copy_in(user: User<'a>, buf: &v4l2_buffer) -> Result<Option<Self>> {
+    /// Whether `buf` comes with a plane array: a multi-planar type and a non-zero length
+    /// (otherwise the request decides).
+    fn given(buf: &v4l2_buffer) -> bool {
+        V4L2_TYPE_IS_MULTIPLANAR(buf.type_) && buf.length != 0
+    }
+
+    /// The plane array of `buf` (which [`Planes::given`] accepted); `EINVAL` for more than
+    /// `VIDEO_MAX_PLANES`.
+    fn copy_in(user: User<'a>, buf: &v4l2_buffer) -> Result<Self> {
         let len = buf.length as usize;
-        if !V4L2_TYPE_IS_MULTIPLANAR(buf.type_) || len == 0 {
-            return Ok(None);
-        }
         if len > VIDEO_MAX_PLANES {
             return Err(Errno::EINVAL);
         }
@@ -391,7 +394,7 @@ impl<'a> Planes<'a> {
         let base = unsafe { buf.m.planes } as usize;
         let array = UserSlice::new(user, base, len);
         let items = array.read_all()?;
-        Ok(Some(Self { array, items }))
+        Ok(Self { array, items })
     }
 
     /// The planes the framework considers (it carries at most `MAX_PLANES`).
@@ -416,11 +419,14 @@ fn buffer_ioctl<T: DeviceIoctls + ?Sized>(
 ) -> Result<()> {
     let mut buf = v4l2_buffer::zeroed();
     arg.read_into(&mut buf)?;
-    let mut planes = Planes::copy_in(user, &buf)?;
-    let result = buffer_op(dev, file, request, arg, &mut buf, planes.as_mut());
-    if let Some(planes) = &planes {
+    let result = if Planes::given(&buf) {
+        let mut planes = Planes::copy_in(user, &buf)?;
+        let result = buffer_op(dev, file, request, arg, &mut buf, Some(&mut planes));
         planes.copy_out()?;
-    }
+        result
+    } else {
+        buffer_op(dev, file, request, arg, &mut buf, None)
+    };
     result?;
     arg.write(&buf)
 }
@@ -449,7 +455,8 @@ fn buffer_op<T: DeviceIoctls + ?Sized>(
             }
         }
         VIDIOC_QBUF | VIDIOC_PREPARE_BUF => {
-            let req = decode_queue_request(api, buf, planes.as_deref().map(Planes::active))?;
+            let mut req = QueueRequest::EMPTY;
+            decode_queue_request(api, buf, planes.as_deref().map(Planes::active), &mut req)?;
             if request == VIDIOC_QBUF {
                 dev.qbuf(file, dir, &req, &mut status)?
             } else {
@@ -521,27 +528,29 @@ fn timeval_of(ts: Timestamp) -> timeval {
     timeval { tv_sec: (ts.0 / 1_000_000_000) as _, tv_usec: ((ts.0 % 1_000_000_000) / 1000) as _ }
 }
 
-/// The typed QBUF/PREPARE_BUF request of `buf`, with its planes from `planes` (the
-/// application's plane array of a multi-planar buffer).
-fn decode_queue_request(api: BufferApi, buf: &v4l2_buffer, planes: Option<&[v4l2_plane]>) -> Result<QueueRequest> {
+/// Fills `req` (fresh: one plane, all zero) with the typed QBUF/PREPARE_BUF request of
+/// `buf`, with its planes from `planes` (the application's plane array of a multi-planar
+/// buffer).
+fn decode_queue_request(
+    api: BufferApi,
+    buf: &v4l2_buffer,
+    planes: Option<&[v4l2_plane]>,
+    req: &mut QueueRequest,
+) -> Result<()> {
     let memory = memory(buf.memory)?;
-    let mut req = QueueRequest {
-        index: buf.index,
-        memory,
-        num_planes: 1,
-        planes: [QueuePlane::default(); MAX_PLANES],
-        timestamp: timestamp_of(&buf.timestamp),
-        meta: FrameMeta {
-            flags: buf.flags & APP_BUFFER_FLAGS,
-            timecode: Timecode {
-                kind: buf.timecode.type_,
-                flags: buf.timecode.flags,
-                frames: buf.timecode.frames,
-                seconds: buf.timecode.seconds,
-                minutes: buf.timecode.minutes,
-                hours: buf.timecode.hours,
-                userbits: buf.timecode.userbits,
-            },
+    req.index = buf.index;
+    req.memory = memory;
+    req.timestamp = timestamp_of(&buf.timestamp);
+    req.meta = FrameMeta {
+        flags: buf.flags & APP_BUFFER_FLAGS,
+        timecode: Timecode {
+            kind: buf.timecode.type_,
+            flags: buf.timecode.flags,
+            frames: buf.timecode.frames,
+            seconds: buf.timecode.seconds,
+            minutes: buf.timecode.minutes,
+            hours: buf.timecode.hours,
+            userbits: buf.timecode.userbits,
         },
     };
     match (api, planes) {
@@ -567,7 +576,7 @@ fn decode_queue_request(api: BufferApi, buf: &v4l2_buffer, planes: Option<&[v4l2
             };
         }
     }
-    Ok(req)
+    Ok(())
 }
 
 fn buffer_flags(status: &BufferStatus) -> u32 {
