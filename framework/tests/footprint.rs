@@ -34,6 +34,33 @@ const fn size_planes<const B: usize, const P: usize>() -> usize {
     core::mem::size_of::<CodecDevice<Null, 2, B, 2, P>>()
 }
 
+/// A firmware configuration: `F` files of 4 buffers with one plane, 2 events, `M`
+/// remembered OUTPUT frames per file.
+const fn size_lean<const F: usize, const M: usize>() -> usize {
+    core::mem::size_of::<CodecDevice<Null, F, 4, 2, 1, M>>()
+}
+
+#[test]
+fn a_remembered_output_frame_costs_at_most_28_bytes() {
+    // Two files, 32 more remembered frames each.
+    let per_frame = (size_lean::<2, 33>() - size_lean::<2, 1>()) / 64;
+    eprintln!("per remembered OUTPUT frame (FRAMES): {per_frame} B");
+    assert!(per_frame <= 28, "{per_frame} B per frame: more than a timestamp, flags and a timecode");
+}
+
+#[test]
+fn a_lean_file_slot_stays_within_its_budget() {
+    let per_file = size_lean::<2, 1>() - size_lean::<1, 1>();
+    let per_buffer = (size_planes::<12, 1>() - size_planes::<4, 1>()) / 32;
+    let per_event = (size::<2, 4, 10>() - size::<2, 4, 2>()) / 16;
+    let fixed = per_file - 2 * 4 * per_buffer - 2 * per_event;
+    eprintln!("open-file slot with one plane and one remembered frame: {fixed} B + buffer and event slots");
+    // 1,064 B on Cortex-M4 (scripts/footprint.sh); pointers and `usize` double on a
+    // 64-bit host. Over the bound, something grew.
+    assert!(fixed <= 1_152, "{fixed} B per open-file slot");
+    assert!(per_buffer <= 76, "{per_buffer} B per one-plane buffer slot");
+}
+
 #[test]
 fn buffer_slots_hold_only_the_planes_the_board_configures() {
     // Two files of two queues: sixteen more buffer slots from 4 to 12 per queue.
