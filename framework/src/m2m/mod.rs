@@ -264,14 +264,15 @@ impl<
 
     fn finish_job(&self, slot: u16, generation: u32) {
         let Some(file) = self.files.get(usize::from(slot)) else { return };
-        let requeued = critical_section::with(|cs| {
+        // Whether a job is ready now, this file's or another's (one critical section).
+        let ready = critical_section::with(|cs| {
             // Only the job of this very context may end it: a stale handle (a closed
             // context whose slot was reused) or a second job_finish must not free the
             // engine under a job that is still running.
             let mut state = file.state.borrow_ref_mut(cs);
             let mut sched = self.scheduler.borrow_ref_mut(cs);
             if state.generation != generation || !state.job.running || !sched.finish(slot) {
-                return false;
+                return sched.has_ready();
             }
             drop(sched);
             state.job.running = false;
@@ -281,10 +282,10 @@ impl<
                     debug!("job ended with {} buffers still held by the driver", reclaimed);
                 }
             }
-            self.try_schedule(slot, &mut state, cs)
+            self.try_schedule(slot, &mut state, cs) || self.scheduler.borrow_ref(cs).has_ready()
         });
         self.notify(slot);
-        if requeued || critical_section::with(|cs| self.scheduler.borrow_ref(cs).has_ready()) {
+        if ready {
             self.signal_worker();
         }
     }
