@@ -223,15 +223,15 @@ impl QueueMemory {
 pub struct FrameQueue<const N: usize, const P: usize> {
     dir: Direction,
     memory: QueueMemory,
-    count: usize,
-    num_planes: usize,
+    count: u16,
+    num_planes: u8,
     buffers: [Buffer<P>; N],
     queued: Fifo<u8, N>,
     done: Fifo<u8, N>,
     streaming: bool,
     sequence: u32,
     last_dequeued: bool,
-    active: usize,
+    active: u16,
     activations: u32,
 }
 
@@ -258,7 +258,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
 
     /// Number of buffers allocated.
     pub fn count(&self) -> usize {
-        self.count
+        usize::from(self.count)
     }
 
     /// Memory type, once buffers exist.
@@ -287,7 +287,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
 
     /// Buffers the driver holds.
     pub fn active_count(&self) -> usize {
-        self.active
+        usize::from(self.active)
     }
 
     /// Whether a buffer flagged LAST was dequeued (DQBUF then answers `EPIPE`).
@@ -304,8 +304,8 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// passed to `orphan` instead of being freed, to be released at munmap.
     pub fn release(&mut self, arena: &dyn BufferArena, orphan: &mut dyn FnMut(ArenaRegion)) {
         let mmap = self.memory() == Some(Memory::Mmap);
-        for buffer in &mut self.buffers[..self.count] {
-            for plane in buffer.planes.iter().take(self.num_planes).filter(|_| mmap) {
+        for buffer in &mut self.buffers[..usize::from(self.count)] {
+            for plane in buffer.planes.iter().take(usize::from(self.num_planes)).filter(|_| mmap) {
                 if plane.map_count > 0 {
                     orphan(plane.region());
                 } else {
@@ -336,10 +336,11 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         if sizes.is_empty() || sizes.len() > P || sizes.contains(&0) {
             return Err(Errno::EINVAL);
         }
-        if self.count > 0 && (self.memory() != Some(memory) || self.num_planes != sizes.len()) {
+        if usize::from(self.count) > 0 && (self.memory() != Some(memory) || usize::from(self.num_planes) != sizes.len())
+        {
             return Err(Errno::EINVAL);
         }
-        let first = self.count;
+        let first = usize::from(self.count);
         let want = want.min(N - first);
         let mut made = 0;
         while made < want && Self::allocate_planes(&mut self.buffers[first + made], memory, sizes, arena) {
@@ -348,9 +349,9 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         if made == 0 && want > 0 {
             return Err(Errno::ENOMEM);
         }
-        self.count += made;
+        self.count += made as u16;
         self.memory = QueueMemory::of(memory);
-        self.num_planes = sizes.len();
+        self.num_planes = sizes.len() as u8;
         Ok((first, made))
     }
 
@@ -390,12 +391,16 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         }
         let n = (rel / PAGE_SIZE) as usize;
         let (index, plane) = (n / MAX_PLANES, n % MAX_PLANES);
-        (self.memory() == Some(Memory::Mmap) && index < self.count && plane < self.num_planes).then_some((index, plane))
+        (self.memory() == Some(Memory::Mmap) && index < usize::from(self.count) && plane < usize::from(self.num_planes))
+            .then_some((index, plane))
     }
 
     /// Records a mapping of buffer `index`, plane `plane` of up to `len` bytes.
     pub fn map(&mut self, index: usize, plane: usize, len: usize) -> Result<ArenaRegion> {
-        if self.memory() != Some(Memory::Mmap) || index >= self.count || plane >= self.num_planes {
+        if self.memory() != Some(Memory::Mmap)
+            || index >= usize::from(self.count)
+            || plane >= usize::from(self.num_planes)
+        {
             return Err(Errno::EINVAL);
         }
         let p = &mut self.buffers[index].planes[plane];
@@ -414,8 +419,8 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         if self.memory() != Some(Memory::Mmap) {
             return false;
         }
-        for buffer in &mut self.buffers[..self.count] {
-            for plane in &mut buffer.planes[..self.num_planes] {
+        for buffer in &mut self.buffers[..usize::from(self.count)] {
+            for plane in &mut buffer.planes[..usize::from(self.num_planes)] {
                 if plane.region() == region && plane.map_count > 0 {
                     plane.map_count -= 1;
                     return true;
@@ -434,9 +439,11 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// Fills `out` with the state of buffer `index` in place (the ioctl paths build it
     /// once, where the decoder encodes it from); `EINVAL` past the allocated buffers.
     pub fn status_into(&self, index: usize, out: &mut BufferStatus) -> Result<()> {
-        let buffer = self.buffers[..self.count].get(index).ok_or(Errno::EINVAL)?;
+        let buffer = self.buffers[..usize::from(self.count)].get(index).ok_or(Errno::EINVAL)?;
         let memory = self.memory();
-        for (i, (plane, slot)) in out.planes.iter_mut().zip(&buffer.planes).take(self.num_planes).enumerate() {
+        for (i, (plane, slot)) in
+            out.planes.iter_mut().zip(&buffer.planes).take(usize::from(self.num_planes)).enumerate()
+        {
             *plane = PlaneStatus {
                 length: slot.length,
                 bytesused: slot.bytesused,
@@ -449,7 +456,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         out.state = buffer.state;
         out.prepared = buffer.prepared;
         out.memory = memory.unwrap_or(Memory::Mmap);
-        out.num_planes = self.num_planes;
+        out.num_planes = usize::from(self.num_planes);
         out.done_flags = buffer.done_flags;
         out.meta = buffer.meta;
         out.mapped = buffer.mapped();
@@ -475,7 +482,10 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// The buffer index of a valid QBUF/PREPARE_BUF request and the planes it records.
     fn checked_planes(&self, req: &QueueRequest, min_sizes: &[u32]) -> Result<(usize, [Plane; P])> {
         let index = req.index as usize;
-        if index >= self.count || Some(req.memory) != self.memory() || req.num_planes < self.num_planes {
+        if index >= usize::from(self.count)
+            || Some(req.memory) != self.memory()
+            || req.num_planes < usize::from(self.num_planes)
+        {
             return Err(Errno::EINVAL);
         }
         if self.buffers[index].state != BufState::Dequeued {
@@ -483,7 +493,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         }
         let output = self.dir == Direction::Output;
         let mut planes = self.buffers[index].planes;
-        for (i, (plane, given)) in planes.iter_mut().zip(&req.planes).take(self.num_planes).enumerate() {
+        for (i, (plane, given)) in planes.iter_mut().zip(&req.planes).take(usize::from(self.num_planes)).enumerate() {
             if req.memory == Memory::UserPtr {
                 let needed = min_sizes.get(i).copied().unwrap_or(0);
                 if given.length < needed || given.length == 0 {
@@ -524,7 +534,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         let index = req.index as usize;
         // A prepared buffer keeps the planes recorded by PREPARE_BUF, as videobuf2 does.
         let prepared = self.buffers.get(index).is_some_and(|b| b.prepared && b.state == BufState::Dequeued);
-        let index = if prepared && Some(req.memory) == self.memory() && req.num_planes >= self.num_planes {
+        let index = if prepared && Some(req.memory) == self.memory() && req.num_planes >= usize::from(self.num_planes) {
             index
         } else {
             self.check_and_record(req, min_sizes)?
@@ -548,7 +558,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// regions.
     pub fn take(&mut self, arena: &dyn BufferArena, slot: u16, generation: u32) -> Option<ActiveBuffer> {
         let index = self.queued.pop()?;
-        let count = self.num_planes;
+        let count = usize::from(self.num_planes);
         let memory = self.memory();
         let buffer = &mut self.buffers[usize::from(index)];
         buffer.state = BufState::Active;
@@ -600,7 +610,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// A CAPTURE buffer takes `source`, the metadata of the OUTPUT buffer its frame came
     /// from; frame-type flags the driver set win over the source's.
     pub fn complete(&mut self, index: usize, activation: u32, done: &Completion, source: FrameMeta) -> Result<()> {
-        if index >= self.count
+        if index >= usize::from(self.count)
             || self.buffers[index].state != BufState::Active
             || self.buffers[index].activation != activation
         {
@@ -612,7 +622,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     }
 
     fn finish(&mut self, index: usize, done: &Completion, source: FrameMeta) {
-        let count = self.num_planes;
+        let count = usize::from(self.num_planes);
         let output = self.dir == Direction::Output;
         let sequence = self.sequence;
         self.sequence = self.sequence.wrapping_add(1);
@@ -652,23 +662,23 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             return false;
         }
         let end = start.saturating_add(len);
-        self.buffers[..self.count]
+        self.buffers[..usize::from(self.count)]
             .iter()
             .filter(|b| matches!(b.state, BufState::Queued | BufState::Active))
-            .flat_map(|b| b.planes[..self.num_planes].iter())
+            .flat_map(|b| b.planes[..usize::from(self.num_planes)].iter())
             .any(|p| p.length > 0 && start < p.addr.saturating_add(p.length as usize) && p.addr < end)
     }
 
     /// The timestamp and metadata buffer `index` was queued with.
     pub fn frame_meta(&self, index: usize) -> Option<(Timestamp, FrameMeta)> {
-        self.buffers[..self.count].get(index).map(|b| (b.timestamp.get(), b.meta))
+        self.buffers[..usize::from(self.count)].get(index).map(|b| (b.timestamp.get(), b.meta))
     }
 
     /// Marks every active buffer done with the error flag (the driver's job ended without
     /// handing them back). Returns how many were reclaimed.
     pub fn reclaim_active(&mut self) -> usize {
         let mut reclaimed = 0;
-        for index in 0..self.count {
+        for index in 0..usize::from(self.count) {
             if self.buffers[index].state == BufState::Active {
                 self.active -= 1;
                 self.finish(index, &Completion::error(), FrameMeta::NONE);
@@ -690,7 +700,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             return Err(Errno::EPIPE);
         }
         self.done.front().ok_or(Errno::EAGAIN)?;
-        if planes < self.num_planes {
+        if planes < usize::from(self.num_planes) {
             return Err(Errno::EINVAL);
         }
         let index = usize::from(self.done.pop().ok_or(Errno::EAGAIN)?);
@@ -724,7 +734,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// made sure the driver holds none (`active_count() == 0`).
     pub fn stream_off(&mut self) {
         debug_assert_eq!(self.active, 0, "STREAMOFF with buffers still in the driver");
-        for buffer in &mut self.buffers[..self.count] {
+        for buffer in &mut self.buffers[..usize::from(self.count)] {
             buffer.state = BufState::Dequeued;
             buffer.prepared = false;
         }

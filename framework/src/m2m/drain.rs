@@ -24,7 +24,7 @@ pub(crate) enum Drain {
     #[default]
     Idle,
     /// STOP received; `outputs_left` OUTPUT buffers queued before it are still to be taken.
-    Stopping { outputs_left: usize },
+    Stopping { outputs_left: u16 },
     /// Every OUTPUT buffer before STOP was taken; the driver flushes.
     Draining,
     /// The driver finished; the next CAPTURE buffer will be the empty LAST one.
@@ -54,7 +54,8 @@ impl Drain {
             (CodecCommand::Stop, Drain::Idle) => {
                 let next = match outputs_queued {
                     0 => Drain::Draining,
-                    left => Drain::Stopping { outputs_left: left },
+                    // At most BUFFERS (a queue holds at most 256).
+                    left => Drain::Stopping { outputs_left: u16::try_from(left).unwrap_or(u16::MAX) },
                 };
                 Ok((next, CommandEffect::Changed))
             }

@@ -16,7 +16,7 @@ pub(crate) struct JobFlags {
     /// Its job is on the engine.
     pub(crate) running: bool,
     /// OUTPUT buffers the running job has taken (bounded by `CodecOps::JOB_OUTPUT_BUFFERS`).
-    pub(crate) outputs: usize,
+    pub(crate) outputs: u16,
 }
 
 impl JobFlags {
@@ -34,12 +34,12 @@ impl JobFlags {
     /// Whether the driver may take another OUTPUT buffer: a running job's share of the
     /// input is bounded by `limit`, so that the other files get turns.
     pub(crate) fn output_allowed(&self, limit: usize) -> bool {
-        !(self.running && self.outputs >= limit)
+        !(self.running && usize::from(self.outputs) >= limit)
     }
 
     /// The driver took an OUTPUT buffer.
     pub(crate) fn output_taken(&mut self) {
-        self.outputs += 1;
+        self.outputs = self.outputs.saturating_add(1);
     }
 }
 
