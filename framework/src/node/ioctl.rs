@@ -468,9 +468,9 @@ fn buffer_op<T: DeviceIoctls + ?Sized>(
             // A buffer about to be dequeued is not lost to an answer that cannot be
             // written (Linux loses it): the argument and its plane array, still as the
             // application gave them, are written back first.
-            let given_buf = *buf;
+            let given_buf = &*buf;
             let mut probe = || {
-                arg.write(&given_buf)?;
+                arg.write(given_buf)?;
                 planes.as_deref().map_or(Ok(()), Planes::copy_out)
             };
             dev.dqbuf(file, dir, given, &mut probe, &mut status)?
