@@ -20,7 +20,7 @@ use crate::{leak_device, Board, HostGlue, ARENA_REGIONS, BUFFERS, EVENTS, FILES}
 pub const WATCHDOG_TICK: Duration = Duration::from_millis(10);
 /// Watchdog periods in a row without progress (the block's `PROGRESS` register standing
 /// still) after which a frame counts as hung: 2 s, where the modelled block finishes a
-/// macroblock every [`PER_MB`]. A frame that advances, however slowly, is never cut off.
+/// macroblock every 100 ns. A frame that advances, however slowly, is never cut off.
 pub const TIMEOUT_TICKS: u32 = 200;
 /// Time per macroblock the modelled block takes on top of its start latency.
 const PER_MB: Duration = Duration::from_nanos(100);

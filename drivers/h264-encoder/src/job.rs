@@ -206,7 +206,10 @@ impl<R: Registers, D: DelayNs + Send, P: OutputPin + Send> Venc<R, D, P> {
             return;
         }
         let progress = block::progress(self.regs);
-        if self.job_progress.swap(progress, Ordering::Relaxed) != progress {
+        // Only the watchdog writes these two while a job runs: a load and a store suffice
+        // (and build on cores without read-modify-write atomics).
+        if self.job_progress.load(Ordering::Relaxed) != progress {
+            self.job_progress.store(progress, Ordering::Relaxed);
             self.job_ticks.store(0, Ordering::Relaxed);
             return;
         }
