@@ -28,23 +28,9 @@ fn known_backend(driver: &str) -> Option<Backend> {
     }
 }
 
-/// The name of an H.264 profile (Annex A), by `profile_idc`.
-pub fn profile_name(profile_idc: u32) -> &'static str {
-    match profile_idc {
-        66 => "Baseline",
-        77 => "Main",
-        88 => "Extended",
-        100 => "High",
-        110 => "High 10",
-        122 => "High 4:2:2",
-        244 => "High 4:4:4 Predictive",
-        44 => "CAVLC 4:4:4 Intra",
-        83 => "Scalable Baseline",
-        86 => "Scalable High",
-        118 => "Multiview High",
-        128 => "Stereo High",
-        _ => "unknown",
-    }
+/// The name of an H.264 profile (Annex A), by `profile_idc` (an 8-bit field).
+fn profile_name(profile_idc: u32) -> &'static str {
+    u8::try_from(profile_idc).map_or("unknown", sim_h264_decoder::limits::profile_name)
 }
 
 /// The picture format of `p` when it is beyond 8-bit 4:2:0, named for a user.
