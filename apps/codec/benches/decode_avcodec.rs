@@ -16,6 +16,11 @@
 //! `scripts/bench-avcodec-decoder.sh` generates the streams (1080p High with B-frames,
 //! 1080p HEVC) and runs it; `BENCH_STREAMS` lists `PATH:H264` or `PATH:HEVC` entries,
 //! comma-separated; `BENCH_ROUNDS` the rounds (default 3).
+//!
+//! With `BENCH_ONLY=direct`, `copy` or `framework` it instead decodes each stream once,
+//! that way only, and prints the frames: the script runs that under callgrind, whose
+//! instruction counts (every thread of the process) repeat from run to run where the
+//! clocks of a shared machine do not.
 
 use std::time::Instant;
 
@@ -105,21 +110,41 @@ fn timed(decode: impl FnOnce() -> u64) -> Figures {
     Figures { frames, fps: frames as f64 / wall, cpu_ms: cpu * 1000.0 / frames.max(1) as f64 }
 }
 
+/// Decodes `input` through the framework: the codec tool on /dev/video5, pictures not
+/// written out. The frames.
+fn framework(input: &[u8], fourcc: u32) -> u64 {
+    let mut opts = Options::new("/dev/video5", input.to_vec());
+    opts.output_fourcc = Some(fourcc);
+    opts.chunking = Chunking::Bytes(1 << 20);
+    opts.sink = Sink::Discard;
+    run(&opts).expect("framework decode").frames
+}
+
+/// Reads a benchmark stream.
+fn read_stream(path: &str) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e} (run scripts/bench-avcodec-decoder.sh)"))
+}
+
+/// One decode of `path`, the way `only` names, for an instruction count.
+fn once(path: &str, codec: Codec, fourcc: u32, only: &str) {
+    let input = read_stream(path);
+    let frames = match only {
+        "direct" => direct(&input, codec, false),
+        "copy" => direct(&input, codec, true),
+        "framework" => framework(&input, fourcc),
+        other => panic!("BENCH_ONLY={other}: direct, copy or framework"),
+    };
+    println!("{path}: {frames} frames ({only})");
+}
+
 fn bench(path: &str, codec: Codec, fourcc: u32, rounds: usize) {
-    let input = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e} (run scripts/bench-avcodec-decoder.sh)"));
+    let input = read_stream(path);
     let (mut direct_best, mut copy_best, mut framework_best) = (None, None, None);
     for _ in 0..rounds {
         let plain = timed(|| direct(&input, codec, false)).best(direct_best);
         let copied = timed(|| direct(&input, codec, true)).best(copy_best);
         assert_eq!(copied.frames, plain.frames, "{path}: frame counts differ");
-        let framework = timed(|| {
-            let mut opts = Options::new("/dev/video5", input.clone());
-            opts.output_fourcc = Some(fourcc);
-            opts.chunking = Chunking::Bytes(1 << 20);
-            opts.sink = Sink::Discard;
-            run(&opts).expect("framework decode").frames
-        })
-        .best(framework_best);
+        let framework = timed(|| framework(&input, fourcc)).best(framework_best);
         assert_eq!(framework.frames, plain.frames, "{path}: frame counts differ");
         (direct_best, copy_best, framework_best) = (Some(plain), Some(copied), Some(framework));
     }
@@ -138,12 +163,17 @@ fn bench(path: &str, codec: Codec, fourcc: u32, rounds: usize) {
 fn main() {
     let streams = std::env::var("BENCH_STREAMS").expect("BENCH_STREAMS=PATH:H264,PATH:HEVC");
     let rounds = std::env::var("BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let only = std::env::var("BENCH_ONLY").ok();
     for entry in streams.split(',').filter(|e| !e.is_empty()) {
         let (path, kind) = entry.rsplit_once(':').expect("PATH:H264 or PATH:HEVC");
-        match kind {
-            "H264" => bench(path, Codec::H264, abi::V4L2_PIX_FMT_H264, rounds),
-            "HEVC" => bench(path, Codec::Hevc, abi::V4L2_PIX_FMT_HEVC, rounds),
+        let (codec, fourcc) = match kind {
+            "H264" => (Codec::H264, abi::V4L2_PIX_FMT_H264),
+            "HEVC" => (Codec::Hevc, abi::V4L2_PIX_FMT_HEVC),
             other => panic!("{other}: H264 or HEVC"),
+        };
+        match &only {
+            Some(only) => once(path, codec, fourcc, only),
+            None => bench(path, codec, fourcc, rounds),
         }
     }
 }

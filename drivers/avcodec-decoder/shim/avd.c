@@ -55,7 +55,7 @@ static int open_parser(struct avd *d)
     return 0;
 }
 
-struct avd *avd_open(int codec)
+static struct avd *open_decoder(int codec, int probe)
 {
     enum AVCodecID id = codec_id(codec);
     const AVCodec *dec = id == AV_CODEC_ID_NONE ? NULL : avcodec_find_decoder(id);
@@ -80,12 +80,29 @@ struct avd *avd_open(int codec)
      * messages about damaged input would land on the application's stderr. Shift them
      * below every level an application enables. */
     d->ctx->log_level_offset = AV_LOG_TRACE + AV_LOG_TRACE;
+    if (probe) {
+        /* Only the geometry of its pictures counts: no concealment, deblocking or
+         * residual. */
+        d->ctx->error_concealment = 0;
+        d->ctx->skip_loop_filter = AVDISCARD_ALL;
+        d->ctx->skip_idct = AVDISCARD_ALL;
+    }
     if (avcodec_open2(d->ctx, dec, NULL) < 0)
         goto fail;
     return d;
 fail:
     avd_close(d);
     return NULL;
+}
+
+struct avd *avd_open(int codec)
+{
+    return open_decoder(codec, 0);
+}
+
+struct avd *avd_open_probe(int codec)
+{
+    return open_decoder(codec, 1);
 }
 
 int avd_parse(struct avd *d, const uint8_t *in, int in_len, const uint8_t **out, int *out_len,

@@ -55,6 +55,10 @@ struct avd_stream_info {
 
 /* A decoder of codec AVD_CODEC_*, or NULL (unknown codec, no memory). */
 struct avd *avd_open(int codec);
+
+/* A decoder of codec AVD_CODEC_* for finding the geometry of pictures only: their
+ * samples may be wrong (no error concealment, deblocking or residual). */
+struct avd *avd_open_probe(int codec);
 void avd_close(struct avd *d);
 
 /* Feeds in_len bytes (0: end of stream) to the frame splitter. Returns how many bytes it

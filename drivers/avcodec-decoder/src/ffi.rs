@@ -72,6 +72,7 @@ pub const FORMAT_YUV422: i32 = 3;
 
 extern "C" {
     fn avd_open(codec: c_int) -> *mut RawDecoder;
+    fn avd_open_probe(codec: c_int) -> *mut RawDecoder;
     fn avd_close(d: *mut RawDecoder);
     fn avd_parse(
         d: *mut RawDecoder,
@@ -130,6 +131,14 @@ impl Decoder {
     pub fn new(codec: Codec) -> Option<Decoder> {
         // SAFETY: `avd_open` takes a plain integer and returns a fresh decoder or NULL.
         let raw = unsafe { avd_open(codec as c_int) };
+        NonNull::new(raw).map(|raw| Decoder { raw, codec })
+    }
+
+    /// A decoder of `codec` whose pictures have the right geometry and format but not
+    /// the right samples (no error concealment, deblocking or residual): for probes.
+    pub fn for_geometry(codec: Codec) -> Option<Decoder> {
+        // SAFETY: `avd_open_probe` takes a plain integer and returns a fresh decoder or NULL.
+        let raw = unsafe { avd_open_probe(codec as c_int) };
         NonNull::new(raw).map(|raw| Decoder { raw, codec })
     }
 
