@@ -3,6 +3,8 @@
 
 use bitflags::bitflags;
 
+use crate::abi::{V4L2_BUF_FLAG_TIMECODE, V4L2_BUF_FLAG_TSTAMP_SRC_MASK};
+
 /// A buffer timestamp in nanoseconds, as the application's `struct timeval` gave it.
 ///
 /// Memory-to-memory devices copy timestamps from OUTPUT to CAPTURE buffers so that an
@@ -25,6 +27,41 @@ impl PackedStamp {
 
     pub(crate) const fn get(self) -> Timestamp {
         Timestamp(self.0[0] as u64 | (self.0[1] as u64) << 32)
+    }
+}
+
+/// A buffer slot's flags in one word: the application flags it was queued with (the
+/// bits of [`FrameMeta::KEPT`]) and the driver's result flags ([`DoneFlags`]), 16 bits
+/// each. Both use only bits 0..11 and one group above bit 15: the timestamp source (bits
+/// 16..18) and `V4L2_BUF_FLAG_LAST` (bit 20) move to bits 12..14 and 15.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SlotFlags {
+    queued: u16,
+    done: u16,
+}
+
+impl SlotFlags {
+    pub(crate) const NONE: SlotFlags = SlotFlags { queued: 0, done: 0 };
+
+    /// The queued application flags, as [`FrameMeta::flags`].
+    pub(crate) const fn queued(self) -> u32 {
+        (self.queued & 0x0FFF) as u32 | ((self.queued & 0x7000) as u32) << 4
+    }
+
+    /// Keeps the bits of `flags` that [`FrameMeta::KEPT`] names.
+    pub(crate) const fn set_queued(&mut self, flags: u32) {
+        let flags = flags & FrameMeta::KEPT;
+        self.queued = (flags & 0x0FFF) as u16 | ((flags >> 4) & 0x7000) as u16;
+    }
+
+    /// The driver's result flags.
+    pub(crate) const fn done(self) -> DoneFlags {
+        DoneFlags::from_bits_truncate((self.done & 0x0FFF) as u32 | ((self.done & 0x8000) as u32) << 5)
+    }
+
+    pub(crate) const fn set_done(&mut self, flags: DoneFlags) {
+        let bits = flags.bits();
+        self.done = (bits & 0x0FFF) as u16 | ((bits >> 5) & 0x8000) as u16;
     }
 }
 
@@ -69,6 +106,10 @@ impl FrameMeta {
 
     /// The frame-type flags (`V4L2_BUF_FLAG_KEYFRAME`, `_PFRAME`, `_BFRAME`).
     pub const FRAME_TYPES: u32 = DoneFlags::KEYFRAME.bits() | DoneFlags::PFRAME.bits() | DoneFlags::BFRAME.bits();
+
+    /// The application flags a buffer keeps from QBUF (and a CAPTURE buffer inherits):
+    /// `V4L2_BUF_FLAG_TIMECODE`, the timestamp source and the frame types.
+    pub const KEPT: u32 = V4L2_BUF_FLAG_TIMECODE | V4L2_BUF_FLAG_TSTAMP_SRC_MASK | Self::FRAME_TYPES;
 }
 
 bitflags! {
@@ -93,5 +134,28 @@ bitflags! {
 impl defmt::Format for DoneFlags {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(f, "DoneFlags({=u32:#x})", self.bits())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abi::V4L2_BUF_FLAG_LAST;
+
+    #[test]
+    fn slot_flags_keep_every_kept_and_done_bit() {
+        let mut flags = SlotFlags::NONE;
+        for bit in (0..32).map(|b| 1u32 << b) {
+            flags.set_queued(bit);
+            let kept = if FrameMeta::KEPT & bit != 0 { bit } else { 0 };
+            assert_eq!(flags.queued(), kept, "queued flag {bit:#x}");
+            flags.set_done(DoneFlags::from_bits_truncate(bit));
+            assert_eq!(flags.done(), DoneFlags::from_bits_truncate(bit), "done flag {bit:#x}");
+        }
+        flags.set_queued(u32::MAX);
+        flags.set_done(DoneFlags::all());
+        assert_eq!(flags.queued(), FrameMeta::KEPT);
+        assert_eq!(flags.done(), DoneFlags::all());
+        assert!(flags.done().bits() & V4L2_BUF_FLAG_LAST != 0);
     }
 }

@@ -15,7 +15,7 @@ use crate::driver::{ActiveBuffer, Completion, PlaneMemory};
 use crate::error::{Errno, Result};
 use crate::fifo::Fifo;
 use crate::format::{Direction, PixFormat, MAX_PLANES};
-use crate::frame::{DoneFlags, FrameMeta, PackedStamp, Timestamp};
+use crate::frame::{DoneFlags, FrameMeta, PackedStamp, SlotFlags, Timecode, Timestamp};
 use crate::memory::{ArenaRegion, BufferArena};
 
 /// Bytes per page in mmap offsets; offsets handed to applications are multiples of it.
@@ -152,18 +152,18 @@ pub struct PlaneStatus {
 
 /// One plane of a buffer slot: only what the state machine needs. Its memory is the
 /// arena region `addr..addr + length` (MMAP) or the application's `addr` (USERPTR); the
-/// queue's memory type says which.
+/// queue's memory type says which. Its map count is in the slot, next to the state (no
+/// padding on a 32-bit core).
 #[derive(Clone, Copy)]
 struct Plane {
     addr: usize,
     length: u32,
     bytesused: u32,
     data_offset: u32,
-    map_count: u16,
 }
 
 impl Plane {
-    const EMPTY: Plane = Plane { addr: 0, length: 0, bytesused: 0, data_offset: 0, map_count: 0 };
+    const EMPTY: Plane = Plane { addr: 0, length: 0, bytesused: 0, data_offset: 0 };
 
     fn region(&self) -> ArenaRegion {
         ArenaRegion { offset: self.addr, len: self.length as usize }
@@ -174,13 +174,16 @@ impl Plane {
 #[derive(Clone, Copy)]
 struct Buffer<const P: usize> {
     timestamp: PackedStamp,
-    meta: FrameMeta,
-    done_flags: DoneFlags,
+    /// The timecode of [`FrameMeta`]; its flags are in `flags`.
+    timecode: Timecode,
+    flags: SlotFlags,
     sequence: u32,
     /// Bumped every time the driver takes the buffer (see `ActiveBuffer::activation`).
     activation: u32,
     state: BufState,
     prepared: bool,
+    /// How many mappings of each plane exist.
+    map_counts: [u16; P],
     planes: [Plane; P],
 }
 
@@ -188,16 +191,26 @@ impl<const P: usize> Buffer<P> {
     const EMPTY: Self = Self {
         state: BufState::Dequeued,
         prepared: false,
+        map_counts: [0; P],
         planes: [Plane::EMPTY; P],
         timestamp: PackedStamp::ZERO,
-        done_flags: DoneFlags::empty(),
-        meta: FrameMeta::NONE,
+        timecode: FrameMeta::NONE.timecode,
+        flags: SlotFlags::NONE,
         sequence: 0,
         activation: 0,
     };
 
     fn mapped(&self) -> bool {
-        self.planes.iter().any(|p| p.map_count > 0)
+        self.map_counts.iter().any(|&count| count > 0)
+    }
+
+    fn meta(&self) -> FrameMeta {
+        FrameMeta { flags: self.flags.queued(), timecode: self.timecode }
+    }
+
+    fn set_meta(&mut self, meta: &FrameMeta) {
+        self.flags.set_queued(meta.flags);
+        self.timecode = meta.timecode;
     }
 }
 
@@ -305,8 +318,9 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     pub fn release(&mut self, arena: &dyn BufferArena, orphan: &mut dyn FnMut(ArenaRegion)) {
         let mmap = self.memory() == Some(Memory::Mmap);
         for buffer in &mut self.buffers[..usize::from(self.count)] {
-            for plane in buffer.planes.iter().take(usize::from(self.num_planes)).filter(|_| mmap) {
-                if plane.map_count > 0 {
+            let planes = buffer.planes.iter().zip(&buffer.map_counts);
+            for (plane, &maps) in planes.take(usize::from(self.num_planes)).filter(|_| mmap) {
+                if maps > 0 {
                     orphan(plane.region());
                 } else {
                     arena.free(plane.region());
@@ -403,14 +417,15 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         {
             return Err(Errno::EINVAL);
         }
-        let p = &mut self.buffers[index].planes[plane];
-        let region = p.region();
+        let buffer = &mut self.buffers[index];
+        let region = buffer.planes[plane].region();
         let limit = (region.len as u64).div_ceil(PAGE_SIZE) * PAGE_SIZE;
         if len == 0 || len as u64 > limit {
             return Err(Errno::EINVAL);
         }
         // A count that cannot grow refuses the mapping rather than forget one.
-        p.map_count = p.map_count.checked_add(1).ok_or(Errno::ENOMEM)?;
+        let maps = &mut buffer.map_counts[plane];
+        *maps = maps.checked_add(1).ok_or(Errno::ENOMEM)?;
         Ok(region)
     }
 
@@ -420,9 +435,10 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             return false;
         }
         for buffer in &mut self.buffers[..usize::from(self.count)] {
-            for plane in &mut buffer.planes[..usize::from(self.num_planes)] {
-                if plane.region() == region && plane.map_count > 0 {
-                    plane.map_count -= 1;
+            let planes = buffer.planes.iter().zip(&mut buffer.map_counts);
+            for (plane, maps) in planes.take(usize::from(self.num_planes)) {
+                if plane.region() == region && *maps > 0 {
+                    *maps -= 1;
                     return true;
                 }
             }
@@ -457,8 +473,8 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         out.prepared = buffer.prepared;
         out.memory = memory.unwrap_or(Memory::Mmap);
         out.num_planes = usize::from(self.num_planes);
-        out.done_flags = buffer.done_flags;
-        out.meta = buffer.meta;
+        out.done_flags = buffer.flags.done();
+        out.meta = buffer.meta();
         out.mapped = buffer.mapped();
         out.timestamp = buffer.timestamp.get();
         out.sequence = buffer.sequence;
@@ -542,13 +558,13 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         let output = self.dir == Direction::Output;
         let buffer = &mut self.buffers[index];
         // The timestamp travels with QBUF only (never PREPARE_BUF).
-        buffer.meta = if output { req.meta } else { FrameMeta::default() };
+        buffer.set_meta(if output { &req.meta } else { &FrameMeta::NONE });
         if output {
             buffer.timestamp = PackedStamp::of(req.timestamp);
         }
         buffer.prepared = false;
         buffer.state = BufState::Queued;
-        buffer.done_flags = DoneFlags::empty();
+        buffer.flags.set_done(DoneFlags::empty());
         let queued = self.queued.push(index as u8);
         debug_assert!(queued, "a queue holds each buffer at most once");
         self.status_into(index, out)
@@ -596,7 +612,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             bytesused,
             data_offset,
             timestamp: buffer.timestamp.get(),
-            flags: buffer.meta.flags,
+            flags: buffer.flags.queued(),
             sequence: self.sequence,
             activation,
         })
@@ -628,13 +644,13 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         self.sequence = self.sequence.wrapping_add(1);
         let buffer = &mut self.buffers[index];
         buffer.state = BufState::Done;
-        buffer.done_flags = done.flags;
+        buffer.flags.set_done(done.flags);
         buffer.sequence = sequence;
         if !output {
             buffer.timestamp = PackedStamp::of(done.timestamp);
-            buffer.meta = source;
+            buffer.set_meta(&source);
             if done.flags.bits() & FrameMeta::FRAME_TYPES != 0 {
-                buffer.meta.flags &= !FrameMeta::FRAME_TYPES;
+                buffer.flags.set_queued(source.flags & !FrameMeta::FRAME_TYPES);
             }
             for (plane, &used) in buffer.planes.iter_mut().zip(&done.bytesused).take(count) {
                 plane.bytesused = used.min(plane.length);
@@ -671,7 +687,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
 
     /// The timestamp and metadata buffer `index` was queued with.
     pub fn frame_meta(&self, index: usize) -> Option<(Timestamp, FrameMeta)> {
-        self.buffers[..usize::from(self.count)].get(index).map(|b| (b.timestamp.get(), b.meta))
+        self.buffers[..usize::from(self.count)].get(index).map(|b| (b.timestamp.get(), b.meta()))
     }
 
     /// Marks every active buffer done with the error flag (the driver's job ended without
@@ -705,7 +721,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         }
         let index = usize::from(self.done.pop().ok_or(Errno::EAGAIN)?);
         self.buffers[index].state = BufState::Dequeued;
-        if self.dir == Direction::Capture && self.buffers[index].done_flags.contains(DoneFlags::LAST) {
+        if self.dir == Direction::Capture && self.buffers[index].flags.done().contains(DoneFlags::LAST) {
             self.last_dequeued = true;
         }
         self.status_into(index, out)
