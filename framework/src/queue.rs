@@ -446,6 +446,12 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         false
     }
 
+    /// Whether buffer `index` was prepared (PREPARE_BUF) and not queued since; false past
+    /// the allocated buffers.
+    pub fn is_prepared(&self, index: usize) -> bool {
+        self.buffers[..usize::from(self.count)].get(index).is_some_and(|b| b.prepared)
+    }
+
     /// The state of buffer `index` (QUERYBUF); `EINVAL` past the allocated buffers.
     pub fn status(&self, index: usize) -> Result<BufferStatus> {
         let mut status = BufferStatus::EMPTY;

@@ -109,15 +109,15 @@ impl<
     /// everything else about the request (index, memory type, plane count, lengths,
     /// bytesused, data_offset: `EINVAL` first), as Linux pins the memory last. A buffer
     /// PREPARE_BUF recorded keeps its planes, which were checked then.
+    ///
+    /// Only a USERPTR request needs it; the checks of any other request that must come
+    /// before the error state are made in the ioctl's own critical section
+    /// ([`Self::refuse_if_failed`]).
     fn check_user_memory(&self, file: FileId, dir: Direction, req: &QueueRequest) -> Result<()> {
-        let checked = self.with_state(file, |state, _| {
-            let queue = &state.queues[dir.index()];
-            if queue.status(req.index as usize).is_ok_and(|s| s.prepared) {
-                return Ok(false);
-            }
-            let (sizes, planes) = plane_sizes(state.formats.get(dir));
-            queue.check(req, &sizes[..planes]).map(|()| req.memory == Memory::UserPtr)
-        })??;
+        if req.memory != Memory::UserPtr {
+            return Ok(());
+        }
+        let checked = self.with_state(file, |state, _| Self::check_request(state, dir, req))??;
         if !checked {
             return Ok(());
         }
@@ -133,9 +133,26 @@ impl<
         }
     }
 
+    /// The checks of a QBUF/PREPARE_BUF request that come before the queue's error state
+    /// (none for a buffer PREPARE_BUF recorded: it was checked then). True if the request
+    /// has USERPTR planes whose memory is checked next.
+    fn check_request(
+        state: &super::FileState<BUFFERS, EVENTS, PLANES, FRAMES>,
+        dir: Direction,
+        req: &QueueRequest,
+    ) -> Result<bool> {
+        let queue = &state.queues[dir.index()];
+        if queue.is_prepared(req.index as usize) {
+            return Ok(false);
+        }
+        let (sizes, planes) = plane_sizes(state.formats.get(dir));
+        queue.check(req, &sizes[..planes]).map(|()| req.memory == Memory::UserPtr)
+    }
+
     /// QBUF and PREPARE_BUF on a queue in the error state: `EIO` once the request names a
     /// buffer of the queue with its memory type (a malformed request is still `EINVAL`,
-    /// as videobuf2 checks it before its error state).
+    /// as videobuf2 checks it before its error state; a USERPTR request was checked
+    /// before the critical section, with its memory).
     fn refuse_if_failed(
         state: &mut super::FileState<BUFFERS, EVENTS, PLANES, FRAMES>,
         dir: Direction,
@@ -143,6 +160,9 @@ impl<
     ) -> Result<()> {
         if !state.failed(dir) {
             return Ok(());
+        }
+        if req.memory != Memory::UserPtr {
+            Self::check_request(state, dir, req)?;
         }
         let queue = state.queue(dir);
         if req.index as usize >= queue.count() || queue.memory() != Some(req.memory) {
