@@ -576,9 +576,16 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         self.status_into(index, out)
     }
 
-    /// The driver takes the oldest queued buffer. `cpu_ptr` and `bus_addr` resolve arena
-    /// regions.
-    pub fn take(&mut self, arena: &dyn BufferArena, slot: u16, generation: u32) -> Option<ActiveBuffer> {
+    /// The driver takes the oldest queued buffer: `out` gets its token, built in place (a
+    /// token is a few hundred bytes), and the buffer's index is returned; `None`, with
+    /// `out` untouched, if no buffer is queued. `arena` resolves MMAP planes.
+    pub fn take(
+        &mut self,
+        arena: &dyn BufferArena,
+        slot: u16,
+        generation: u32,
+        out: &mut Option<ActiveBuffer>,
+    ) -> Option<usize> {
         let index = self.queued.pop()?;
         let count = usize::from(self.num_planes);
         let memory = self.memory();
@@ -589,12 +596,24 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         let activation = self.activations;
         buffer.activation = activation;
         self.active += 1;
-        let mut planes = [PlaneMemory::NONE; MAX_PLANES];
         let mmap = memory == Some(Memory::Mmap);
-        let mut bytesused = [0; MAX_PLANES];
-        let mut data_offset = [0; MAX_PLANES];
+        let token = out.insert(ActiveBuffer {
+            dir: self.dir,
+            index,
+            slot,
+            generation,
+            num_planes: count as u8,
+            mmap,
+            planes: [PlaneMemory::NONE; MAX_PLANES],
+            bytesused: [0; MAX_PLANES],
+            data_offset: [0; MAX_PLANES],
+            timestamp: buffer.timestamp.get(),
+            flags: buffer.flags.queued(),
+            sequence: self.sequence,
+            activation,
+        });
         for (i, plane) in buffer.planes.iter().enumerate().take(count) {
-            planes[i] = if mmap {
+            token.planes[i] = if mmap {
                 PlaneMemory {
                     cpu: arena.cpu_ptr(plane.region()),
                     bus: arena.bus_addr(plane.region()),
@@ -604,24 +623,10 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             } else {
                 PlaneMemory { cpu: plane.addr as *mut u8, bus: plane.addr as u64, offset: 0, len: plane.length }
             };
-            bytesused[i] = plane.bytesused;
-            data_offset[i] = plane.data_offset;
+            token.bytesused[i] = plane.bytesused;
+            token.data_offset[i] = plane.data_offset;
         }
-        Some(ActiveBuffer {
-            dir: self.dir,
-            index,
-            slot,
-            generation,
-            num_planes: count as u8,
-            mmap,
-            planes,
-            bytesused,
-            data_offset,
-            timestamp: buffer.timestamp.get(),
-            flags: buffer.flags.queued(),
-            sequence: self.sequence,
-            activation,
-        })
+        Some(usize::from(index))
     }
 
     /// The driver hands an active buffer back: it becomes done, with the next sequence

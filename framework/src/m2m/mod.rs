@@ -488,27 +488,29 @@ impl<
 {
     fn get_buf(&self, slot: u16, generation: u32, dir: Direction) -> Option<ActiveBuffer> {
         let file = FileId { slot, generation };
-        let taken = self.with_state(file, |state, _| {
+        // Filled in place: the token is moved only to the caller.
+        let mut taken = None;
+        let _ = self.with_state(file, |state, _| {
             if !state.queue(dir).is_streaming() {
-                return None;
+                return;
             }
             let output = dir == Direction::Output;
             if output && !(state.drain.accepts_output() && state.job.output_allowed(D::JOB_OUTPUT_BUFFERS)) {
-                return None;
+                return;
             }
-            let buf = state.queue(dir).take(self.arena, slot, generation)?;
-            if dir == Direction::Output {
+            let Some(index) = state.queue(dir).take(self.arena, slot, generation, &mut taken) else { return };
+            if output {
                 state.job.output_taken();
-                if let Some((timestamp, meta)) = state.queue(dir).frame_meta(usize::from(buf.index)) {
+                if let Some((timestamp, meta)) = state.queue(dir).frame_meta(index) {
                     state.sources.record(timestamp, meta);
                 }
                 state.drain = state.drain.output_taken();
             }
-            Some(buf)
         });
-        let Ok(Some(buf)) = taken else { return None };
-        buf.regions().for_each(|region| self.arena.sync_for_device(region, dir));
-        Some(buf)
+        if let Some(buf) = &taken {
+            buf.regions().for_each(|region| self.arena.sync_for_device(region, dir));
+        }
+        taken
     }
 
     fn put_buf(&self, buf: ActiveBuffer, done: Completion) -> Result<()> {
