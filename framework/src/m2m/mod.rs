@@ -248,7 +248,13 @@ impl<
             };
             drop(context);
             match outcome {
-                Some((generation, JobStatus::Finished)) => self.finish_job(slot, generation),
+                // Nothing ready when the job ended: a job that becomes ready later signals
+                // the worker, so no critical section is spent asking the scheduler again.
+                Some((generation, JobStatus::Finished)) => {
+                    if !self.finish_job(slot, generation) {
+                        return;
+                    }
+                }
                 Some((_, JobStatus::Running)) => {}
                 None => {
                     critical_section::with(|cs| {
@@ -262,8 +268,10 @@ impl<
         }
     }
 
-    fn finish_job(&self, slot: u16, generation: u32) {
-        let Some(file) = self.files.get(usize::from(slot)) else { return };
+    /// Ends the job of `slot` (if it is that context's running job); returns whether a
+    /// job is ready to run, for which it signalled the worker.
+    fn finish_job(&self, slot: u16, generation: u32) -> bool {
+        let Some(file) = self.files.get(usize::from(slot)) else { return false };
         // Whether a job is ready now, this file's or another's (one critical section).
         let ready = critical_section::with(|cs| {
             // Only the job of this very context may end it: a stale handle (a closed
@@ -288,6 +296,7 @@ impl<
         if ready {
             self.signal_worker();
         }
+        ready
     }
 
     /// Stops queue `dir` of `file`: no new jobs, the running one aborted and waited for,
