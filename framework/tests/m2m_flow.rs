@@ -677,6 +677,36 @@ fn open_count_is_bounded() {
     assert_eq!(h.reqbufs(fds[1], OUT, 1).err(), Some(Errno::EBADF));
 }
 
+/// Threads that open, use and close files of a device with more threads than file slots:
+/// a slot being closed must not be handed to an open before the close is done with it
+/// (else the close would mark the new file closed and close its driver context).
+#[test]
+fn opens_racing_closes_never_lose_a_file() {
+    let h = Harness::new().leak();
+    let threads: Vec<_> = (0..FILES + 4)
+        .map(|_| {
+            std::thread::spawn(move || {
+                for _ in 0..1000 {
+                    let fd = match h.node.open(v4l2m2m::OpenFlags::NONBLOCK) {
+                        Ok(fd) => fd,
+                        Err(Errno::EMFILE) => continue,
+                        Err(e) => panic!("open: {e:?}"),
+                    };
+                    let mut cap = v4l2_capability::default();
+                    assert_eq!(h.ioctl(fd, VIDIOC_QUERYCAP, &mut cap).err(), None, "QUERYCAP of a file just opened");
+                    assert_eq!(h.reqbufs(fd, OUT, 1), Ok(1), "REQBUFS of a file just opened");
+                    assert_eq!(h.node.close(fd), Ok(()), "close of a file just used");
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(h.dev.open_files(), 0);
+    assert_eq!(h.k().opens.load(Ordering::SeqCst), h.k().closes.load(Ordering::SeqCst), "every context closed once");
+}
+
 #[test]
 fn decoder_source_change_initial_and_mid_stream() {
     let h = Harness::new();

@@ -408,12 +408,14 @@ impl<
         self.with_state(file, |state, _| {
             self.release_queue(state, Direction::Output);
             self.release_queue(state, Direction::Capture);
-            state.open = false;
         })?;
         slot.open_id.store(0, Ordering::Release);
         if let Some(ctx) = slot.context.lock(self.os).take() {
             self.driver.close(ctx);
         }
+        // Only now may an open claim the slot: before, this close would still mark the
+        // new file closed and close its driver context.
+        self.with_state(file, |state, _| state.open = false)?;
         self.notify(file.slot);
         Ok(())
     }
