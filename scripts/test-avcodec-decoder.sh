@@ -175,31 +175,79 @@ check_run() {
     fi
 }
 
+# field NAME TRACE: the first value of syntax element NAME in trace_headers output TRACE.
+field() { sed -n "s/.* $1 .* = \([0-9]*\)\$/\1/p" <<<"$2" | head -1; }
+
+# level_dpb_frames TRACE: MaxDpbFrames of the SPS in ffmpeg's trace_headers output TRACE
+# (H.264 Table A-1's MaxDpbMbs over the frame size in macroblocks, at most 16), or 0 for an
+# intra profile (Annex E.2.1: what max_num_reorder_frames is inferred as without the VUI).
+level_dpb_frames() {
+    local profile set3 level w h frame_mbs mbs
+    profile=$(field profile_idc "$1") set3=$(field constraint_set3_flag "$1") level=$(field level_idc "$1")
+    w=$(field pic_width_in_mbs_minus1 "$1") h=$(field pic_height_in_map_units_minus1 "$1")
+    frame_mbs=$(field frame_mbs_only_flag "$1")
+    if [[ $profile == 44 ]] || [[ $set3 == 1 && " 86 100 110 122 244 " == *" $profile "* ]]; then
+        echo 0
+        return
+    fi
+    [[ $level == 11 && $set3 == 1 && " 66 77 88 " == *" $profile "* ]] && level=9
+    case $level in
+        9 | 10) mbs=396 ;; 11) mbs=900 ;; 12 | 13 | 20) mbs=2376 ;; 21) mbs=4752 ;; 22 | 30) mbs=8100 ;;
+        31) mbs=18000 ;; 32) mbs=20480 ;; 40 | 41) mbs=32768 ;; 42) mbs=34816 ;; 50) mbs=110400 ;;
+        51 | 52) mbs=184320 ;; *) mbs=696320 ;;
+    esac
+    mbs=$(( mbs / ((w + 1) * (h + 1) * (2 - frame_mbs)) ))
+    echo $(( mbs > 16 ? 16 : mbs ))
+}
+
 # check_min_buffers NAME FILE VIDEO5 VIDEO1: MIN_BUFFERS_FOR_CAPTURE announced by the
 # libavcodec node for the stream's first sequence must be its DPB needs, the larger of
-# max_num_ref_frames and the VUI's max_num_reorder_frames, plus one (2 to 17). Streams
-# without the VUI value are listed, not checked. The OpenH264 node's value is listed.
+# max_num_ref_frames and the VUI's max_num_reorder_frames, plus one (2 to 17); without the
+# VUI's bitstream restriction, max_num_reorder_frames is the level's MaxDpbFrames (0 for an
+# intra profile). The OpenH264 node's value is listed.
 min_rows=()  # stream|refs|reorder|dpb|video5|video1|result
 check_min_buffers() {
-    local name=$1 file=$2 got=${3%% *} oh=${4%% *} trace refs reorder dpb want result
+    local name=$1 file=$2 got=${3%% *} oh=${4%% *} trace refs reorder dpb want result shown
     trace=$(ffmpeg -hide_banner -nostdin -i "$file" -c copy -bsf:v trace_headers -f null - 2>&1)
     refs=$(sed -n 's/.* max_num_ref_frames .* = \([0-9]*\)$/\1/p' <<<"$trace" | head -1)
     reorder=$(sed -n 's/.* max_num_reorder_frames .* = \([0-9]*\)$/\1/p' <<<"$trace" | head -1)
     dpb=$(sed -n 's/.* max_dec_frame_buffering .* = \([0-9]*\)$/\1/p' <<<"$trace" | head -1)
+    shown=$reorder
     if [[ -z $reorder ]]; then
-        result="not checked (no VUI bitstream restriction)"
-    else
-        want=$(( (refs > reorder ? refs : reorder) + 1 ))
-        (( want < 2 )) && want=2
-        (( want > 17 )) && want=17
-        if [[ $got == "$want" ]]; then
-            result=PASS
-        else
-            result="FAIL: $want expected"
-            fail "$name: MIN_BUFFERS_FOR_CAPTURE $got on /dev/video5, $want expected"
-        fi
+        reorder=$(level_dpb_frames "$trace")
+        shown="- (level: $reorder)"
     fi
-    min_rows+=("$name|${refs:--}|${reorder:--}|${dpb:--}|${got:--}|$oh|$result")
+    want=$(( (refs > reorder ? refs : reorder) + 1 ))
+    (( want < 2 )) && want=2
+    (( want > 17 )) && want=17
+    if [[ $got == "$want" ]]; then
+        result=PASS
+    else
+        result="FAIL: $want expected"
+        fail "$name: MIN_BUFFERS_FOR_CAPTURE $got on /dev/video5, $want expected"
+    fi
+    min_rows+=("$name|${refs:--}|$shown|${dpb:--}|${got:--}|$oh|$result")
+}
+
+# check_hevc_min_buffers NAME FILE VIDEO5: the libavcodec node's MIN_BUFFERS_FOR_CAPTURE for an
+# HEVC stream must be its sps_max_dec_pic_buffering (minus1 + 1; the corpus's streams have
+# one sub-layer), 2 to 17.
+hevc_min_rows=()  # stream|minus1|reorder|video5|result
+check_hevc_min_buffers() {
+    local name=$1 file=$2 got=${3%% *} trace minus1 reorder want result
+    trace=$(ffmpeg -hide_banner -nostdin -i "$file" -c copy -bsf:v trace_headers -f null - 2>&1)
+    minus1=$(sed -n 's/.* sps_max_dec_pic_buffering_minus1\[0\] .* = \([0-9]*\)$/\1/p' <<<"$trace" | head -1)
+    reorder=$(sed -n 's/.* sps_max_num_reorder_pics\[0\] .* = \([0-9]*\)$/\1/p' <<<"$trace" | head -1)
+    want=$(( minus1 + 1 ))
+    (( want < 2 )) && want=2
+    (( want > 17 )) && want=17
+    if [[ $got == "$want" ]]; then
+        result=PASS
+    else
+        result="FAIL: $want expected"
+        fail "$name: MIN_BUFFERS_FOR_CAPTURE $got on /dev/video5, $want expected"
+    fi
+    hevc_min_rows+=("$name|${minus1:--}|${reorder:--}|${got:--}|$result")
 }
 
 while IFS='|' read -r name ext mkv sampling openh264 features; do
@@ -253,6 +301,7 @@ while IFS='|' read -r name ext mkv sampling openh264 features; do
     done
     rows+=("$row")
     [[ $ext == h264 && $sampling != none* ]] && check_min_buffers "$name" "$file" "$av_mins" "${oh_mins:--}"
+    [[ $ext == hevc && $sampling != none* ]] && check_hevc_min_buffers "$name" "$file" "$av_mins"
 
     # 2. ffmpeg's V4L2 client, from Matroska, on one node (alternating).
     if [[ $mkv == 1 ]]; then
@@ -331,12 +380,21 @@ echo "## MIN_BUFFERS_FOR_CAPTURE"
 echo
 echo "The value the nodes announce with SOURCE_CHANGE for each H.264 stream's first sequence (the codec"
 echo "tool's \"min buffers\" line), against the SPS and VUI fields (ffmpeg's \`trace_headers\`). The libavcodec"
-echo "node must announce the larger of max_num_ref_frames and max_num_reorder_frames, plus one (2 to 17)."
+echo "node must announce the larger of max_num_ref_frames and max_num_reorder_frames, plus one (2 to 17);"
+echo "without the VUI's bitstream restriction (\"-\"), max_num_reorder_frames is the level's MaxDpbFrames"
+echo "(Table A-1: MaxDpbMbs over the frame size in macroblocks, at most 16; 0 for an intra profile)."
 echo "The OpenH264 node's value (video1) is listed as it is."
 echo
 echo "| Stream | max_num_ref_frames | max_num_reorder_frames | max_dec_frame_buffering | video5 | video1 | Result |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
 for r in "${min_rows[@]}"; do echo "| ${r//|/ | } |"; done
+echo
+echo "For each HEVC stream the libavcodec node must announce sps_max_dec_pic_buffering (the SPS's"
+echo "minus1 value plus one; sps_max_num_reorder_pics is never larger), 2 to 17."
+echo
+echo "| Stream | sps_max_dec_pic_buffering_minus1 | sps_max_num_reorder_pics | video5 | Result |"
+echo "| --- | --- | --- | --- | --- |"
+for r in "${hevc_min_rows[@]}"; do echo "| ${r//|/ | } |"; done
 echo
 echo "## ffmpeg's V4L2 decoders"
 echo

@@ -22,7 +22,9 @@
 //!   picture's exact geometry (found by [`probe`]) is announced, before the OUTPUT buffer
 //!   that completed it is returned, with `V4L2_EVENT_SOURCE_CHANGE`, the
 //!   COMPOSE rectangle and `V4L2_CID_MIN_BUFFERS_FOR_CAPTURE` (the sequence's reference
-//!   frames or reorder depth, whichever is larger, plus one). A later picture of another
+//!   frames or reorder depth, whichever is larger, plus one, read from the stream's own
+//!   sequence header with the level's limit where H.264 leaves the reorder depth out: see
+//!   [`dpb`]). A later picture of another
 //!   geometry is announced the same way, after every picture of the old one was returned.
 //! - CAPTURE buffers come in display order (B-frames reordered), each with the timestamp
 //!   of the OUTPUT buffer in which its own access unit began.
@@ -42,6 +44,7 @@
 #![deny(missing_docs)]
 
 pub mod capture;
+mod dpb;
 pub mod ffi;
 pub mod probe;
 pub mod stream;
@@ -188,6 +191,9 @@ pub struct DecoderContext {
     error_pending: bool,
     /// The stream's pictures have a sampling no CAPTURE format holds: it is refused.
     unsupported: bool,
+    /// `V4L2_CID_MIN_BUFFERS_FOR_CAPTURE` as the last sequence header decoded asks it
+    /// (see [`dpb`]), before the clamp.
+    sequence_min: Option<u32>,
 }
 
 impl DecoderContext {
@@ -216,6 +222,7 @@ impl CodecOps for AvcodecDecoder {
             drain_sent: false,
             error_pending: false,
             unsupported: false,
+            sequence_min: None,
         })
     }
 
@@ -302,6 +309,7 @@ impl CodecOps for AvcodecDecoder {
         if dir == Direction::Output && ctx.decoder.is_none() {
             let codec = codec_of(formats.output.pixelformat).ok_or(Errno::EINVAL)?;
             ctx.decoder = Some(Decoder::new(codec).ok_or(Errno::ENOMEM)?);
+            ctx.sequence_min = None;
             self.stats.instances.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
@@ -459,7 +467,9 @@ impl AvcodecDecoder {
         let fmt = capture::raw_format(self.api, Some(geom.sampling), capture.pixelformat, geom.width, geom.height);
         h.source_change(fmt)?;
         h.set_compose(geom.visible)?;
-        let min = (refs.max(reorder) + 1).clamp(MIN_CAPTURE_BUFFERS, MAX_CAPTURE_BUFFERS);
+        // libavcodec's own figures only if no sequence header parsed.
+        let min = ctx.sequence_min.unwrap_or(refs.max(reorder) + 1);
+        let min = min.clamp(MIN_CAPTURE_BUFFERS, MAX_CAPTURE_BUFFERS);
         h.set_control(abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE, i64::from(min))?;
         ctx.announced = Some(geom);
         Ok(false)
@@ -495,6 +505,9 @@ impl AvcodecDecoder {
         let Some(dec) = ctx.decoder.as_mut() else { return };
         if ctx.announced.is_none() {
             ctx.probe.record(&data);
+        }
+        if let Some(min) = dpb::min_buffers(dec.codec(), &data) {
+            ctx.sequence_min = Some(min);
         }
         let mut failed = dec.send(&data, timestamp.0 as i64).is_err();
         failed |= receive_all(dec, &mut ctx.pictures).is_err();
