@@ -287,6 +287,9 @@ pub struct SpsInfo {
     pub crop: (u32, u32, u32, u32),
     /// `max_num_ref_frames`: a lower bound on the frames the decoder keeps.
     pub max_num_ref_frames: u32,
+    /// `max_num_reorder_frames`: the VUI's, or what Annex E.2.1 infers without its
+    /// bitstream restriction ([`crate::dpb::inferred_reorder`]).
+    pub max_num_reorder_frames: u32,
     /// `profile_idc` (Annex A: 66 Baseline, 77 Main, 100 High, 110 High 10, ...).
     pub profile_idc: u8,
     /// `chroma_format_idc`: 0 monochrome, 1 4:2:0, 2 4:2:2, 3 4:4:4.
@@ -370,13 +373,70 @@ pub fn parse_slice_type(nal_payload: &[u8]) -> Option<u32> {
     b.ue()
 }
 
+/// Reads the VUI up to its bitstream restriction: `max_num_reorder_frames` if present.
+fn vui_reorder(b: &mut Bits<'_>) -> Option<Option<u32>> {
+    if b.bit()? == 1 && b.bits(8)? == 255 {
+        b.bits(32)?; // sar_width, sar_height
+    }
+    if b.bit()? == 1 {
+        b.bit()?; // overscan_appropriate_flag
+    }
+    if b.bit()? == 1 {
+        b.bits(4)?; // video_format, video_full_range_flag
+        if b.bit()? == 1 {
+            b.bits(24)?; // colour description
+        }
+    }
+    if b.bit()? == 1 {
+        b.ue()?;
+        b.ue()?; // chroma sample locations
+    }
+    if b.bit()? == 1 {
+        b.bits(32)?;
+        b.bits(32)?;
+        b.bit()?; // timing info
+    }
+    let nal_hrd = b.bit()? == 1;
+    if nal_hrd {
+        skip_hrd(b)?;
+    }
+    let vcl_hrd = b.bit()? == 1;
+    if vcl_hrd {
+        skip_hrd(b)?;
+    }
+    if nal_hrd || vcl_hrd {
+        b.bit()?; // low_delay_hrd_flag
+    }
+    b.bit()?; // pic_struct_present_flag
+    if b.bit()? == 0 {
+        return Some(None);
+    }
+    b.bit()?; // motion_vectors_over_pic_boundaries_flag
+    for _ in 0..4 {
+        b.ue()?; // byte and bit limits, motion vector lengths
+    }
+    b.ue().map(Some)
+}
+
+fn skip_hrd(b: &mut Bits<'_>) -> Option<()> {
+    let count = b.ue()?.checked_add(1)?;
+    b.bits(8)?; // bit_rate_scale, cpb_size_scale
+    for _ in 0..count.min(32) {
+        b.ue()?;
+        b.ue()?;
+        b.bit()?;
+    }
+    b.bits(20).map(drop) // the four delay and length fields
+}
+
 /// Parses an SPS RBSP (the bytes after the NAL header, emulation prevention included).
 pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
     // The header fields are short: 256 bytes hold them with any scaling lists.
     let rbsp = unescape(nal_payload, 256);
     let b = &mut Bits { data: &rbsp, pos: 0 };
     let profile_idc = b.bits(8)?;
-    b.bits(16)?; // constraint flags, level_idc
+    let constraint_set3 = b.bits(8)? & 0x10 != 0;
+    let level_idc = b.bits(8)?;
     b.ue()?; // seq_parameter_set_id
     let mut chroma_format_idc = 1;
     let (mut bit_depth_luma, mut bit_depth_chroma) = (8, 8);
@@ -435,6 +495,11 @@ pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
         let h = coded_height.checked_sub(cy * (t + bo))?;
         crop = (cx * l, cy * t, w, h);
     }
+    // A VUI that does not parse (cut short) counts as one without the restriction.
+    let vui_reorder = if b.bit() == Some(1) { vui_reorder(b).flatten() } else { None };
+    let frame_mbs = (coded_width / 16) * (coded_height / 16);
+    let max_num_reorder_frames =
+        vui_reorder.unwrap_or_else(|| crate::dpb::inferred_reorder(profile_idc, constraint_set3, level_idc, frame_mbs));
     if coded_width == 0 || coded_height == 0 || crop.2 == 0 || crop.3 == 0 || coded_width > 8192 || coded_height > 8192
     {
         return None;
@@ -447,6 +512,7 @@ pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
         coded_height,
         crop,
         max_num_ref_frames,
+        max_num_reorder_frames,
         profile_idc: profile_idc as u8,
         chroma_format_idc: chroma_format_idc as u8,
         bit_depth_luma: bit_depth_luma as u8,
@@ -501,6 +567,47 @@ mod tests {
             w = w.u(1, 0);
         }
         w.u(1, 1).u(1, 0).u(1, 0).nal(0x67)
+    }
+
+    /// A Main SPS of 176x144 at `level_idc` with `constraint_set3_flag`, and a VUI (timing
+    /// info, a NAL HRD) with the bitstream restriction's `max_num_reorder_frames` if given.
+    fn sps_vui(level_idc: u32, set3: bool, reorder: Option<u32>) -> Vec<u8> {
+        let w = Writer::default().u(8, 77).u(8, if set3 { 0x10 } else { 0 }).u(8, level_idc).ue(0);
+        let w = w.ue(0).ue(2).ue(1).u(1, 0).ue(10).ue(8).u(1, 1).u(1, 1).u(1, 0).u(1, 1);
+        let w = w.u(1, 1).u(8, 255).u(16, 12).u(16, 11).u(1, 0).u(1, 1).u(3, 5).u(1, 0).u(1, 1).u(24, 0x01_0101);
+        let w = w.u(1, 0).u(1, 1).u(32, 1).u(32, 50).u(1, 1);
+        let w = w.u(1, 1).ue(0).u(4, 0).u(4, 0).ue(1000).ue(2000).u(1, 0).u(20, 0xfffff).u(1, 0).u(1, 0).u(1, 0);
+        match reorder {
+            Some(r) => w.u(1, 1).u(1, 1).ue(2).ue(1).ue(16).ue(16).ue(r).ue(r.max(1)),
+            None => w.u(1, 0),
+        }
+        .nal(0x67)
+    }
+
+    #[test]
+    fn the_reorder_depth_comes_from_the_vui_or_the_level() {
+        let parsed = |nal: Vec<u8>| parse_sps(&nal[5..]).expect("SPS");
+        for reorder in [0, 1, 5] {
+            assert_eq!(parsed(sps_vui(30, false, Some(reorder))).max_num_reorder_frames, reorder);
+        }
+        // 176x144 is 99 macroblocks: level 1b (1.1 with constraint_set3) 396 / 99, level 1.1
+        // 900 / 99, level 3 8100 / 99 capped at 16.
+        for (level, set3, frames) in [(11, true, 4), (11, false, 9), (10, false, 4), (30, false, 16)] {
+            assert_eq!(parsed(sps_vui(level, set3, None)).max_num_reorder_frames, frames, "level {level}");
+        }
+        assert_eq!(parsed(sps(77, 8, true)).max_num_reorder_frames, 16);
+        let intra = parsed(sps(110, 8, true));
+        assert_eq!(intra.max_num_reorder_frames, 16, "High 10 without constraint_set3 is not intra");
+    }
+
+    #[test]
+    fn min_buffers_is_the_larger_of_refs_and_reorder_plus_one() {
+        let parsed = |nal: Vec<u8>| parse_sps(&nal[5..]).expect("SPS");
+        // sps_vui writes max_num_ref_frames 1.
+        assert_eq!(crate::dpb::min_capture_buffers(&parsed(sps_vui(30, false, Some(0)))), 2);
+        assert_eq!(crate::dpb::min_capture_buffers(&parsed(sps_vui(30, false, Some(4)))), 5);
+        assert_eq!(crate::dpb::min_capture_buffers(&parsed(sps_vui(11, false, None))), 10);
+        assert_eq!(crate::dpb::min_capture_buffers(&parsed(sps_vui(30, false, None))), 17);
     }
 
     /// The start of a slice NAL of `slice_type` (then a few bytes of slice data).

@@ -56,6 +56,7 @@
 #![deny(missing_docs)]
 
 pub mod bitstream;
+pub mod dpb;
 pub mod limits;
 mod openh264_raw;
 
@@ -80,7 +81,9 @@ pub const MIN_DIMENSION: u32 = 16;
 /// Default `sizeimage` of an OUTPUT (bitstream) buffer when the application gives none.
 pub const DEFAULT_OUTPUT_SIZE: u32 = 1 << 20;
 /// CAPTURE buffers the decoder needs to make progress (it copies frames out of OpenH264's
-/// own picture buffers, so it keeps none of them as references).
+/// own picture buffers, so it keeps none of them as references): the
+/// `V4L2_CID_MIN_BUFFERS_FOR_CAPTURE` before the stream is known, and the least one
+/// announced for a stream ([`dpb`]).
 pub const MIN_CAPTURE_BUFFERS: u32 = 2;
 
 /// Counters shared by every context of one decoder device (for diagnostics and tests).
@@ -543,7 +546,7 @@ impl SimH264Decoder {
     ) -> core::result::Result<(), Stop> {
         h.source_change(raw_format(fourcc, sps.coded_width, sps.coded_height))?;
         h.set_compose(crop_rect(sps))?;
-        let min = (MIN_CAPTURE_BUFFERS).max(1);
+        let min = dpb::min_capture_buffers(&sps);
         let _ = h.set_control(abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE, i64::from(min));
         ctx.announced = Some(sps);
         Ok(())

@@ -145,6 +145,7 @@ mod tests {
             coded_height: 64,
             crop: (0, 0, 64, 64),
             max_num_ref_frames: 1,
+            max_num_reorder_frames: 0,
             profile_idc,
             chroma_format_idc,
             bit_depth_luma: depth,

@@ -52,6 +52,7 @@ fn geometry_of(width: usize, height: usize) -> SpsInfo {
         coded_height: height as u32,
         crop: (0, 0, width as u32, height as u32),
         max_num_ref_frames: 0,
+        max_num_reorder_frames: 0,
         profile_idc: 0,
         chroma_format_idc: 1,
         bit_depth_luma: 8,
