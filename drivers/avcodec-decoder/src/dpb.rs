@@ -49,31 +49,38 @@ const H264_MAX_DPB_MBS: &[(u32, u32)] = &[
 ];
 
 /// The CAPTURE buffers the last sequence header of `unit` (an access unit, Annex B for
-/// H.264 and HEVC) asks for, before any clamp; `None` if it holds none that parses.
+/// H.264 and HEVC) asks for, before any clamp; `None` if it holds none that parses. Only
+/// the NAL units before the first slice are looked at (parameter sets precede it).
 pub fn min_buffers(codec: Codec, unit: &[u8]) -> Option<u32> {
     match codec {
         Codec::Vp9 => Some(VP9_REFERENCE_SLOTS + 1),
-        Codec::H264 => {
-            nals(unit).filter(|n| n.first().is_some_and(|h| h & 0x1f == 7)).filter_map(|n| h264(&n[1..])).last()
-        }
-        Codec::Hevc => {
-            nals(unit).filter(|n| n.len() > 2 && (n[0] >> 1) & 0x3f == 33).filter_map(|n| hevc(&n[2..])).last()
-        }
+        Codec::H264 => headers(unit, |h| matches!(h & 0x1f, 1..=5))
+            .filter(|n| n[0] & 0x1f == 7)
+            .filter_map(|n| h264(&n[1..]))
+            .last(),
+        Codec::Hevc => headers(unit, |h| (h >> 1) & 0x3f < 32)
+            .filter(|n| n.len() > 2 && (n[0] >> 1) & 0x3f == 33)
+            .filter_map(|n| hevc(&n[2..]))
+            .last(),
     }
 }
 
-/// The NAL units of an Annex B byte stream (header byte first, start codes removed).
-fn nals(data: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let starts: Vec<usize> = data.windows(3).enumerate().filter(|(_, w)| *w == [0, 0, 1]).map(|(i, _)| i + 3).collect();
-    let ends: Vec<usize> = starts.iter().skip(1).map(|&s| s - 3).chain(core::iter::once(data.len())).collect();
-    starts.into_iter().zip(ends).map(move |(s, e)| {
+/// The NAL units of an Annex B byte stream (header byte first, start codes removed) up to
+/// the first whose first byte `vcl` says is a slice.
+fn headers(data: &[u8], vcl: impl Fn(u8) -> bool) -> impl Iterator<Item = &[u8]> {
+    let start_after = |from: usize| data.get(from..)?.windows(3).position(|w| w == [0, 0, 1]).map(|i| from + i + 3);
+    let mut next = start_after(0);
+    core::iter::from_fn(move || {
+        let start = next?;
+        next = start_after(start);
         // Trailing zero bytes belong to the next start code (a four-byte one).
-        let mut end = e;
-        while end > s && data[end - 1] == 0 {
+        let mut end = next.map_or(data.len(), |n| n - 3);
+        while end > start && data[end - 1] == 0 {
             end -= 1;
         }
-        &data[s..end]
+        Some(&data[start..end])
     })
+    .take_while(move |nal| nal.first().is_some_and(|&h| !vcl(h)))
 }
 
 /// An RBSP read MSB first, emulation prevention bytes (00 00 03) removed.

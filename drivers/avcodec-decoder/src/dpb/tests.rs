@@ -141,6 +141,10 @@ fn the_last_sps_of_a_unit_counts_and_a_unit_without_one_gives_nothing() {
     unit.extend([0, 0, 1, 0x65, 0x88, 0x84, 0x10]);
     assert_eq!(min_buffers(Codec::H264, &unit), Some(2));
     assert_eq!(min_buffers(Codec::H264, &[0, 0, 1, 0x65, 0x88, 0x84, 0x10]), None);
+    // Past the first slice nothing is read.
+    let mut late = vec![0, 0, 1, 0x65, 0x88, 0x84, 0x10];
+    late.extend(sps(40, (120, 68), 4, Some(2)).bytes());
+    assert_eq!(min_buffers(Codec::H264, &late), None);
 }
 
 #[test]
