@@ -215,7 +215,7 @@ check_min_buffers() {
     shown=$reorder
     if [[ -z $reorder ]]; then
         reorder=$(level_dpb_frames "$trace")
-        shown="- (level: $reorder)"
+        shown="- (inferred: $reorder)"
     fi
     want=$(( (refs > reorder ? refs : reorder) + 1 ))
     (( want < 2 )) && want=2
@@ -381,8 +381,9 @@ echo
 echo "The value the nodes announce with SOURCE_CHANGE for each H.264 stream's first sequence (the codec"
 echo "tool's \"min buffers\" line), against the SPS and VUI fields (ffmpeg's \`trace_headers\`). The libavcodec"
 echo "node must announce the larger of max_num_ref_frames and max_num_reorder_frames, plus one (2 to 17);"
-echo "without the VUI's bitstream restriction (\"-\"), max_num_reorder_frames is the level's MaxDpbFrames"
-echo "(Table A-1: MaxDpbMbs over the frame size in macroblocks, at most 16; 0 for an intra profile)."
+echo "without the VUI's bitstream restriction (\"-\"), max_num_reorder_frames is inferred as Annex E.2.1 says:"
+echo "the level's MaxDpbFrames (Table A-1: MaxDpbMbs over the frame size in macroblocks, at most 16), 0 for an"
+echo "intra profile."
 echo "The OpenH264 node (video1) must announce the same value for the streams it decodes (\"-\": refused)."
 echo
 echo "| Stream | max_num_ref_frames | max_num_reorder_frames | max_dec_frame_buffering | video5 | video1 | Result |"

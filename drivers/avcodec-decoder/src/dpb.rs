@@ -19,6 +19,7 @@
 //! - VP9: its eight reference slots (a frame may refresh any of them), no reordering: 9.
 
 use crate::ffi::Codec;
+use crate::probe::is_slice;
 
 /// VP9's reference slots.
 const VP9_REFERENCE_SLOTS: u32 = 8;
@@ -54,11 +55,8 @@ const H264_MAX_DPB_MBS: &[(u32, u32)] = &[
 pub fn min_buffers(codec: Codec, unit: &[u8]) -> Option<u32> {
     match codec {
         Codec::Vp9 => Some(VP9_REFERENCE_SLOTS + 1),
-        Codec::H264 => headers(unit, |h| matches!(h & 0x1f, 1..=5))
-            .filter(|n| n[0] & 0x1f == 7)
-            .filter_map(|n| h264(&n[1..]))
-            .last(),
-        Codec::Hevc => headers(unit, |h| (h >> 1) & 0x3f < 32)
+        Codec::H264 => headers(codec, unit).filter(|n| n[0] & 0x1f == 7).filter_map(|n| h264(&n[1..])).last(),
+        Codec::Hevc => headers(codec, unit)
             .filter(|n| n.len() > 2 && (n[0] >> 1) & 0x3f == 33)
             .filter_map(|n| hevc(&n[2..]))
             .last(),
@@ -66,8 +64,8 @@ pub fn min_buffers(codec: Codec, unit: &[u8]) -> Option<u32> {
 }
 
 /// The NAL units of an Annex B byte stream (header byte first, start codes removed) up to
-/// the first whose first byte `vcl` says is a slice.
-fn headers(data: &[u8], vcl: impl Fn(u8) -> bool) -> impl Iterator<Item = &[u8]> {
+/// the first coded slice of `codec`.
+fn headers(codec: Codec, data: &[u8]) -> impl Iterator<Item = &[u8]> {
     let start_after = |from: usize| data.get(from..)?.windows(3).position(|w| w == [0, 0, 1]).map(|i| from + i + 3);
     let mut next = start_after(0);
     core::iter::from_fn(move || {
@@ -80,7 +78,7 @@ fn headers(data: &[u8], vcl: impl Fn(u8) -> bool) -> impl Iterator<Item = &[u8]>
         }
         Some(&data[start..end])
     })
-    .take_while(move |nal| nal.first().is_some_and(|&h| !vcl(h)))
+    .take_while(move |nal| nal.first().is_some_and(|&h| !is_slice(codec, h)))
 }
 
 /// An RBSP read MSB first, emulation prevention bytes (00 00 03) removed.

@@ -44,7 +44,7 @@
 #![deny(missing_docs)]
 
 pub mod capture;
-mod dpb;
+pub mod dpb;
 pub mod ffi;
 pub mod probe;
 pub mod stream;

@@ -90,7 +90,7 @@ impl Probe {
 }
 
 /// Whether a NAL unit whose header starts with `byte` holds a coded slice.
-fn is_slice(codec: Codec, byte: u8) -> bool {
+pub(crate) fn is_slice(codec: Codec, byte: u8) -> bool {
     match codec {
         Codec::H264 => matches!(byte & 0x1f, 1..=5),
         Codec::Hevc => (byte >> 1) & 0x3f < 32,
