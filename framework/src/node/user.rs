@@ -84,6 +84,7 @@ impl<'a> User<'a> {
     /// # Safety
     ///
     /// `dst` is valid for writes of `len` bytes.
+    #[inline(never)]
     unsafe fn copy_in(&self, dst: *mut u8, src: usize, len: usize) -> Result<()> {
         if src == 0 || src.checked_add(len).is_none() {
             return Err(Errno::EFAULT);
@@ -107,6 +108,7 @@ impl<'a> User<'a> {
     /// # Safety
     ///
     /// `src` is valid for reads of `len` bytes.
+    #[inline(never)]
     unsafe fn copy_out(&self, dst: usize, src: *const u8, len: usize) -> Result<()> {
         if dst == 0 || dst.checked_add(len).is_none() {
             return Err(Errno::EFAULT);
@@ -158,30 +160,56 @@ impl<'a> UserArg<'a> {
     /// Copies the argument in as a `T`; `EFAULT` if it cannot be read, or if the request
     /// declares fewer bytes than a `T` (a request number that does not match its struct).
     pub(crate) fn read<T: Pod>(&self) -> Result<T> {
-        if size_of::<T>() > self.len {
-            return Err(Errno::EFAULT);
-        }
-        self.user.read_array::<T, 1>(self.addr, 1).map(|[v]| v)
+        let mut value = MaybeUninit::<T>::zeroed();
+        // SAFETY: `value` is valid for writes of a `T`.
+        unsafe { self.copy_in(value.as_mut_ptr().cast(), size_of::<T>()) }?;
+        // SAFETY: zero bytes overwritten with application bytes are a valid `T` because
+        // `T: Pod` accepts every bit pattern.
+        Ok(unsafe { value.assume_init() })
     }
 
     /// Copies the argument in over `value`, in place (the buffer ioctls' struct is read
     /// once into the decoder's frame and written back from there); `EFAULT` as for
     /// [`UserArg::read`], `value` then unspecified.
     pub(crate) fn read_into<T: Pod>(&self, value: &mut T) -> Result<()> {
-        if size_of::<T>() > self.len {
-            return Err(Errno::EFAULT);
-        }
         // SAFETY: `value` is valid for writes of a `T`; any bytes copied in are a valid
         // `T` because `T: Pod` accepts every bit pattern.
-        unsafe { self.user.copy_in((value as *mut T).cast(), self.addr, size_of::<T>()) }
+        unsafe { self.copy_in((value as *mut T).cast(), size_of::<T>()) }
     }
 
     /// Copies `value` out to the argument; `EFAULT` as for [`UserArg::read`].
     pub(crate) fn write<T: Pod>(&self, value: &T) -> Result<()> {
-        if size_of::<T>() > self.len {
+        // SAFETY: `value` is valid for reads of a `T`.
+        unsafe { self.copy_out((value as *const T).cast(), size_of::<T>()) }
+    }
+
+    /// The argument's first `size` bytes copied to `dst` (one copy of the size check and
+    /// the copy for every argument type); `EFAULT` when the request declares fewer.
+    ///
+    /// # Safety
+    ///
+    /// `dst` is valid for writes of `size` bytes.
+    #[inline(never)]
+    unsafe fn copy_in(&self, dst: *mut u8, size: usize) -> Result<()> {
+        if size > self.len {
             return Err(Errno::EFAULT);
         }
-        self.user.write_array(self.addr, core::slice::from_ref(value))
+        // SAFETY: the caller's contract on `dst`.
+        unsafe { self.user.copy_in(dst, self.addr, size) }
+    }
+
+    /// `size` bytes at `src` copied to the argument; `EFAULT` as for [`UserArg::copy_in`].
+    ///
+    /// # Safety
+    ///
+    /// `src` is valid for reads of `size` bytes.
+    #[inline(never)]
+    unsafe fn copy_out(&self, src: *const u8, size: usize) -> Result<()> {
+        if size > self.len {
+            return Err(Errno::EFAULT);
+        }
+        // SAFETY: the caller's contract on `src`.
+        unsafe { self.user.copy_out(self.addr, src, size) }
     }
 
     /// Copies the argument in, lets `f` turn it into the answer, and copies that out (not
