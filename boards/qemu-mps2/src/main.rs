@@ -61,7 +61,7 @@ fn report() -> bool {
             r.frames == FRAMES && r.drained
         }
         Err(errno) => {
-            print(format_args!("invert demo failed: {errno}"));
+            print(format_args!("invert demo failed: errno {}", errno.code()));
             false
         }
     }
