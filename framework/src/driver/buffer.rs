@@ -94,10 +94,9 @@ impl ActiveBuffer {
 
     /// Capacity of plane `plane` in bytes (0 past the last plane).
     pub fn plane_len(&self, plane: usize) -> usize {
-        if plane < self.num_planes() {
-            self.planes[plane].len as usize
-        } else {
-            0
+        match self.planes.get(plane) {
+            Some(mem) if plane < self.num_planes() => mem.len as usize,
+            _ => 0,
         }
     }
 
@@ -135,13 +134,13 @@ impl ActiveBuffer {
 
     /// The arena regions behind the buffer's planes (none for USERPTR memory).
     pub(crate) fn regions(&self) -> impl Iterator<Item = ArenaRegion> + '_ {
-        let planes = if self.mmap { &self.planes[..self.num_planes()] } else { &[] };
-        planes.iter().map(|plane| ArenaRegion { offset: plane.offset, len: plane.len as usize })
+        let planes = if self.mmap { self.num_planes() } else { 0 };
+        self.planes.iter().take(planes).map(|plane| ArenaRegion { offset: plane.offset, len: plane.len as usize })
     }
 
     /// The DMA address of plane `plane`, for drivers of bus-master engines.
     pub fn plane_bus_addr(&self, plane: usize) -> Option<u64> {
-        (plane < self.num_planes()).then(|| self.planes[plane].bus)
+        self.planes.get(plane).filter(|_| plane < self.num_planes()).map(|mem| mem.bus)
     }
 }
 
