@@ -299,12 +299,17 @@ impl ControlValues {
     /// Every value 0 (a file slot nobody opened).
     pub(crate) const ZERO: ControlValues = ControlValues { values: [0; MAX_CONTROLS + 2] };
 
+    /// The value in `slot` (a slot [`ControlSet`] handed out, so always within the table:
+    /// read with `get` so that no bounds-check panic is compiled in).
     pub(crate) fn get(&self, slot: ControlSlot) -> i64 {
-        self.values[slot.0]
+        self.values.get(slot.0).copied().unwrap_or(0)
     }
 
+    /// Stores `value` in `slot` (within the table, as for [`ControlValues::get`]).
     pub(crate) fn set(&mut self, slot: ControlSlot, value: i64) {
-        self.values[slot.0] = value;
+        if let Some(stored) = self.values.get_mut(slot.0) {
+            *stored = value;
+        }
     }
 }
 
