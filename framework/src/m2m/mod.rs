@@ -43,7 +43,7 @@ const ORPHANS: usize = 64;
 /// `BUFFERS` buffers per queue, `EVENTS` pending events per subscription, and room for
 /// `PLANES` planes per buffer (every format's plane count must fit: REQBUFS and
 /// CREATE_BUFS answer `EINVAL` for more). `PLANES` defaults to
-/// [`MAX_PLANES`](crate::driver::MAX_PLANES); a board whose driver only has single-plane
+/// [`MAX_PLANES`]; a board whose driver only has single-plane
 /// formats saves RAM with 1.
 ///
 /// `FRAMES` (default 32) is how many OUTPUT frames each file remembers by timestamp, so
@@ -129,7 +129,8 @@ impl<
     }
 
     /// Runs `f` on the state of `file` inside a critical section; `EBADF` for a file that
-    /// is not open (or a stale id).
+    /// is not open (or a stale id), `EBUSY` if the state is already borrowed (re-entry from
+    /// inside a driver callback, a framework bug that must not panic the firmware).
     fn with_state<R>(
         &self,
         file: FileId,
@@ -137,7 +138,7 @@ impl<
     ) -> Result<R> {
         let slot = self.slot(file)?;
         critical_section::with(|cs| {
-            let mut state = slot.state.borrow_ref_mut(cs);
+            let mut state = slot.state.borrow(cs).try_borrow_mut().map_err(|_| Errno::EBUSY)?;
             if !state.open || state.generation != file.generation {
                 return Err(Errno::EBADF);
             }
