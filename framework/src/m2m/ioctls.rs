@@ -211,7 +211,7 @@ impl<
     }
 
     fn tried_format(&self, file: FileId, dir: Direction, mut fmt: PixFormat) -> Result<PixFormat> {
-        let formats = self.with_state(file, |state, _| state.formats)?;
+        let formats = self.file_formats(file)?;
         let api = self.info.api;
         let requested = Colorimetry::of(&fmt);
         self.with_context(file, |ctx| self.driver.try_fmt(ctx, &formats, dir, &mut fmt))?;
@@ -317,7 +317,7 @@ impl<
     }
 
     fn querycap(&self, file: FileId) -> Result<Capability> {
-        self.with_state(file, |_, _| ())?;
+        self.check_open(file)?;
         let device_caps = abi::V4L2_CAP_STREAMING
             | abi::V4L2_CAP_EXT_PIX_FORMAT
             | match self.info.api {
@@ -334,7 +334,7 @@ impl<
     }
 
     fn enum_fmt(&self, file: FileId, dir: Direction, index: u32) -> Result<FormatDesc> {
-        self.with_state(file, |_, _| ())?;
+        self.check_open(file)?;
         // Formats with more planes than the node's API carries are skipped. Known formats
         // get Linux's description and compressed flag, as its ioctl core fills them in.
         let mut seen = 0;
@@ -353,7 +353,7 @@ impl<
             // CAPTURE formats of the stream it parsed).
             let mut probe = PixFormat::empty();
             probe.pixelformat = desc.pixelformat;
-            let formats = self.with_state(file, |state, _| state.formats)?;
+            let formats = self.file_formats(file)?;
             let usable = self.with_context(file, |ctx| self.driver.try_fmt(ctx, &formats, dir, &mut probe)).is_ok()
                 && probe.pixelformat == desc.pixelformat
                 && (self.info.api == BufferApi::MultiPlanar || probe.num_planes == 1);
@@ -577,7 +577,7 @@ impl<
     }
 
     fn g_selection(&self, file: FileId, dir: Direction, target: u32) -> Result<Rect> {
-        let formats = self.with_state(file, |state, _| state.formats)?;
+        let formats = self.file_formats(file)?;
         match self.with_context(file, |ctx| self.driver.g_selection(ctx, &formats, dir, target)) {
             Err(Errno::ENOTTY) => self.default_selection(file, dir, target),
             other => other,
@@ -586,7 +586,7 @@ impl<
 
     fn s_selection(&self, file: FileId, dir: Direction, target: u32, _flags: u32, mut rect: Rect) -> Result<Rect> {
         self.check_priority(file)?;
-        let formats = self.with_state(file, |state, _| state.formats)?;
+        let formats = self.file_formats(file)?;
         match self.with_context(file, |ctx| self.driver.s_selection(ctx, &formats, dir, target, &mut rect)) {
             Ok(()) => Ok(rect),
             // Without driver support the only rectangle a settable target accepts is the
@@ -603,7 +603,7 @@ impl<
     }
 
     fn enum_framesizes(&self, file: FileId, pixelformat: FourCc, index: u32) -> Result<FrameSize> {
-        self.with_state(file, |_, _| ())?;
+        self.check_open(file)?;
         self.driver.enum_framesizes(pixelformat, index)
     }
 
@@ -615,12 +615,12 @@ impl<
         height: u32,
         index: u32,
     ) -> Result<Fraction> {
-        self.with_state(file, |_, _| ())?;
+        self.check_open(file)?;
         self.driver.enum_frameintervals(pixelformat, width, height, index)
     }
 
     fn query_control(&self, file: FileId, id: u32) -> Result<ControlSpec> {
-        self.with_state(file, |_, _| ())?;
+        self.check_open(file)?;
         let next = abi::V4L2_CTRL_FLAG_NEXT_CTRL | abi::V4L2_CTRL_FLAG_NEXT_COMPOUND;
         let controls = self.controls();
         if id & next == 0 {
@@ -851,7 +851,7 @@ impl<
 
     fn g_priority(&self, file: FileId) -> Result<u32> {
         // Linux reports the highest priority held by any open file of the device.
-        self.with_state(file, |_, _| ())?;
+        self.check_open(file)?;
         Ok(self.highest_priority())
     }
 

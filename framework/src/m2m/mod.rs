@@ -31,7 +31,7 @@ use crate::driver::{
 use crate::error::{Errno, Result};
 use crate::event::Event;
 use crate::fmt::debug;
-use crate::format::{Direction, PixFormat, Rect, MAX_PLANES};
+use crate::format::{Direction, Formats, PixFormat, Rect, MAX_PLANES};
 use crate::memory::{ArenaRegion, BufferArena};
 use crate::node::{FileId, Mapping, OpenFlags, PollEvents, VideoNode};
 use crate::os::OsGlue;
@@ -144,6 +144,19 @@ impl<
             }
             Ok(f(&mut state, cs))
         })
+    }
+
+    /// `EBADF` unless `file` is open: the check most ioctls start with, kept out of line
+    /// so that each of them calls it rather than carrying its own copy.
+    #[inline(never)]
+    fn check_open(&self, file: FileId) -> Result<()> {
+        self.with_state(file, |_, _| ())
+    }
+
+    /// The OUTPUT and CAPTURE formats of `file` (out of line, as [`Self::check_open`]).
+    #[inline(never)]
+    fn file_formats(&self, file: FileId) -> Result<Formats> {
+        self.with_state(file, |state, _| state.formats)
     }
 
     /// Marks an active buffer done in its queue (inside the caller's critical section).
@@ -484,7 +497,7 @@ impl<
     }
 
     fn wait_word(&self, file: FileId) -> Result<&AtomicU32> {
-        self.with_state(file, |_, _| ())?;
+        self.check_open(file)?;
         Ok(&self.slot(file)?.wake)
     }
 }
