@@ -104,8 +104,9 @@ impl<const REGIONS: usize> MemoryArena<REGIONS> {
         })
     }
 
+    /// `len` rounded up to the alignment (a power of two, so a mask: no division).
     fn rounded(&self, len: usize) -> usize {
-        len.div_ceil(self.align) * self.align
+        (len + self.align - 1) & !(self.align - 1)
     }
 }
 
@@ -116,7 +117,8 @@ impl<const REGIONS: usize> BufferArena for MemoryArena<REGIONS> {
         }
         let want = self.rounded(len);
         critical_section::with(|cs| {
-            let mut used = self.used.borrow_ref_mut(cs);
+            // Nothing inside this critical section calls out, so the borrow cannot fail.
+            let mut used = self.used.borrow(cs).try_borrow_mut().ok()?;
             let free_slot = used.iter().position(Option::is_none)?;
             // First fit: try the arena start, then the end of every allocated region.
             let candidates = core::iter::once(0).chain(used.iter().flatten().map(|r| r.offset + self.rounded(r.len)));
@@ -134,7 +136,7 @@ impl<const REGIONS: usize> BufferArena for MemoryArena<REGIONS> {
 
     fn free(&self, region: ArenaRegion) {
         critical_section::with(|cs| {
-            let mut used = self.used.borrow_ref_mut(cs);
+            let Ok(mut used) = self.used.borrow(cs).try_borrow_mut() else { return };
             if let Some(slot) = used.iter_mut().find(|slot| **slot == Some(region)) {
                 *slot = None;
             }
