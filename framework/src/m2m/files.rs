@@ -2,10 +2,10 @@
 //! controls, events, and where its drain, source change and job stand), the slot that
 //! holds it with its locks and wake-up word, and the poll rules.
 
-use core::cell::RefCell;
+use core::cell::{RefCell, RefMut};
 use core::sync::atomic::AtomicU32;
 
-use critical_section::Mutex;
+use critical_section::{CriticalSection, Mutex};
 
 use super::drain::Drain;
 use super::meta::SourceFrames;
@@ -153,5 +153,12 @@ impl<C, const B: usize, const E: usize, const P: usize, const M: usize> FileSlot
             wake: AtomicU32::new(0),
             open_id: AtomicU32::new(0),
         }
+    }
+
+    /// The file's state inside the critical section `cs`, or `None` if it is already
+    /// borrowed: re-entry from a driver callback, a framework bug that must not panic the
+    /// firmware.
+    pub(crate) fn state_in<'a>(&'a self, cs: CriticalSection<'a>) -> Option<RefMut<'a, FileState<B, E, P, M>>> {
+        self.state.borrow(cs).try_borrow_mut().ok()
     }
 }

@@ -45,7 +45,7 @@ impl<
             .iter()
             .filter_map(|f| {
                 critical_section::with(|cs| {
-                    let state = f.state.borrow_ref(cs);
+                    let state = f.state_in(cs)?;
                     state.open.then_some(state.priority)
                 })
             })

@@ -117,7 +117,10 @@ impl<
 
     /// Number of files open now.
     pub fn open_files(&self) -> usize {
-        self.files.iter().filter(|f| critical_section::with(|cs| f.state.borrow_ref(cs).open)).count()
+        self.files
+            .iter()
+            .filter(|f| critical_section::with(|cs| f.state_in(cs).is_some_and(|state| state.open)))
+            .count()
     }
 
     fn controls(&self) -> ControlSet {
@@ -138,7 +141,7 @@ impl<
     ) -> Result<R> {
         let slot = self.slot(file)?;
         critical_section::with(|cs| {
-            let mut state = slot.state.borrow(cs).try_borrow_mut().map_err(|_| Errno::EBUSY)?;
+            let mut state = slot.state_in(cs).ok_or(Errno::EBUSY)?;
             if !state.open || state.generation != file.generation {
                 return Err(Errno::EBADF);
             }
@@ -243,7 +246,7 @@ impl<
             let mut context = file.context.lock(self.os);
             // Re-check under the context lock: the file may have stopped or closed.
             let job = critical_section::with(|cs| {
-                let mut state = file.state.borrow_ref_mut(cs);
+                let mut state = file.state_in(cs)?;
                 state.job.queued = false;
                 let status = state.status();
                 if !state.open || state.jobs_held() || !self.driver.job_ready(&status) {
@@ -272,8 +275,9 @@ impl<
                 Some((_, JobStatus::Running)) => {}
                 None => {
                     critical_section::with(|cs| {
-                        let mut state = file.state.borrow_ref_mut(cs);
-                        state.job.running = false;
+                        if let Some(mut state) = file.state_in(cs) {
+                            state.job.running = false;
+                        }
                         self.scheduler.borrow_ref_mut(cs).abandon();
                     });
                     self.notify(slot);
@@ -291,7 +295,7 @@ impl<
             // Only the job of this very context may end it: a stale handle (a closed
             // context whose slot was reused) or a second job_finish must not free the
             // engine under a job that is still running.
-            let mut state = file.state.borrow_ref_mut(cs);
+            let Some(mut state) = file.state_in(cs) else { return false };
             let mut sched = self.scheduler.borrow_ref_mut(cs);
             if state.generation != generation || !state.job.running || !sched.finish(slot) {
                 return sched.has_ready();
@@ -383,7 +387,7 @@ impl<
         let controls = self.controls().defaults(self.info.min_output_buffers, self.info.min_capture_buffers);
         let claimed = critical_section::with(|cs| {
             self.files.iter().enumerate().find_map(|(i, file)| {
-                let mut state = file.state.borrow_ref_mut(cs);
+                let mut state = file.state_in(cs)?;
                 if state.open || state.job.running {
                     return None;
                 }
@@ -467,8 +471,8 @@ impl<
     fn munmap(&self, region: ArenaRegion) {
         let found = critical_section::with(|cs| {
             self.files.iter().any(|file| {
-                let mut state = file.state.borrow_ref_mut(cs);
-                state.open && state.queues.iter_mut().any(|q| q.unmap(region))
+                file.state_in(cs)
+                    .is_some_and(|mut state| state.open && state.queues.iter_mut().any(|q| q.unmap(region)))
             })
         });
         if found {
@@ -490,8 +494,10 @@ impl<
     fn holds_user_memory(&self, start: usize, len: usize) -> bool {
         self.files.iter().any(|slot| {
             critical_section::with(|cs| {
-                let state = slot.state.borrow_ref(cs);
-                state.open && state.queues.iter().any(|q| q.userptr_in_flight_overlaps(start, len))
+                // A state that cannot be looked at is assumed to hold the memory.
+                slot.state_in(cs).is_none_or(|state| {
+                    state.open && state.queues.iter().any(|q| q.userptr_in_flight_overlaps(start, len))
+                })
             })
         })
     }
