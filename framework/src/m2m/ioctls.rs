@@ -840,7 +840,8 @@ impl<
         if changed {
             self.with_context(file, |ctx| self.driver.command(ctx, command))?;
             let scheduled = self.with_state(file, |state, cs| self.try_schedule(file.slot, state, cs)).unwrap_or(false);
-            let pending = critical_section::with(|cs| self.scheduler.borrow_ref(cs).has_ready());
+            let pending =
+                critical_section::with(|cs| self.scheduler.borrow(cs).try_borrow().is_ok_and(|s| s.has_ready()));
             if scheduled || pending {
                 self.signal_worker();
             }

@@ -203,8 +203,9 @@ impl<
         if !state.job.can_queue() || state.jobs_held() || !self.driver.job_ready(&state.status()) {
             return false;
         }
+        let Ok(mut scheduler) = self.scheduler.borrow(cs).try_borrow_mut() else { return false };
         state.job.queued = true;
-        self.scheduler.borrow_ref_mut(cs).enqueue(slot);
+        scheduler.enqueue(slot);
         true
     }
 
@@ -240,7 +241,7 @@ impl<
     /// the board's worker (never from an interrupt handler: it takes sleeping locks).
     pub fn run_jobs(&'static self) {
         loop {
-            let next = critical_section::with(|cs| self.scheduler.borrow_ref_mut(cs).next());
+            let next = critical_section::with(|cs| self.scheduler.borrow(cs).try_borrow_mut().ok()?.next());
             let Some(slot) = next else { return };
             let file = &self.files[usize::from(slot)];
             let mut context = file.context.lock(self.os);
@@ -278,7 +279,9 @@ impl<
                         if let Some(mut state) = file.state_in(cs) {
                             state.job.running = false;
                         }
-                        self.scheduler.borrow_ref_mut(cs).abandon();
+                        if let Ok(mut scheduler) = self.scheduler.borrow(cs).try_borrow_mut() {
+                            scheduler.abandon();
+                        }
                     });
                     self.notify(slot);
                 }
@@ -296,7 +299,7 @@ impl<
             // context whose slot was reused) or a second job_finish must not free the
             // engine under a job that is still running.
             let Some(mut state) = file.state_in(cs) else { return false };
-            let mut sched = self.scheduler.borrow_ref_mut(cs);
+            let Ok(mut sched) = self.scheduler.borrow(cs).try_borrow_mut() else { return false };
             if state.generation != generation || !state.job.running || !sched.finish(slot) {
                 return sched.has_ready();
             }
@@ -308,7 +311,8 @@ impl<
                     debug!("job ended with {} buffers still held by the driver", reclaimed);
                 }
             }
-            self.try_schedule(slot, &mut state, cs) || self.scheduler.borrow_ref(cs).has_ready()
+            self.try_schedule(slot, &mut state, cs)
+                || self.scheduler.borrow(cs).try_borrow().is_ok_and(|s| s.has_ready())
         });
         self.notify(slot);
         if ready {
