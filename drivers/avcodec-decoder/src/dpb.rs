@@ -23,32 +23,6 @@ use crate::probe::is_slice;
 
 /// VP9's reference slots.
 const VP9_REFERENCE_SLOTS: u32 = 8;
-/// The most frames an H.264 DPB holds (Annex A.3.1 h).
-const H264_MAX_DPB_FRAMES: u32 = 16;
-
-/// Table A-1: `level_idc` to MaxDpbMbs (level 1b is handled by [`max_dpb_mbs`]).
-const H264_MAX_DPB_MBS: &[(u32, u32)] = &[
-    (10, 396),
-    (11, 900),
-    (12, 2376),
-    (13, 2376),
-    (20, 2376),
-    (21, 4752),
-    (22, 8100),
-    (30, 8100),
-    (31, 18000),
-    (32, 20480),
-    (40, 32768),
-    (41, 32768),
-    (42, 34816),
-    (50, 110_400),
-    (51, 184_320),
-    (52, 184_320),
-    (60, 696_320),
-    (61, 696_320),
-    (62, 696_320),
-];
-
 /// The CAPTURE buffers the last sequence header of `unit` (an access unit, Annex B for
 /// H.264 and HEVC) asks for, before any clamp; `None` if it holds none that parses. Only
 /// the NAL units before the first slice are looked at (parameter sets precede it).
@@ -152,19 +126,7 @@ fn h264(payload: &[u8]) -> Option<u32> {
 
 /// Annex E.2.1: `max_num_reorder_frames` when the VUI does not give it.
 fn inferred_reorder(sps: &H264Sps) -> u32 {
-    let intra = sps.profile_idc == 44 || (matches!(sps.profile_idc, 86 | 100 | 110 | 122 | 244) && sps.constraint_set3);
-    if intra {
-        return 0;
-    }
-    (max_dpb_mbs(sps) / sps.frame_mbs.max(1)).min(H264_MAX_DPB_FRAMES)
-}
-
-/// Table A-1's MaxDpbMbs of the SPS's level (an unknown level: the largest).
-fn max_dpb_mbs(sps: &H264Sps) -> u32 {
-    let level_1b =
-        sps.level_idc == 9 || (sps.level_idc == 11 && sps.constraint_set3 && matches!(sps.profile_idc, 66 | 77 | 88));
-    let level = if level_1b { 10 } else { sps.level_idc };
-    H264_MAX_DPB_MBS.iter().find(|&&(l, _)| l == level).map_or(u32::MAX, |&(_, mbs)| mbs)
+    h264_levels::inferred_reorder(sps.profile_idc, sps.constraint_set3, sps.level_idc, sps.frame_mbs)
 }
 
 fn skip_scaling_list(b: &mut Bits, size: usize) -> Option<()> {

@@ -288,7 +288,7 @@ pub struct SpsInfo {
     /// `max_num_ref_frames`: a lower bound on the frames the decoder keeps.
     pub max_num_ref_frames: u32,
     /// `max_num_reorder_frames`: the VUI's, or what Annex E.2.1 infers without its
-    /// bitstream restriction ([`crate::dpb::inferred_reorder`]).
+    /// bitstream restriction ([`h264_levels::inferred_reorder`]).
     pub max_num_reorder_frames: u32,
     /// `profile_idc` (Annex A: 66 Baseline, 77 Main, 100 High, 110 High 10, ...).
     pub profile_idc: u8,
@@ -498,8 +498,8 @@ pub fn parse_sps(nal_payload: &[u8]) -> Option<SpsInfo> {
     // A VUI that does not parse (cut short) counts as one without the restriction.
     let vui_reorder = if b.bit() == Some(1) { vui_reorder(b).flatten() } else { None };
     let frame_mbs = (coded_width / 16) * (coded_height / 16);
-    let max_num_reorder_frames =
-        vui_reorder.unwrap_or_else(|| crate::dpb::inferred_reorder(profile_idc, constraint_set3, level_idc, frame_mbs));
+    let max_num_reorder_frames = vui_reorder
+        .unwrap_or_else(|| h264_levels::inferred_reorder(profile_idc, constraint_set3, level_idc, frame_mbs));
     if coded_width == 0 || coded_height == 0 || crop.2 == 0 || crop.3 == 0 || coded_width > 8192 || coded_height > 8192
     {
         return None;
