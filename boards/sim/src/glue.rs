@@ -18,6 +18,11 @@ use v4l2m2m::{OsGlue, WaitOutcome};
 /// Stripes of the waiter counts (word addresses hashed onto them).
 const STRIPES: usize = 64;
 
+/// How long [`OsGlue::wait`] watches its word before it sleeps (see
+/// `HostGlue::spin_until_changed`). Waits on behalf of an application (DQBUF, DQEVENT) do
+/// not spin: a signal handled while spinning could not end the call with `EINTR`.
+const SPIN_NS: u128 = 50_000;
+
 /// Host OS glue (see the module documentation).
 pub struct HostGlue {
     /// Threads in FUTEX_WAIT, per stripe.
@@ -78,6 +83,30 @@ impl HostGlue {
         self.watches.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Watches `word` for up to [`SPIN_NS`] before a wait sleeps, on a machine with more
+    /// than one CPU: `true` if it changed from `expected` meanwhile. A worker that has just
+    /// finished a job is usually handed the next one within microseconds (the application
+    /// dequeues and queues again), and catching it here saves both the worker's FUTEX_WAIT
+    /// and the application's FUTEX_WAKE, which finds nobody asleep.
+    fn spin_until_changed(&self, word: &AtomicU32, expected: u32) -> bool {
+        static CPUS: OnceLock<usize> = OnceLock::new();
+        if *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get())) < 2 {
+            return false;
+        }
+        let start = Instant::now();
+        loop {
+            for _ in 0..64 {
+                if word.load(Ordering::Acquire) != expected {
+                    return true;
+                }
+                core::hint::spin_loop();
+            }
+            if start.elapsed().as_nanos() >= SPIN_NS {
+                return false;
+            }
+        }
+    }
+
     /// FUTEX_WAIT while `word` holds `expected`, for at most `timeout` (`None`: until
     /// woken). `true` if a signal handler interrupted it. The kernel restarts an untimed
     /// wait interrupted by a handler installed with `SA_RESTART` by itself; a timed one
@@ -104,10 +133,13 @@ impl Default for HostGlue {
 }
 
 impl OsGlue for HostGlue {
-    /// Bounded (100 ms) so that a wake lost to a bug in the framework's internal waits
-    /// could only delay, never hang (the contract allows spurious returns); signals do not
-    /// end it early.
+    /// Watches the word for a moment first (see [`SPIN_NS`]), then sleeps. Bounded (100 ms)
+    /// so that a wake lost to a bug in the framework's internal waits could only delay,
+    /// never hang (the contract allows spurious returns); signals do not end it early.
     fn wait(&self, word: &AtomicU32, expected: u32) {
+        if self.spin_until_changed(word, expected) {
+            return;
+        }
         let bound = libc::timespec { tv_sec: 0, tv_nsec: 100_000_000 };
         self.futex_wait(word, expected, Some(bound));
     }
