@@ -133,7 +133,7 @@ impl Default for HostGlue {
 }
 
 impl OsGlue for HostGlue {
-    /// Watches the word for a moment first (see [`SPIN_NS`]), then sleeps. Bounded (100 ms)
+    /// Watches the word for up to 50 µs first (`SPIN_NS`), then sleeps. Bounded (100 ms)
     /// so that a wake lost to a bug in the framework's internal waits could only delay,
     /// never hang (the contract allows spurious returns); signals do not end it early.
     fn wait(&self, word: &AtomicU32, expected: u32) {
