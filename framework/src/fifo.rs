@@ -34,6 +34,20 @@ impl<T: Copy, const N: usize> Fifo<T, N> {
         true
     }
 
+    /// Puts `item` back in front of the oldest one (undoing a `pop`); false when full.
+    pub(crate) fn push_front(&mut self, item: T) -> bool {
+        if usize::from(self.len) == N {
+            return false;
+        }
+        let head = (usize::from(self.head) + N - 1) % N;
+        if let Some(slot) = self.items.get_mut(head) {
+            *slot = item;
+        }
+        self.head = head as u16;
+        self.len += 1;
+        true
+    }
+
     /// Removes and returns the oldest item.
     pub(crate) fn pop(&mut self) -> Option<T> {
         let item = self.front()?;
@@ -66,6 +80,11 @@ mod tests {
         assert_eq!(fifo.pop(), Some(1));
         assert!(fifo.push(4));
         assert_eq!((fifo.pop(), fifo.pop(), fifo.front(), fifo.len()), (Some(2), Some(3), Some(4), 1));
+        assert!(fifo.push_front(3) && fifo.push_front(2));
+        assert!(!fifo.push_front(1));
+        assert_eq!((fifo.pop(), fifo.pop(), fifo.pop(), fifo.pop()), (Some(2), Some(3), Some(4), None));
+        assert!(fifo.push_front(7));
+        assert_eq!((fifo.front(), fifo.len()), (Some(7), 1));
         fifo.clear();
         assert_eq!(fifo.pop(), None);
     }

@@ -17,6 +17,7 @@ use crate::fifo::Fifo;
 use crate::format::{Direction, PixFormat, MAX_PLANES};
 use crate::frame::{DoneFlags, FrameMeta, PackedStamp, SlotFlags, Timecode, Timestamp};
 use crate::memory::{ArenaRegion, BufferArena};
+use crate::node::BufferReply;
 
 /// Bytes per page in mmap offsets; offsets handed to applications are multiples of it.
 pub const PAGE_SIZE: u64 = 4096;
@@ -90,7 +91,8 @@ impl QueueRequest {
     };
 }
 
-/// The state of one buffer, as QUERYBUF and DQBUF report it.
+/// The buffer-wide state of one buffer, as the buffer ioctls report it (its planes are
+/// reported one by one, see [`BufferReply`]).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct BufferStatus {
     /// Buffer index.
@@ -103,8 +105,6 @@ pub struct BufferStatus {
     pub memory: Memory,
     /// Planes in use.
     pub num_planes: usize,
-    /// Per-plane length, bytes used, data offset, mmap offset or user pointer.
-    pub planes: [PlaneStatus; MAX_PLANES],
     /// Result flags from the driver ([`DoneFlags`] bits).
     pub done_flags: DoneFlags,
     /// Application flags and timecode kept from QBUF (OUTPUT) or copied from the OUTPUT
@@ -118,24 +118,7 @@ pub struct BufferStatus {
     pub sequence: u32,
 }
 
-impl BufferStatus {
-    /// A status to fill in ([`FrameQueue::status_into`]).
-    pub const EMPTY: BufferStatus = BufferStatus {
-        index: 0,
-        state: BufState::Dequeued,
-        prepared: false,
-        memory: Memory::Mmap,
-        num_planes: 0,
-        planes: [PlaneStatus { length: 0, bytesused: 0, data_offset: 0, mem_offset: 0, userptr: 0 }; MAX_PLANES],
-        done_flags: DoneFlags::empty(),
-        meta: FrameMeta::NONE,
-        mapped: false,
-        timestamp: Timestamp(0),
-        sequence: 0,
-    };
-}
-
-/// One plane of a [`BufferStatus`].
+/// One plane of a buffer, as the buffer ioctls report it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub struct PlaneStatus {
     /// Capacity in bytes.
@@ -452,39 +435,59 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         self.buffers[..usize::from(self.count)].get(index).is_some_and(|b| b.prepared)
     }
 
-    /// The state of buffer `index` (QUERYBUF); `EINVAL` past the allocated buffers.
+    /// The buffer-wide state of buffer `index`; `EINVAL` past the allocated buffers.
     pub fn status(&self, index: usize) -> Result<BufferStatus> {
-        let mut status = BufferStatus::EMPTY;
-        self.status_into(index, &mut status).map(|()| status)
+        let buffer = self.buffers[..usize::from(self.count)].get(index).ok_or(Errno::EINVAL)?;
+        Ok(BufferStatus {
+            index: index as u32,
+            state: buffer.state,
+            prepared: buffer.prepared,
+            memory: self.memory().unwrap_or(Memory::Mmap),
+            num_planes: usize::from(self.num_planes),
+            done_flags: buffer.flags.done(),
+            meta: buffer.meta(),
+            mapped: buffer.mapped(),
+            timestamp: buffer.timestamp.get(),
+            sequence: buffer.sequence,
+        })
     }
 
-    /// Fills `out` with the state of buffer `index` in place (the ioctl paths build it
-    /// once, where the decoder encodes it from); `EINVAL` past the allocated buffers.
-    pub fn status_into(&self, index: usize, out: &mut BufferStatus) -> Result<()> {
-        let buffer = self.buffers[..usize::from(self.count)].get(index).ok_or(Errno::EINVAL)?;
-        let memory = self.memory();
-        for (i, (plane, slot)) in
-            out.planes.iter_mut().zip(&buffer.planes).take(usize::from(self.num_planes)).enumerate()
-        {
-            *plane = PlaneStatus {
-                length: slot.length,
-                bytesused: slot.bytesused,
-                data_offset: slot.data_offset,
-                mem_offset: if memory == Some(Memory::Mmap) { self.mmap_offset(index, i) } else { 0 },
-                userptr: if memory == Some(Memory::UserPtr) { slot.addr } else { 0 },
-            };
+    /// Answers with the state of buffer `index`, its planes and then the rest written into
+    /// `out` in place; `EINVAL`, with nothing written, past the allocated buffers or when
+    /// `out` has no room for every plane (Linux: the application's plane array must hold
+    /// them all).
+    pub fn status_into(&self, index: usize, out: &mut BufferReply<'_>) -> Result<()> {
+        let status = self.status(index)?;
+        if out.room() < status.num_planes {
+            return Err(Errno::EINVAL);
         }
-        out.index = index as u32;
-        out.state = buffer.state;
-        out.prepared = buffer.prepared;
-        out.memory = memory.unwrap_or(Memory::Mmap);
-        out.num_planes = usize::from(self.num_planes);
-        out.done_flags = buffer.flags.done();
-        out.meta = buffer.meta();
-        out.mapped = buffer.mapped();
-        out.timestamp = buffer.timestamp.get();
-        out.sequence = buffer.sequence;
+        let buffer = &self.buffers[index];
+        for (i, plane) in buffer.planes.iter().enumerate().take(status.num_planes) {
+            let mmap = status.memory == Memory::Mmap;
+            let plane = PlaneStatus {
+                length: plane.length,
+                bytesused: plane.bytesused,
+                data_offset: plane.data_offset,
+                mem_offset: if mmap { self.mmap_offset(index, i) } else { 0 },
+                userptr: if mmap { 0 } else { plane.addr },
+            };
+            out.plane(i, status.memory, &plane);
+        }
+        out.buffer(&status);
         Ok(())
+    }
+
+    /// The application memory (address, length) of each plane of buffer `index` when it is
+    /// a USERPTR buffer that PREPARE_BUF recorded and that was not queued since.
+    pub fn prepared_user_memory(&self, index: usize) -> Option<[(usize, usize); MAX_PLANES]> {
+        let buffer = self.buffers[..usize::from(self.count)].get(index)?;
+        (buffer.prepared && self.memory() == Some(Memory::UserPtr)).then(|| {
+            let mut ranges = [(0, 0); MAX_PLANES];
+            for (range, plane) in ranges.iter_mut().zip(&buffer.planes).take(usize::from(self.num_planes)) {
+                *range = (plane.addr, plane.length as usize);
+            }
+            ranges
+        })
     }
 
     /// Checks a QBUF/PREPARE_BUF request against the queue and the buffer's state as
@@ -541,7 +544,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
 
     /// PREPARE_BUF: validates and records a buffer without queueing it; `out` gets its
     /// state.
-    pub fn prepare(&mut self, req: &QueueRequest, min_sizes: &[u32], out: &mut BufferStatus) -> Result<()> {
+    pub fn prepare(&mut self, req: &QueueRequest, min_sizes: &[u32], out: &mut BufferReply<'_>) -> Result<()> {
         let index = req.index as usize;
         if self.buffers.get(index).is_some_and(|b| b.prepared) {
             return Err(Errno::EINVAL);
@@ -552,7 +555,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     }
 
     /// QBUF: the buffer moves from dequeued to queued; `out` gets its state.
-    pub fn queue(&mut self, req: &QueueRequest, min_sizes: &[u32], out: &mut BufferStatus) -> Result<()> {
+    pub fn queue(&mut self, req: &QueueRequest, min_sizes: &[u32], out: &mut BufferReply<'_>) -> Result<()> {
         let index = req.index as usize;
         // A prepared buffer keeps the planes recorded by PREPARE_BUF, as videobuf2 does.
         let prepared = self.buffers.get(index).is_some_and(|b| b.prepared && b.state == BufState::Dequeued);
@@ -716,26 +719,41 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     }
 
     /// DQBUF without waiting: the oldest done buffer, `EPIPE` after the LAST one,
-    /// `EAGAIN` if none is done, `EINVAL` if not streaming. `planes` is how many plane
-    /// entries the application provided: fewer than the buffer has is `EINVAL`, and the
-    /// buffer stays done. `out` gets the buffer's state.
-    pub fn dequeue(&mut self, planes: usize, out: &mut BufferStatus) -> Result<()> {
+    /// `EAGAIN` if none is done, `EINVAL` if not streaming. A buffer with more planes than
+    /// `out` has room for is `EINVAL`, and stays done. `out` gets the buffer's state.
+    pub fn dequeue(&mut self, out: &mut BufferReply<'_>) -> Result<()> {
         if !self.streaming {
             return Err(Errno::EINVAL);
         }
         if self.last_dequeued {
             return Err(Errno::EPIPE);
         }
-        self.done.front().ok_or(Errno::EAGAIN)?;
-        if planes < usize::from(self.num_planes) {
+        let index = usize::from(self.done.front().ok_or(Errno::EAGAIN)?);
+        if out.room() < usize::from(self.num_planes) {
             return Err(Errno::EINVAL);
         }
-        let index = usize::from(self.done.pop().ok_or(Errno::EAGAIN)?);
-        self.buffers[index].state = BufState::Dequeued;
-        if self.dir == Direction::Capture && self.buffers[index].flags.done().contains(DoneFlags::LAST) {
+        self.done.pop();
+        let buffer = &mut self.buffers[index];
+        buffer.state = BufState::Dequeued;
+        if self.dir == Direction::Capture && buffer.flags.done().contains(DoneFlags::LAST) {
             self.last_dequeued = true;
         }
         self.status_into(index, out)
+    }
+
+    /// Takes back the DQBUF of buffer `index`, the last one dequeued (its answer could not
+    /// be written): it is done again, first in line, and a LAST buffer is again to come.
+    /// `EINVAL` (nothing changed) if that buffer is not dequeued.
+    pub fn undo_dequeue(&mut self, index: usize) -> Result<()> {
+        let buffer = self.buffers[..usize::from(self.count)].get_mut(index).ok_or(Errno::EINVAL)?;
+        if buffer.state != BufState::Dequeued || !self.done.push_front(index as u8) {
+            return Err(Errno::EINVAL);
+        }
+        buffer.state = BufState::Done;
+        if self.dir == Direction::Capture && buffer.flags.done().contains(DoneFlags::LAST) {
+            self.last_dequeued = false;
+        }
+        Ok(())
     }
 
     /// STREAMON: `EINVAL` without buffers.

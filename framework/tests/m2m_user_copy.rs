@@ -134,3 +134,27 @@ fn a_done_buffer_is_kept_when_dqbuf_cannot_write_the_answer() {
     assert_eq!(h.ioctl_raw(fd, VIDIOC_DQBUF, read_only.cast()), Err(Errno::EAGAIN));
     assert_eq!(h.dqbuf(fd, Direction::Capture).map(|b| b.index()), Ok(0));
 }
+
+#[test]
+fn a_last_buffer_whose_plane_array_cannot_be_written_is_still_the_last_to_come() {
+    let h = fenced(true);
+    let fd = h.open_nb();
+    h.setup(fd, 1, 1);
+    h.stop(fd).unwrap();
+    h.dev.run_jobs();
+    assert!(h.poll(fd).contains(PollEvents::POLLIN));
+    // The argument is writable, its plane array is not.
+    let mut b = v4l2_buffer::zeroed();
+    b.type_ = h.ty(Direction::Capture);
+    b.memory = V4L2_MEMORY_MMAP;
+    let planes = h.num_planes(fd, Direction::Capture);
+    b.length = planes as u32;
+    b.m.planes = fenced_memory(planes * std::mem::size_of::<v4l2_plane>(), true).cast();
+    assert_eq!(h.ioctl(fd, VIDIOC_DQBUF, &mut b), Err(Errno::EFAULT));
+    assert_eq!(h.ioctl(fd, VIDIOC_DQBUF, &mut b), Err(Errno::EFAULT));
+    // Neither attempt counted as the LAST buffer's dequeue: it is still there, once.
+    assert!(h.poll(fd).contains(PollEvents::POLLIN));
+    let last = h.dqbuf(fd, Direction::Capture).unwrap();
+    assert_ne!(last.flags() & V4L2_BUF_FLAG_LAST, 0);
+    assert_eq!(h.dqbuf(fd, Direction::Capture).err(), Some(Errno::EPIPE));
+}

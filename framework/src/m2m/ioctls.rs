@@ -9,9 +9,11 @@ use crate::driver::{CodecCommand, CodecKind, CodecOps};
 use crate::error::{Errno, Result};
 use crate::event::{DequeuedEvent, Event};
 use crate::format::{self, BufferApi, Direction, FormatDesc, FourCc, Fraction, FrameSize, PixFormat, Rect, StreamParm};
-use crate::node::{Allocation, Capability, CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp, FileId};
+use crate::node::{
+    Allocation, BufferReply, Capability, CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp, FileId,
+};
 use crate::os::WaitOutcome;
-use crate::queue::{plane_sizes, BufferStatus, Memory, QueueRequest};
+use crate::queue::{plane_sizes, Memory, QueueRequest};
 
 use super::drain::CommandEffect;
 use super::CodecDevice;
@@ -73,22 +75,21 @@ impl<
     /// and the file is blocking, sleeps until the file's readiness changes, with the
     /// file's ioctl lock released so that other threads (STREAMOFF, QBUF) can proceed. A
     /// signal that interrupts the sleep ends the call with `EINTR`. Called only from an
-    /// ioctl, which holds that lock. When a buffer of `ready` (`None`: an event) is there
-    /// to be taken, `probe` runs first (the decoder checks that the answer can be
-    /// written, so that a fault loses nothing).
+    /// ioctl, which holds that lock. With a `probe` (DQEVENT), when an event is there to be
+    /// taken the probe runs first (the decoder checks that the answer can be written, so
+    /// that a fault loses nothing; a buffer DQBUF took is put back instead).
     fn blocking<R>(
         &self,
         file: FileId,
         again: Errno,
-        ready: Option<Direction>,
-        probe: &mut dyn FnMut() -> Result<()>,
+        mut probe: Option<&mut dyn FnMut() -> Result<()>>,
         mut attempt: impl FnMut(&mut super::FileState<BUFFERS, EVENTS, PLANES, FRAMES>) -> Result<R>,
     ) -> Result<R> {
         let slot = self.slot(file)?;
         loop {
             // Read before trying, so that a change in between is never missed.
             let seen = slot.wake.load(Ordering::Acquire);
-            if self.dequeue_ready(file, ready) {
+            if let Some(probe) = probe.as_deref_mut().filter(|_| self.event_ready(file)) {
                 probe()?;
             }
             let (result, nonblocking) = self.with_state(file, |state, _| (attempt(state), state.nonblocking))?;
@@ -184,13 +185,9 @@ impl<
             return Ok(());
         }
         let queue = &state.queues[dir.index()];
-        let recorded = queue.status(req.index as usize).ok().filter(|s| s.prepared && s.memory == Memory::UserPtr);
-        let ranges: [(usize, usize); crate::format::MAX_PLANES] = match recorded {
-            Some(prepared) => {
-                core::array::from_fn(|p| (prepared.planes[p].userptr, prepared.planes[p].length as usize))
-            }
-            None => core::array::from_fn(|p| (req.planes[p].userptr, req.planes[p].length as usize)),
-        };
+        let ranges = queue
+            .prepared_user_memory(req.index as usize)
+            .unwrap_or_else(|| core::array::from_fn(|p| (req.planes[p].userptr, req.planes[p].length as usize)));
         let count = req.num_planes.min(ranges.len());
         for (i, &(start, len)) in ranges[..count].iter().enumerate() {
             let self_overlap = ranges[..i]
@@ -469,11 +466,11 @@ impl<
         })?
     }
 
-    fn querybuf(&self, file: FileId, dir: Direction, index: u32, out: &mut BufferStatus) -> Result<()> {
+    fn querybuf(&self, file: FileId, dir: Direction, index: u32, out: &mut BufferReply<'_>) -> Result<()> {
         self.with_state(file, |state, _| state.queue(dir).status_into(index as usize, out))?
     }
 
-    fn prepare_buf(&self, file: FileId, dir: Direction, req: &QueueRequest, out: &mut BufferStatus) -> Result<()> {
+    fn prepare_buf(&self, file: FileId, dir: Direction, req: &QueueRequest, out: &mut BufferReply<'_>) -> Result<()> {
         self.check_user_memory(file, dir, req)?;
         self.with_state(file, |state, _| {
             Self::refuse_if_failed(state, dir, req)?;
@@ -482,7 +479,7 @@ impl<
         })?
     }
 
-    fn qbuf(&self, file: FileId, dir: Direction, req: &QueueRequest, out: &mut BufferStatus) -> Result<()> {
+    fn qbuf(&self, file: FileId, dir: Direction, req: &QueueRequest, out: &mut BufferReply<'_>) -> Result<()> {
         self.check_user_memory(file, dir, req)?;
         let scheduled = self.with_state(file, |state, cs| {
             Self::refuse_if_failed(state, dir, req)?;
@@ -501,30 +498,25 @@ impl<
         Ok(())
     }
 
-    fn dequeue_ready(&self, file: FileId, dir: Option<Direction>) -> bool {
-        self.with_state(file, |state, _| match dir {
-            Some(dir) => state.queue(dir).done_count() > 0,
-            None => state.events.pending() > 0,
-        })
-        .unwrap_or(false)
+    fn event_ready(&self, file: FileId) -> bool {
+        self.with_state(file, |state, _| state.events.pending() > 0).unwrap_or(false)
     }
 
-    fn dqbuf(
-        &self,
-        file: FileId,
-        dir: Direction,
-        planes: usize,
-        probe: &mut dyn FnMut() -> Result<()>,
-        out: &mut BufferStatus,
-    ) -> Result<()> {
-        self.blocking(file, Errno::EAGAIN, Some(dir), probe, |state| {
+    fn dqbuf(&self, file: FileId, dir: Direction, out: &mut BufferReply<'_>) -> Result<()> {
+        self.blocking(file, Errno::EAGAIN, None, |state| {
             // videobuf2's order: not streaming is EINVAL, then the error state is EIO even
             // with buffers done, before EPIPE after the LAST buffer and EAGAIN.
             if state.queue(dir).is_streaming() && state.failed(dir) {
                 return Err(Errno::EIO);
             }
-            state.queue(dir).dequeue(planes, out)
+            state.queue(dir).dequeue(out)
         })
+    }
+
+    fn undo_dqbuf(&self, file: FileId, dir: Direction, index: u32) {
+        if self.with_state(file, |state, _| state.queue(dir).undo_dequeue(index as usize)).is_ok() {
+            self.notify(file.slot);
+        }
     }
 
     fn streamon(&self, file: FileId, dir: Direction) -> Result<()> {
@@ -807,7 +799,7 @@ impl<
                 default_value: 0,
             },
         };
-        self.blocking(file, Errno::ENOENT, None, probe, |state| state.events.dequeue(payload).ok_or(Errno::ENOENT))
+        self.blocking(file, Errno::ENOENT, Some(probe), |state| state.events.dequeue(payload).ok_or(Errno::ENOENT))
     }
 
     fn codec_command(&self, file: FileId, cmd: CommandRequest) -> Result<u32> {

@@ -13,9 +13,10 @@ use crate::error::{Errno, Result};
 use crate::format::{BufferApi, Direction, PixFormat, PlaneFormat, Rect, StreamParm, MAX_PLANES};
 use crate::frame::{FrameMeta, Timecode, Timestamp};
 
-use crate::queue::{BufState, BufferStatus, Memory, QueuePlane, QueueRequest};
+use crate::queue::{Memory, QueuePlane, QueueRequest};
 
 use super::convert::*;
+use super::reply::BufferReply;
 use super::requests::{CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp};
 use super::user::{User, UserArg, UserSlice};
 use super::FileId;
@@ -398,8 +399,9 @@ impl<'a> Planes<'a> {
     }
 
     /// The planes the framework considers (it carries at most `MAX_PLANES`).
-    fn active(&self) -> &[v4l2_plane] {
-        &self.items[..self.array.len().min(MAX_PLANES)]
+    fn active_mut(&mut self) -> &mut [v4l2_plane] {
+        let len = self.array.len().min(MAX_PLANES);
+        &mut self.items[..len]
     }
 
     fn copy_out(&self) -> Result<()> {
@@ -409,7 +411,8 @@ impl<'a> Planes<'a> {
 
 /// QUERYBUF, QBUF, PREPARE_BUF and DQBUF: the argument and its plane array copied in, the
 /// operation, and both copied back (the plane array even when the operation failed, as
-/// Linux does; a fault there is `EFAULT`).
+/// Linux does; a fault there is `EFAULT`). A buffer DQBUF took is not lost to an answer
+/// that cannot be written (Linux loses it): it goes back to the front of its done queue.
 fn buffer_ioctl<T: DeviceIoctls + ?Sized>(
     dev: &T,
     file: FileId,
@@ -419,69 +422,52 @@ fn buffer_ioctl<T: DeviceIoctls + ?Sized>(
 ) -> Result<()> {
     let mut buf = v4l2_buffer::zeroed();
     arg.read_into(&mut buf)?;
-    let result = if Planes::given(&buf) {
-        let mut planes = Planes::copy_in(user, &buf)?;
-        let result = buffer_op(dev, file, request, arg, &mut buf, Some(&mut planes));
-        planes.copy_out()?;
-        result
-    } else {
-        buffer_op(dev, file, request, arg, &mut buf, None)
-    };
-    result?;
-    arg.write(&buf)
-}
-
-fn buffer_op<T: DeviceIoctls + ?Sized>(
-    dev: &T,
-    file: FileId,
-    request: u32,
-    arg: &UserArg<'_>,
-    buf: &mut v4l2_buffer,
-    planes: Option<&mut Planes<'_>>,
-) -> Result<()> {
     let api = dev.api();
+    // As Linux, the plane array is copied in before the request is looked at.
+    let mut planes = if Planes::given(&buf) { Some(Planes::copy_in(user, &buf)?) } else { None };
     let dir = direction(api, buf.type_)?;
     if api == BufferApi::MultiPlanar && planes.is_none() {
         // Linux (videobuf2): a multi-planar buffer needs a plane array.
         return Err(Errno::EINVAL);
     }
-    let mut status = BufferStatus::EMPTY;
-    match request {
-        VIDIOC_QUERYBUF => {
-            dev.querybuf(file, dir, buf.index, &mut status)?;
-            if planes.as_ref().is_some_and(|p| p.array.len() < status.num_planes) {
-                // Linux: the application's plane array must hold every plane.
-                return Err(Errno::EINVAL);
-            }
+    let result = buffer_op(dev, file, dir, request, &mut buf, planes.as_mut().map(Planes::active_mut));
+    let written = planes.as_ref().map_or(Ok(()), Planes::copy_out).and_then(|()| {
+        if result.is_ok() {
+            arg.write(&buf)
+        } else {
+            Ok(())
         }
+    });
+    if request == VIDIOC_DQBUF && result.is_ok() && written.is_err() {
+        dev.undo_dqbuf(file, dir, buf.index);
+    }
+    written.and(result)
+}
+
+/// The typed buffer operation: the request decoded from `buf` (and `planes`), the answer
+/// written into them in place.
+fn buffer_op<T: DeviceIoctls + ?Sized>(
+    dev: &T,
+    file: FileId,
+    dir: Direction,
+    request: u32,
+    buf: &mut v4l2_buffer,
+    planes: Option<&mut [v4l2_plane]>,
+) -> Result<()> {
+    match request {
+        VIDIOC_QUERYBUF => dev.querybuf(file, dir, buf.index, &mut BufferReply::new(buf, planes)),
         VIDIOC_QBUF | VIDIOC_PREPARE_BUF => {
             let mut req = QueueRequest::EMPTY;
-            decode_queue_request(api, buf, planes.as_deref().map(Planes::active), &mut req)?;
+            decode_queue_request(buf, planes.as_deref(), &mut req)?;
+            let mut reply = BufferReply::new(buf, planes);
             if request == VIDIOC_QBUF {
-                dev.qbuf(file, dir, &req, &mut status)?
+                dev.qbuf(file, dir, &req, &mut reply)
             } else {
-                dev.prepare_buf(file, dir, &req, &mut status)?
+                dev.prepare_buf(file, dir, &req, &mut reply)
             }
         }
-        _ => {
-            let given = planes.as_ref().map_or(1, |p| p.active().len());
-            // A buffer about to be dequeued is not lost to an answer that cannot be
-            // written (Linux loses it): the argument and its plane array, still as the
-            // application gave them, are written back first.
-            let given_buf = &*buf;
-            let mut probe = || {
-                arg.write(given_buf)?;
-                planes.as_deref().map_or(Ok(()), Planes::copy_out)
-            };
-            dev.dqbuf(file, dir, given, &mut probe, &mut status)?
-        }
+        _ => dev.dqbuf(file, dir, &mut BufferReply::new(buf, planes)),
     }
-    let active = planes.map(|p| {
-        let len = p.array.len().min(MAX_PLANES);
-        &mut p.items[..len]
-    });
-    encode_buffer(api, buf, active, &status);
-    Ok(())
 }
 
 /// G/S/TRY_EXT_CTRLS: the control array is read whole before anything is validated, as
@@ -524,19 +510,14 @@ fn timestamp_of(tv: &timeval) -> Timestamp {
     Timestamp(ns as u64)
 }
 
-fn timeval_of(ts: Timestamp) -> timeval {
+pub(super) fn timeval_of(ts: Timestamp) -> timeval {
     timeval { tv_sec: (ts.0 / 1_000_000_000) as _, tv_usec: ((ts.0 % 1_000_000_000) / 1000) as _ }
 }
 
 /// Fills `req` (fresh: one plane, all zero) with the typed QBUF/PREPARE_BUF request of
 /// `buf`, with its planes from `planes` (the application's plane array of a multi-planar
 /// buffer).
-fn decode_queue_request(
-    api: BufferApi,
-    buf: &v4l2_buffer,
-    planes: Option<&[v4l2_plane]>,
-    req: &mut QueueRequest,
-) -> Result<()> {
+fn decode_queue_request(buf: &v4l2_buffer, planes: Option<&[v4l2_plane]>, req: &mut QueueRequest) -> Result<()> {
     let memory = memory(buf.memory)?;
     req.index = buf.index;
     req.memory = memory;
@@ -553,8 +534,8 @@ fn decode_queue_request(
             userbits: buf.timecode.userbits,
         },
     };
-    match (api, planes) {
-        (BufferApi::MultiPlanar, Some(array)) => {
+    match planes {
+        Some(array) => {
             req.num_planes = array.len();
             for (out, plane) in req.planes.iter_mut().zip(array) {
                 *out = QueuePlane {
@@ -566,7 +547,7 @@ fn decode_queue_request(
                 };
             }
         }
-        _ => {
+        None => {
             req.planes[0] = QueuePlane {
                 bytesused: buf.bytesused,
                 length: buf.length,
@@ -577,77 +558,6 @@ fn decode_queue_request(
         }
     }
     Ok(())
-}
-
-fn buffer_flags(status: &BufferStatus) -> u32 {
-    let mut flags = V4L2_BUF_FLAG_TIMESTAMP_COPY | status.meta.flags;
-    match status.state {
-        BufState::Queued | BufState::Active => flags |= V4L2_BUF_FLAG_QUEUED,
-        BufState::Done => flags |= V4L2_BUF_FLAG_DONE | status.done_flags.bits(),
-        BufState::Dequeued => flags |= status.done_flags.bits(),
-    }
-    if status.mapped {
-        flags |= V4L2_BUF_FLAG_MAPPED;
-    }
-    if status.prepared {
-        flags |= V4L2_BUF_FLAG_PREPARED;
-    }
-    flags
-}
-
-/// Fills `buf` (and the application's plane array `planes` of a multi-planar buffer)
-/// from the buffer's status.
-fn encode_buffer(api: BufferApi, buf: &mut v4l2_buffer, planes: Option<&mut [v4l2_plane]>, status: &BufferStatus) {
-    buf.index = status.index;
-    buf.flags = buffer_flags(status);
-    buf.field = V4L2_FIELD_NONE;
-    buf.timestamp = timeval_of(status.timestamp);
-    let tc = status.meta.timecode;
-    buf.timecode = if status.meta.flags & V4L2_BUF_FLAG_TIMECODE != 0 {
-        v4l2_timecode {
-            type_: tc.kind,
-            flags: tc.flags,
-            frames: tc.frames,
-            seconds: tc.seconds,
-            minutes: tc.minutes,
-            hours: tc.hours,
-            userbits: tc.userbits,
-        }
-    } else {
-        v4l2_timecode::zeroed()
-    };
-    buf.sequence = status.sequence;
-    buf.memory = match status.memory {
-        Memory::Mmap => V4L2_MEMORY_MMAP,
-        Memory::UserPtr => V4L2_MEMORY_USERPTR,
-    };
-    buf.reserved2 = 0;
-    buf.request_fd = 0;
-    match (api, planes) {
-        (BufferApi::MultiPlanar, Some(array)) => {
-            buf.bytesused = 0;
-            buf.length = status.num_planes as u32;
-            for (plane, out) in status.planes.iter().take(status.num_planes).zip(array.iter_mut()) {
-                *out = v4l2_plane::zeroed();
-                out.bytesused = plane.bytesused;
-                out.length = plane.length;
-                out.data_offset = plane.data_offset;
-                out.m = match status.memory {
-                    Memory::Mmap => v4l2_plane_m { mem_offset: plane.mem_offset },
-                    Memory::UserPtr => v4l2_plane_m { userptr: plane.userptr as _ },
-                };
-            }
-        }
-        _ => {
-            let plane = &status.planes[0];
-            buf.bytesused = plane.bytesused;
-            buf.length = plane.length;
-            buf.m = match status.memory {
-                Memory::Mmap => v4l2_buffer_m { offset: plane.mem_offset },
-                Memory::UserPtr => v4l2_buffer_m { userptr: plane.userptr as _ },
-            };
-        }
-    }
 }
 
 /// The application's `struct v4l2_ext_control` array, read and written element by

@@ -18,9 +18,11 @@ use crate::memory::ArenaRegion;
 
 mod convert;
 pub mod ioctl;
+mod reply;
 pub mod requests;
 mod user;
 
+pub use reply::BufferReply;
 pub use requests::{Allocation, Capability, CommandRequest, DeviceIoctls, ExtControlArray, ExtControlsOp};
 
 /// An open file of a device node: its slot and the slot's generation when it was opened.

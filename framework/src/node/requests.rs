@@ -9,9 +9,9 @@ use crate::error::{Errno, Result};
 use crate::event::DequeuedEvent;
 use crate::format::{BufferApi, Direction, FormatDesc, FourCc, Fraction, FrameSize, PixFormat, Rect, StreamParm};
 
-use crate::queue::{BufferStatus, Memory, QueueRequest};
+use crate::queue::{Memory, QueueRequest};
 
-use super::FileId;
+use super::{BufferReply, FileId};
 
 /// VIDIOC_QUERYCAP's answer.
 #[derive(Clone, Copy, Debug)]
@@ -87,10 +87,10 @@ pub trait DeviceIoctls {
         let _ = request;
         true
     }
-    /// Whether a DQBUF of `dir` (`None`: a DQEVENT) would take a buffer (an event) now.
-    /// The ioctl decoder then checks that the answer can be written before it takes it,
-    /// so that a fault (EFAULT) loses nothing. The default always checks.
-    fn dequeue_ready(&self, file: FileId, dir: Option<Direction>) -> bool {
+    /// Whether a DQEVENT would take an event now. The ioctl decoder then checks that the
+    /// answer can be written before it takes it, so that a fault (EFAULT) loses nothing.
+    /// The default always checks.
+    fn event_ready(&self, file: FileId) -> bool {
         true
     }
     /// VIDIOC_QUERYCAP.
@@ -124,36 +124,32 @@ pub trait DeviceIoctls {
     ) -> Result<Allocation> {
         Err(Errno::ENOTTY)
     }
-    /// VIDIOC_QUERYBUF: fills `out`.
-    fn querybuf(&self, file: FileId, dir: Direction, index: u32, out: &mut BufferStatus) -> Result<()> {
+    /// VIDIOC_QUERYBUF: answers in `out`.
+    fn querybuf(&self, file: FileId, dir: Direction, index: u32, out: &mut BufferReply<'_>) -> Result<()> {
         Err(Errno::ENOTTY)
     }
-    /// VIDIOC_PREPARE_BUF: fills `out`.
-    fn prepare_buf(&self, file: FileId, dir: Direction, req: &QueueRequest, out: &mut BufferStatus) -> Result<()> {
+    /// VIDIOC_PREPARE_BUF: answers in `out`.
+    fn prepare_buf(&self, file: FileId, dir: Direction, req: &QueueRequest, out: &mut BufferReply<'_>) -> Result<()> {
         Err(Errno::ENOTTY)
     }
-    /// VIDIOC_QBUF: fills `out`.
-    fn qbuf(&self, file: FileId, dir: Direction, req: &QueueRequest, out: &mut BufferStatus) -> Result<()> {
+    /// VIDIOC_QBUF: answers in `out`.
+    fn qbuf(&self, file: FileId, dir: Direction, req: &QueueRequest, out: &mut BufferReply<'_>) -> Result<()> {
         Err(Errno::ENOTTY)
     }
-    /// VIDIOC_DQBUF: fills `out`. A blocking file waits until a buffer is done (the
+    /// VIDIOC_DQBUF: answers in `out`. A blocking file waits until a buffer is done (the
     /// device releases the file's ioctl lock meanwhile; a signal ends the wait with
-    /// `EINTR`); a non-blocking one gets `EAGAIN`. `planes` is the number of plane entries
-    /// the application provided (1 for the single-planar API); a done buffer with more
-    /// planes is refused with `EINVAL` and stays done, as in Linux. The `memory` field of
-    /// the application's buffer is not checked (Linux ignores it on DQBUF). When a buffer
-    /// is there to be taken, `probe` runs first: the decoder checks that the answer can
-    /// be written, and its error ends the call with the buffer still done.
-    fn dqbuf(
-        &self,
-        file: FileId,
-        dir: Direction,
-        planes: usize,
-        probe: &mut dyn FnMut() -> Result<()>,
-        out: &mut BufferStatus,
-    ) -> Result<()> {
+    /// `EINTR`); a non-blocking one gets `EAGAIN`. A done buffer with more planes than
+    /// `out` has room for is refused with `EINVAL` and stays done, as in Linux. The
+    /// `memory` field of the application's buffer is not checked (Linux ignores it on
+    /// DQBUF).
+    fn dqbuf(&self, file: FileId, dir: Direction, out: &mut BufferReply<'_>) -> Result<()> {
         Err(Errno::ENOTTY)
     }
+    /// The answer of a DQBUF that returned buffer `index` could not be written back
+    /// (`EFAULT`): the buffer goes back to the front of its done queue, as if it had not
+    /// been dequeued. Called with the file's ioctl still in progress, so nothing else
+    /// dequeued in between.
+    fn undo_dqbuf(&self, file: FileId, dir: Direction, index: u32) {}
     /// VIDIOC_STREAMON.
     fn streamon(&self, file: FileId, dir: Direction) -> Result<()> {
         Err(Errno::ENOTTY)
@@ -229,7 +225,9 @@ pub trait DeviceIoctls {
         Err(Errno::ENOTTY)
     }
     /// VIDIOC_DQEVENT: a blocking file waits for an event as DQBUF waits for a buffer; a
-    /// non-blocking one gets `ENOENT` when nothing is pending. `probe` as for DQBUF.
+    /// non-blocking one gets `ENOENT` when nothing is pending. When an event is there to be
+    /// taken ([`event_ready`](Self::event_ready)), `probe` runs first: the decoder checks
+    /// that the answer can be written, and its error ends the call with the event kept.
     fn dqevent(&self, file: FileId, probe: &mut dyn FnMut() -> Result<()>) -> Result<DequeuedEvent> {
         Err(Errno::ENOTTY)
     }
