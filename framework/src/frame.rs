@@ -65,14 +65,16 @@ impl SlotFlags {
     }
 }
 
-/// A SMPTE timecode an application attached to a buffer (`struct v4l2_timecode`).
+/// A SMPTE timecode an application attached to a buffer (`struct v4l2_timecode`). Its
+/// type and flags are kept in a byte each: V4L2 defines types 1 to 5 and flags in bits 0
+/// to 3, and the buffer ioctls refuse (`EINVAL`) a timecode whose type or flags do not fit.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Timecode {
     /// `V4L2_TC_TYPE_*`.
-    pub kind: u32,
+    pub kind: u8,
     /// `V4L2_TC_FLAG_*` and `V4L2_TC_USERBITS_*`.
-    pub flags: u32,
+    pub flags: u8,
     /// Frames.
     pub frames: u8,
     /// Seconds.

@@ -153,7 +153,35 @@ impl Plane {
     }
 }
 
-/// One buffer slot with room for `P` planes.
+/// Where a buffer slot is in its life: a [`BufState`], with PREPARE_BUF's mark folded in
+/// (only a buffer the application owns can be prepared). Dequeued is all zero bytes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SlotState {
+    Dequeued = 0,
+    /// Dequeued, and PREPARE_BUF recorded its planes.
+    Prepared,
+    Queued,
+    Active,
+    Done,
+}
+
+impl SlotState {
+    fn public(self) -> BufState {
+        match self {
+            SlotState::Dequeued | SlotState::Prepared => BufState::Dequeued,
+            SlotState::Queued => BufState::Queued,
+            SlotState::Active => BufState::Active,
+            SlotState::Done => BufState::Done,
+        }
+    }
+
+    /// The application owns the buffer (it may queue or prepare it).
+    fn dequeued(self) -> bool {
+        matches!(self, SlotState::Dequeued | SlotState::Prepared)
+    }
+}
+
+/// One buffer slot with room for `P` planes: 44 bytes with one plane on a 32-bit core.
 #[derive(Clone, Copy)]
 struct Buffer<const P: usize> {
     timestamp: PackedStamp,
@@ -161,26 +189,21 @@ struct Buffer<const P: usize> {
     timecode: Timecode,
     flags: SlotFlags,
     sequence: u32,
-    /// Bumped every time the driver takes the buffer (see `ActiveBuffer::activation`).
-    activation: u32,
-    state: BufState,
-    prepared: bool,
-    /// How many mappings of each plane exist.
-    map_counts: [u16; P],
+    state: SlotState,
+    /// How many mappings of each plane exist (a mapping past 255 is refused).
+    map_counts: [u8; P],
     planes: [Plane; P],
 }
 
 impl<const P: usize> Buffer<P> {
     const EMPTY: Self = Self {
-        state: BufState::Dequeued,
-        prepared: false,
+        state: SlotState::Dequeued,
         map_counts: [0; P],
         planes: [Plane::EMPTY; P],
         timestamp: PackedStamp::ZERO,
         timecode: FrameMeta::NONE.timecode,
         flags: SlotFlags::NONE,
         sequence: 0,
-        activation: 0,
     };
 
     fn mapped(&self) -> bool {
@@ -228,7 +251,11 @@ pub struct FrameQueue<const N: usize, const P: usize> {
     sequence: u32,
     last_dequeued: bool,
     active: u16,
-    activations: u32,
+    /// Bumped whenever active buffers are taken from the driver without `put_buf`
+    /// (reclaimed, or freed with the queue's buffers): a token carries the epoch it was
+    /// handed out in, and one from an earlier epoch is refused. Tokens are not copyable,
+    /// so within one epoch a buffer is active under one token only.
+    epoch: u32,
 }
 
 impl<const N: usize, const P: usize> FrameQueue<N, P> {
@@ -248,7 +275,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             sequence: 0,
             last_dequeued: false,
             active: 0,
-            activations: 0,
+            epoch: 0,
         }
     }
 
@@ -317,6 +344,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         self.queued.clear();
         self.done.clear();
         self.active = 0;
+        self.epoch = self.epoch.wrapping_add(1);
     }
 
     /// Allocates up to `want` more buffers for `fmt` (REQBUFS after a release, or
@@ -432,7 +460,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// Whether buffer `index` was prepared (PREPARE_BUF) and not queued since; false past
     /// the allocated buffers.
     pub fn is_prepared(&self, index: usize) -> bool {
-        self.buffers[..usize::from(self.count)].get(index).is_some_and(|b| b.prepared)
+        self.buffers[..usize::from(self.count)].get(index).is_some_and(|b| b.state == SlotState::Prepared)
     }
 
     /// The buffer-wide state of buffer `index`; `EINVAL` past the allocated buffers.
@@ -440,8 +468,8 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         let buffer = self.buffers[..usize::from(self.count)].get(index).ok_or(Errno::EINVAL)?;
         Ok(BufferStatus {
             index: index as u32,
-            state: buffer.state,
-            prepared: buffer.prepared,
+            state: buffer.state.public(),
+            prepared: buffer.state == SlotState::Prepared,
             memory: self.memory().unwrap_or(Memory::Mmap),
             num_planes: usize::from(self.num_planes),
             done_flags: buffer.flags.done(),
@@ -481,7 +509,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// a USERPTR buffer that PREPARE_BUF recorded and that was not queued since.
     pub fn prepared_user_memory(&self, index: usize) -> Option<[(usize, usize); MAX_PLANES]> {
         let buffer = self.buffers[..usize::from(self.count)].get(index)?;
-        (buffer.prepared && self.memory() == Some(Memory::UserPtr)).then(|| {
+        (buffer.state == SlotState::Prepared && self.memory() == Some(Memory::UserPtr)).then(|| {
             let mut ranges = [(0, 0); MAX_PLANES];
             for (range, plane) in ranges.iter_mut().zip(&buffer.planes).take(usize::from(self.num_planes)) {
                 *range = (plane.addr, plane.length as usize);
@@ -513,7 +541,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         {
             return Err(Errno::EINVAL);
         }
-        if self.buffers[index].state != BufState::Dequeued {
+        if !self.buffers[index].state.dequeued() {
             return Err(Errno::EINVAL);
         }
         let output = self.dir == Direction::Output;
@@ -546,11 +574,11 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// state.
     pub fn prepare(&mut self, req: &QueueRequest, min_sizes: &[u32], out: &mut BufferReply<'_>) -> Result<()> {
         let index = req.index as usize;
-        if self.buffers.get(index).is_some_and(|b| b.prepared) {
+        if self.buffers.get(index).is_some_and(|b| b.state == SlotState::Prepared) {
             return Err(Errno::EINVAL);
         }
         let index = self.check_and_record(req, min_sizes)?;
-        self.buffers[index].prepared = true;
+        self.buffers[index].state = SlotState::Prepared;
         self.status_into(index, out)
     }
 
@@ -558,7 +586,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     pub fn queue(&mut self, req: &QueueRequest, min_sizes: &[u32], out: &mut BufferReply<'_>) -> Result<()> {
         let index = req.index as usize;
         // A prepared buffer keeps the planes recorded by PREPARE_BUF, as videobuf2 does.
-        let prepared = self.buffers.get(index).is_some_and(|b| b.prepared && b.state == BufState::Dequeued);
+        let prepared = self.buffers.get(index).is_some_and(|b| b.state == SlotState::Prepared);
         let index = if prepared && Some(req.memory) == self.memory() && req.num_planes >= usize::from(self.num_planes) {
             index
         } else {
@@ -571,8 +599,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         if output {
             buffer.timestamp = PackedStamp::of(req.timestamp);
         }
-        buffer.prepared = false;
-        buffer.state = BufState::Queued;
+        buffer.state = SlotState::Queued;
         buffer.flags.set_done(DoneFlags::empty());
         let queued = self.queued.push(index as u8);
         debug_assert!(queued, "a queue holds each buffer at most once");
@@ -593,11 +620,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         let count = usize::from(self.num_planes);
         let memory = self.memory();
         let buffer = &mut self.buffers[usize::from(index)];
-        buffer.state = BufState::Active;
-        // Queue-wide, so that it also tells apart tokens from before a reallocation.
-        self.activations = self.activations.wrapping_add(1);
-        let activation = self.activations;
-        buffer.activation = activation;
+        buffer.state = SlotState::Active;
         self.active += 1;
         let mmap = memory == Some(Memory::Mmap);
         let token = out.insert(ActiveBuffer {
@@ -613,7 +636,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             timestamp: buffer.timestamp.get(),
             flags: buffer.flags.queued(),
             sequence: self.sequence,
-            activation,
+            epoch: self.epoch,
         });
         for (i, plane) in buffer.planes.iter().enumerate().take(count) {
             token.planes[i] = if mmap {
@@ -633,17 +656,14 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     }
 
     /// The driver hands an active buffer back: it becomes done, with the next sequence
-    /// number. `EINVAL` if that buffer is not active in activation `activation` (a token
+    /// number. `EINVAL` if that buffer is not active or `epoch` is not the queue's (a token
     /// used twice cannot exist, but one that outlived its job — reclaimed, then the buffer
     /// queued and taken again — or one from before a reallocation could).
     ///
     /// A CAPTURE buffer takes `source`, the metadata of the OUTPUT buffer its frame came
     /// from; frame-type flags the driver set win over the source's.
-    pub fn complete(&mut self, index: usize, activation: u32, done: &Completion, source: FrameMeta) -> Result<()> {
-        if index >= usize::from(self.count)
-            || self.buffers[index].state != BufState::Active
-            || self.buffers[index].activation != activation
-        {
+    pub fn complete(&mut self, index: usize, epoch: u32, done: &Completion, source: FrameMeta) -> Result<()> {
+        if index >= usize::from(self.count) || self.buffers[index].state != SlotState::Active || epoch != self.epoch {
             return Err(Errno::EINVAL);
         }
         self.active -= 1;
@@ -657,7 +677,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         let sequence = self.sequence;
         self.sequence = self.sequence.wrapping_add(1);
         let buffer = &mut self.buffers[index];
-        buffer.state = BufState::Done;
+        buffer.state = SlotState::Done;
         buffer.flags.set_done(done.flags);
         buffer.sequence = sequence;
         if !output {
@@ -694,7 +714,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         let end = start.saturating_add(len);
         self.buffers[..usize::from(self.count)]
             .iter()
-            .filter(|b| matches!(b.state, BufState::Queued | BufState::Active))
+            .filter(|b| matches!(b.state, SlotState::Queued | SlotState::Active))
             .flat_map(|b| b.planes[..usize::from(self.num_planes)].iter())
             .any(|p| p.length > 0 && start < p.addr.saturating_add(p.length as usize) && p.addr < end)
     }
@@ -709,11 +729,14 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     pub fn reclaim_active(&mut self) -> usize {
         let mut reclaimed = 0;
         for index in 0..usize::from(self.count) {
-            if self.buffers[index].state == BufState::Active {
+            if self.buffers[index].state == SlotState::Active {
                 self.active -= 1;
                 self.finish(index, &Completion::error(), FrameMeta::NONE);
                 reclaimed += 1;
             }
+        }
+        if reclaimed > 0 {
+            self.epoch = self.epoch.wrapping_add(1);
         }
         reclaimed
     }
@@ -734,7 +757,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         }
         self.done.pop();
         let buffer = &mut self.buffers[index];
-        buffer.state = BufState::Dequeued;
+        buffer.state = SlotState::Dequeued;
         if self.dir == Direction::Capture && buffer.flags.done().contains(DoneFlags::LAST) {
             self.last_dequeued = true;
         }
@@ -746,10 +769,10 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// `EINVAL` (nothing changed) if that buffer is not dequeued.
     pub fn undo_dequeue(&mut self, index: usize) -> Result<()> {
         let buffer = self.buffers[..usize::from(self.count)].get_mut(index).ok_or(Errno::EINVAL)?;
-        if buffer.state != BufState::Dequeued || !self.done.push_front(index as u8) {
+        if buffer.state != SlotState::Dequeued || !self.done.push_front(index as u8) {
             return Err(Errno::EINVAL);
         }
-        buffer.state = BufState::Done;
+        buffer.state = SlotState::Done;
         if self.dir == Direction::Capture && buffer.flags.done().contains(DoneFlags::LAST) {
             self.last_dequeued = false;
         }
@@ -780,8 +803,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     pub fn stream_off(&mut self) {
         debug_assert_eq!(self.active, 0, "STREAMOFF with buffers still in the driver");
         for buffer in &mut self.buffers[..usize::from(self.count)] {
-            buffer.state = BufState::Dequeued;
-            buffer.prepared = false;
+            buffer.state = SlotState::Dequeued;
         }
         self.queued.clear();
         self.done.clear();

@@ -963,6 +963,51 @@ fn capture_buffers_inherit_timecode_and_timestamp_source_from_their_output_buffe
 }
 
 #[test]
+fn a_timecode_keeps_every_defined_type_and_flag_and_one_too_wide_to_keep_is_refused() {
+    let h = manual();
+    let fd = h.open_nb();
+    h.setup(fd, 1, 1);
+    let mut b = h.buf(fd, OUT, V4L2_MEMORY_MMAP, 0);
+    b.set_bytesused(0, 1);
+    b.b.flags = V4L2_BUF_FLAG_TIMECODE;
+    b.b.timecode = v4l2_timecode { type_: 0x100, ..v4l2_timecode::zeroed() };
+    assert_eq!(h.qbuf(fd, &mut b).err(), Some(Errno::EINVAL), "type past a byte");
+    b.b.timecode = v4l2_timecode { type_: V4L2_TC_TYPE_60FPS, flags: 0x100, ..v4l2_timecode::zeroed() };
+    assert_eq!(h.qbuf(fd, &mut b).err(), Some(Errno::EINVAL), "flags past a byte");
+    // Not flagged TIMECODE: the timecode is not looked at.
+    b.b.flags = 0;
+    b.b.timecode = v4l2_timecode { type_: u32::MAX, flags: u32::MAX, ..v4l2_timecode::zeroed() };
+    assert_eq!(h.qbuf(fd, &mut b), Ok(0));
+    h.dev.run_jobs();
+    assert_eq!(h.dqbuf(fd, OUT).map(|o| o.b.timecode.type_), Ok(0), "no timecode kept");
+    assert!(h.dqbuf(fd, CAP).is_ok());
+    // The widest defined values round-trip through the OUTPUT and CAPTURE buffers.
+    let flags = V4L2_TC_FLAG_DROPFRAME | V4L2_TC_FLAG_COLORFRAME | V4L2_TC_USERBITS_8BITCHARS;
+    let tc = v4l2_timecode {
+        type_: V4L2_TC_TYPE_60FPS,
+        flags,
+        frames: 59,
+        seconds: 59,
+        minutes: 59,
+        hours: 23,
+        userbits: [255; 4],
+    };
+    b.b.flags = V4L2_BUF_FLAG_TIMECODE;
+    b.b.timecode = tc;
+    h.qbuf(fd, &mut b).unwrap();
+    h.queue_capture(fd, 0).unwrap();
+    h.dev.run_jobs();
+    for dir in [OUT, CAP] {
+        let got = h.dqbuf(fd, dir).unwrap().b.timecode;
+        assert_eq!(
+            (got.type_, got.flags, got.frames, got.seconds, got.minutes, got.hours, got.userbits),
+            (tc.type_, tc.flags, 59, 59, 59, 23, [255; 4]),
+            "{dir:?}"
+        );
+    }
+}
+
+#[test]
 fn a_transform_has_no_drain_no_stream_events_and_no_frame_rate() {
     let h = Harness::with(Opts { worker: false, kind: v4l2m2m::CodecKind::Transform, ..Opts::default() });
     let fd = h.open_nb();

@@ -44,9 +44,9 @@ pub struct ActiveBuffer {
     pub(crate) timestamp: Timestamp,
     pub(crate) flags: u32,
     pub(crate) sequence: u32,
-    /// Which activation of the buffer this token stands for: a token that outlived its
-    /// job (reclaimed, then the buffer queued and taken again) is refused.
-    pub(crate) activation: u32,
+    /// The queue's epoch when the token was handed out: a token that outlived its job
+    /// (its buffer reclaimed, then perhaps queued and taken again) is refused.
+    pub(crate) epoch: u32,
 }
 
 // SAFETY: the plane pointers refer to buffer memory that the state machine gives to the

@@ -173,7 +173,7 @@ impl<
             Direction::Capture => state.sources.find(done.timestamp),
             Direction::Output => FrameMeta::NONE,
         };
-        state.queue(buf.dir).complete(usize::from(buf.index), buf.activation, done, source)?;
+        state.queue(buf.dir).complete(usize::from(buf.index), buf.epoch, done, source)?;
         if buf.dir == Direction::Capture && done.flags.contains(DoneFlags::LAST) {
             Self::last_buffer_done(state, now);
         }

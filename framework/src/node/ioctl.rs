@@ -522,18 +522,26 @@ fn decode_queue_request(buf: &v4l2_buffer, planes: Option<&[v4l2_plane]>, req: &
     req.index = buf.index;
     req.memory = memory;
     req.timestamp = timestamp_of(&buf.timestamp);
-    req.meta = FrameMeta {
-        flags: buf.flags & APP_BUFFER_FLAGS,
-        timecode: Timecode {
-            kind: buf.timecode.type_,
-            flags: buf.timecode.flags,
-            frames: buf.timecode.frames,
-            seconds: buf.timecode.seconds,
-            minutes: buf.timecode.minutes,
-            hours: buf.timecode.hours,
-            userbits: buf.timecode.userbits,
-        },
+    let flags = buf.flags & APP_BUFFER_FLAGS;
+    let tc = &buf.timecode;
+    let timecode = if flags & V4L2_BUF_FLAG_TIMECODE == 0 {
+        Timecode::default()
+    } else {
+        // A type or flags V4L2 gives no meaning to, too wide to be kept exactly.
+        let (Ok(kind), Ok(tc_flags)) = (u8::try_from(tc.type_), u8::try_from(tc.flags)) else {
+            return Err(Errno::EINVAL);
+        };
+        Timecode {
+            kind,
+            flags: tc_flags,
+            frames: tc.frames,
+            seconds: tc.seconds,
+            minutes: tc.minutes,
+            hours: tc.hours,
+            userbits: tc.userbits,
+        }
     };
+    req.meta = FrameMeta { flags, timecode };
     match planes {
         Some(array) => {
             req.num_planes = array.len();

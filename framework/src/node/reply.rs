@@ -103,8 +103,8 @@ fn timecode(meta: &FrameMeta) -> v4l2_timecode {
     }
     let tc = &meta.timecode;
     v4l2_timecode {
-        type_: tc.kind,
-        flags: tc.flags,
+        type_: u32::from(tc.kind),
+        flags: u32::from(tc.flags),
         frames: tc.frames,
         seconds: tc.seconds,
         minutes: tc.minutes,
