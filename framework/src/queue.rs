@@ -207,7 +207,7 @@ impl<const P: usize> Buffer<P> {
     };
 
     fn mapped(&self) -> bool {
-        self.map_counts.iter().any(|&count| count > 0)
+        self.map_counts != [0; P]
     }
 
     fn meta(&self) -> FrameMeta {
@@ -489,9 +489,8 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
         if out.room() < status.num_planes {
             return Err(Errno::EINVAL);
         }
-        let buffer = &self.buffers[index];
-        for (i, plane) in buffer.planes.iter().enumerate().take(status.num_planes) {
-            let mmap = status.memory == Memory::Mmap;
+        let mmap = status.memory == Memory::Mmap;
+        for (i, plane) in self.buffers[index].planes.iter().enumerate().take(status.num_planes) {
             let plane = PlaneStatus {
                 length: plane.length,
                 bytesused: plane.bytesused,
@@ -727,6 +726,9 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// Marks every active buffer done with the error flag (the driver's job ended without
     /// handing them back). Returns how many were reclaimed.
     pub fn reclaim_active(&mut self) -> usize {
+        if self.active == 0 {
+            return 0;
+        }
         let mut reclaimed = 0;
         for index in 0..usize::from(self.count) {
             if self.buffers[index].state == SlotState::Active {
