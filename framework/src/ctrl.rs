@@ -10,8 +10,13 @@ use crate::abi;
 use crate::error::{Errno, Result};
 use crate::event::CtrlEvent;
 
-/// Most controls a driver may declare.
+/// Most controls a driver may declare (see [`controls_fit`]).
 pub const MAX_CONTROLS: usize = 32;
+
+/// Most of a driver's controls that may be of kind [`ControlKind::Integer64`] (counted
+/// within [`MAX_CONTROLS`]): each file stores a control's value in a 32-bit word, a 64-bit
+/// control's in two, and keeps room for this many second words.
+pub const MAX_INTEGER64_CONTROLS: usize = 4;
 
 /// The kind of value a control holds.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -217,34 +222,83 @@ const fn class_control(class: u32) -> ControlSpec {
 /// Every control of a device: the driver's, the standard ones and the class controls.
 #[derive(Clone, Copy)]
 pub struct ControlSet {
+    /// The driver's leading controls that fit.
     driver: &'static [ControlSpec],
+    /// How many the driver declared.
+    declared: usize,
 }
 
-/// Where a control's value lives in [`ControlValues`].
+/// Where a control's value lives in [`ControlValues`]: its first 32-bit word, and whether
+/// it takes a second one (an [`ControlKind::Integer64`] control, low word first).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct ControlSlot(usize);
+pub(crate) struct ControlSlot {
+    word: usize,
+    wide: bool,
+}
 
 /// Slots 0 and 1 hold the standard controls, driver controls follow. A `static`, so that
 /// lookups walk references instead of copying specs.
 static STANDARD: [ControlSpec; 2] = [MIN_BUFFERS_FOR_OUTPUT, MIN_BUFFERS_FOR_CAPTURE];
 
-impl ControlSet {
-    /// The set for a driver's controls. At most [`MAX_CONTROLS`] are used.
-    pub const fn new(driver: &'static [ControlSpec]) -> Self {
-        Self { driver }
-    }
+/// The 32-bit words of one file's values: one per control, two per 64-bit control.
+const WORDS: usize = STANDARD.len() + MAX_CONTROLS + MAX_INTEGER64_CONTROLS;
 
-    fn driver_controls(&self) -> &'static [ControlSpec] {
-        &self.driver[..self.driver.len().min(MAX_CONTROLS)]
+/// How many of `table`'s leading entries fit the value storage: at most [`MAX_CONTROLS`]
+/// entries, of which at most [`MAX_INTEGER64_CONTROLS`] of kind
+/// [`ControlKind::Integer64`].
+const fn usable(table: &[ControlSpec]) -> usize {
+    let (mut n, mut wide) = (0, 0);
+    while n < table.len() && n < MAX_CONTROLS {
+        if matches!(table[n].kind, ControlKind::Integer64) {
+            if wide == MAX_INTEGER64_CONTROLS {
+                break;
+            }
+            wide += 1;
+        }
+        n += 1;
+    }
+    n
+}
+
+/// Whether the framework offers every control of `table`: at most [`MAX_CONTROLS`]
+/// entries, of which at most [`MAX_INTEGER64_CONTROLS`] of kind
+/// [`ControlKind::Integer64`]. A driver with a `static` table can check it at build time:
+/// `const _: () = assert!(controls_fit(&CONTROLS));`.
+pub const fn controls_fit(table: &[ControlSpec]) -> bool {
+    usable(table) == table.len()
+}
+
+impl ControlSet {
+    /// The set for a driver's controls: the leading entries that fit (see
+    /// [`controls_fit`]); the framework does not offer the rest.
+    pub const fn new(driver: &'static [ControlSpec]) -> Self {
+        let fit = match driver.split_at_checked(usable(driver)) {
+            Some((fit, _)) => fit,
+            None => driver,
+        };
+        Self { driver: fit, declared: driver.len() }
     }
 
     /// Every valued control, in slot order.
     fn specs(&self) -> impl Iterator<Item = &'static ControlSpec> {
-        STANDARD.iter().chain(self.driver_controls())
+        STANDARD.iter().chain(self.driver)
     }
 
+    /// Every valued control with its slot: slots are assigned in table order, a 64-bit
+    /// control taking two words.
     fn valued(&self) -> impl Iterator<Item = (ControlSlot, &'static ControlSpec)> {
-        self.specs().enumerate().map(|(i, s)| (ControlSlot(i), s))
+        let standard = STANDARD.iter().enumerate().map(|(word, spec)| (ControlSlot { word, wide: false }, spec));
+        standard.chain(self.driver_slots())
+    }
+
+    /// The driver's controls with their slots, after the standard controls' words.
+    fn driver_slots(&self) -> impl Iterator<Item = (ControlSlot, &'static ControlSpec)> {
+        self.driver.iter().scan(STANDARD.len(), |next, spec| {
+            let wide = spec.kind == ControlKind::Integer64;
+            let slot = ControlSlot { word: *next, wide };
+            *next += 1 + usize::from(wide);
+            Some((slot, spec))
+        })
     }
 
     fn has_class(&self, class: u32) -> bool {
@@ -277,38 +331,61 @@ impl ControlSet {
         self.has_class(class)
     }
 
-    /// Default values for a newly opened file.
+    /// Default values for a newly opened file (warns, at every open, of a driver table
+    /// that does not fit).
     pub(crate) fn defaults(&self, min_output: u32, min_capture: u32) -> ControlValues {
-        let mut values = ControlValues { values: [0; MAX_CONTROLS + 2] };
-        for (ControlSlot(i), spec) in self.valued() {
-            values.values[i] = spec.default;
+        if self.declared > self.driver.len() {
+            crate::fmt::warning!(
+                "driver declares {} controls; the framework offers only the first {}",
+                self.declared,
+                self.driver.len()
+            );
         }
-        values.values[0] = i64::from(min_output);
-        values.values[1] = i64::from(min_capture);
+        let mut values = ControlValues::ZERO;
+        // The standard controls' words come first.
+        values.words[0] = min_output;
+        values.words[1] = min_capture;
+        for (slot, spec) in self.driver_slots() {
+            values.set(slot, spec.default);
+        }
         values
     }
 }
 
-/// One file's control values.
+/// One file's control values, in 32-bit words: V4L2 controls other than
+/// `V4L2_CTRL_TYPE_INTEGER64` hold 32-bit values, which is all a word keeps (a driver's
+/// 32-bit control has its `min`, `max` and `default` within `i32`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ControlValues {
-    values: [i64; MAX_CONTROLS + 2],
+    words: [u32; WORDS],
 }
 
 impl ControlValues {
     /// Every value 0 (a file slot nobody opened).
-    pub(crate) const ZERO: ControlValues = ControlValues { values: [0; MAX_CONTROLS + 2] };
+    pub(crate) const ZERO: ControlValues = ControlValues { words: [0; WORDS] };
 
     /// The value in `slot` (a slot [`ControlSet`] handed out, so always within the table:
     /// read with `get` so that no bounds-check panic is compiled in).
     pub(crate) fn get(&self, slot: ControlSlot) -> i64 {
-        self.values.get(slot.0).copied().unwrap_or(0)
+        let word = |i: usize| self.words.get(i).copied().unwrap_or(0);
+        let low = word(slot.word);
+        if slot.wide {
+            ((u64::from(word(slot.word + 1)) << 32) | u64::from(low)) as i64
+        } else {
+            i64::from(low as i32)
+        }
     }
 
-    /// Stores `value` in `slot` (within the table, as for [`ControlValues::get`]).
+    /// Stores `value` in `slot` (within the table, as for [`ControlValues::get`]); a
+    /// 32-bit control keeps the low 32 bits, as its 32-bit ioctl fields do.
     pub(crate) fn set(&mut self, slot: ControlSlot, value: i64) {
-        if let Some(stored) = self.values.get_mut(slot.0) {
-            *stored = value;
+        if let Some(low) = self.words.get_mut(slot.word) {
+            *low = value as u32;
+        }
+        if slot.wide {
+            if let Some(high) = self.words.get_mut(slot.word + 1) {
+                *high = (value >> 32) as u32;
+            }
         }
     }
 }
@@ -404,6 +481,68 @@ mod tests {
         );
         assert!(matches!(set.find(abi::V4L2_CID_CODEC_CLASS), Some((s, None)) if s.kind == ControlKind::Class));
         assert!(set.find(abi::V4L2_CID_CAMERA_CLASS).is_none());
+    }
+
+    #[test]
+    fn integer64_values_take_two_words_in_table_order() {
+        const BASE: u32 = abi::V4L2_CID_CODEC_BASE + 0x1000;
+        static MIXED: [ControlSpec; 4] = [
+            ControlSpec::integer(BASE + 1, "a", -10, 10, 1, -3),
+            ControlSpec {
+                kind: ControlKind::Integer64,
+                ..ControlSpec::integer(BASE + 2, "b", i64::MIN, i64::MAX, 1, -1)
+            },
+            ControlSpec::boolean(BASE + 3, "c", true),
+            ControlSpec {
+                kind: ControlKind::Integer64,
+                ..ControlSpec::integer(BASE + 4, "d", 0, i64::MAX, 1, 1 << 40)
+            },
+        ];
+        let set = ControlSet::new(&MIXED);
+        let slot = |n| set.find(BASE + n).and_then(|(_, slot)| slot).unwrap();
+        let all = |values: &ControlValues| [1, 2, 3, 4].map(|n| values.get(slot(n)));
+        assert_eq!([1, 2, 3, 4].map(|n| slot(n).word), [2, 3, 5, 6]);
+        let mut values = set.defaults(1, 1);
+        assert_eq!(all(&values), [-3, -1, 1, 1 << 40]);
+        for wide in [i64::MIN, i64::MAX, -(1 << 32), 0xffff_ffff, 0x1234_5678_9abc_def0] {
+            values.set(slot(2), wide);
+            values.set(slot(4), !wide);
+            assert_eq!(all(&values), [-3, wide, 1, !wide]);
+        }
+        values.set(slot(1), -10);
+        values.set(slot(3), 0);
+        assert_eq!(all(&values), [-10, 0x1234_5678_9abc_def0, 0, !0x1234_5678_9abc_def0]);
+    }
+
+    #[test]
+    fn tables_past_the_limits_keep_the_leading_controls_that_fit() {
+        const NARROW: ControlSpec = ControlSpec::integer(0, "n", 0, 1, 1, 0);
+        const WIDE: ControlSpec = ControlSpec { kind: ControlKind::Integer64, ..NARROW };
+        static LONG: [ControlSpec; MAX_CONTROLS + 1] = [NARROW; MAX_CONTROLS + 1];
+        static WIDE_ONES: [ControlSpec; MAX_INTEGER64_CONTROLS + 2] = [WIDE; MAX_INTEGER64_CONTROLS + 2];
+        assert!(controls_fit(&LONG[..MAX_CONTROLS]) && !controls_fit(&LONG));
+        assert!(controls_fit(&WIDE_ONES[..MAX_INTEGER64_CONTROLS]) && !controls_fit(&WIDE_ONES));
+        assert_eq!(ControlSet::new(&LONG).driver.len(), MAX_CONTROLS);
+        assert_eq!(ControlSet::new(&WIDE_ONES).driver.len(), MAX_INTEGER64_CONTROLS);
+        // The largest table that fits fills the words exactly.
+        static FULL: [ControlSpec; MAX_CONTROLS] = {
+            let mut table = [NARROW; MAX_CONTROLS];
+            let mut i = 0;
+            while i < MAX_CONTROLS {
+                table[i].id = abi::V4L2_CID_CODEC_BASE + i as u32;
+                if i < MAX_INTEGER64_CONTROLS {
+                    table[i].kind = ControlKind::Integer64;
+                }
+                i += 1;
+            }
+            table
+        };
+        assert!(controls_fit(&FULL));
+        let set = ControlSet::new(&FULL);
+        let (_, Some(last)) = set.find(abi::V4L2_CID_CODEC_BASE + MAX_CONTROLS as u32 - 1).unwrap() else {
+            panic!("no slot")
+        };
+        assert_eq!(last.word, WORDS - 1);
     }
 
     #[test]

@@ -549,3 +549,170 @@ fn priorities_guard_state_changes() {
     h.node.close(b).unwrap();
     assert_eq!(h.s_ctrl(a, GOP, 9), Ok(9));
 }
+
+// ------------------------------------------------------------------------------------
+// A driver table of its own: 64-bit controls among 32-bit ones
+// ------------------------------------------------------------------------------------
+
+mod wide {
+    use super::*;
+    use v4l2m2m::driver::{controls_fit, ControlKind, ControlSpec, MAX_CONTROLS, MAX_INTEGER64_CONTROLS};
+    use v4l2m2m::{
+        BufferApi, CodecDevice, CodecKind, CodecOps, DeviceInfo, FormatDesc, Formats, Job, JobStatus, MemoryArena,
+        OpenFlags, PixFormat,
+    };
+    use v4l2m2m_client::{Client, CtrlOp, NodeFile};
+
+    pub const NEAR: u32 = V4L2_CID_CODEC_BASE + 0x1001;
+    pub const HUGE: u32 = V4L2_CID_CODEC_BASE + 0x1002;
+    pub const FLAG: u32 = V4L2_CID_CODEC_BASE + 0x1003;
+    pub const COARSE: u32 = V4L2_CID_CODEC_BASE + 0x1004;
+    pub const LAST: u32 = V4L2_CID_CODEC_BASE + 0x1005;
+
+    const fn int64(id: u32, min: i64, max: i64, step: u64, default: i64) -> ControlSpec {
+        ControlSpec { kind: ControlKind::Integer64, ..ControlSpec::integer(id, "64-bit", min, max, step, default) }
+    }
+
+    /// Each 64-bit control between 32-bit neighbours, whose words sit on either side of it.
+    pub static CONTROLS: [ControlSpec; 5] = [
+        ControlSpec::integer(NEAR, "Near", -1000, 1000, 1, -5),
+        int64(HUGE, i64::MIN, i64::MAX, 1, -(1 << 40)),
+        ControlSpec::boolean(FLAG, "Flag", true),
+        int64(COARSE, 0, 1 << 40, 1 << 32, 0xffff_ffff << 1),
+        ControlSpec::integer(LAST, "Last", i32::MIN as i64, i32::MAX as i64, 1, -1),
+    ];
+    const _: () = assert!(controls_fit(&CONTROLS));
+
+    /// One 64-bit control more than fit, after as many 32-bit ones as fit beside them.
+    pub static TOO_WIDE: [ControlSpec; MAX_CONTROLS] = {
+        let mut table = [ControlSpec::integer(0, "Narrow", 0, 10, 1, 0); MAX_CONTROLS];
+        let mut i = 0;
+        while i < MAX_CONTROLS {
+            table[i].id = V4L2_CID_CODEC_BASE + 0x2000 + i as u32;
+            if i >= MAX_CONTROLS - MAX_INTEGER64_CONTROLS - 1 {
+                table[i] = int64(table[i].id, 0, i64::MAX, 1, i64::MAX - i as i64);
+            }
+            i += 1;
+        }
+        table
+    };
+    const _: () = assert!(!controls_fit(&TOO_WIDE));
+
+    pub struct Wide(pub &'static [ControlSpec]);
+
+    impl CodecOps for Wide {
+        type Context = ();
+        fn open(&self) -> Result<(), Errno> {
+            Ok(())
+        }
+        fn default_formats(&self) -> Formats {
+            Formats { output: PixFormat::empty(), capture: PixFormat::empty() }
+        }
+        fn enum_fmt(&self, _dir: Direction, _index: u32) -> Result<FormatDesc, Errno> {
+            Err(Errno::EINVAL)
+        }
+        fn try_fmt(&self, _ctx: &(), _formats: &Formats, _dir: Direction, _fmt: &mut PixFormat) -> Result<(), Errno> {
+            Ok(())
+        }
+        fn device_run(&self, _ctx: &mut (), _job: Job<'_>) -> JobStatus {
+            JobStatus::Finished
+        }
+        fn controls(&self) -> &'static [ControlSpec] {
+            self.0
+        }
+    }
+
+    pub type WideDev = CodecDevice<Wide, 2, 1, 2>;
+
+    /// A device of `table`'s controls, leaked, with one file open.
+    pub fn open(table: &'static [ControlSpec]) -> Client<NodeFile<'static, WideDev>> {
+        // SAFETY: an arena of no bytes: it hands out no region, so touches no memory.
+        static ARENA: MemoryArena<1> = unsafe { MemoryArena::new(core::ptr::null_mut(), 0, 0, 4096) };
+        let info = DeviceInfo {
+            driver: "wide",
+            card: "64-bit controls",
+            bus_info: "platform:wide",
+            kind: CodecKind::Encoder,
+            api: BufferApi::SinglePlanar,
+            userptr: false,
+            min_output_buffers: 1,
+            min_capture_buffers: 1,
+        };
+        let dev: &'static WideDev = Box::leak(Box::new(WideDev::new(Wide(table), info, &GLUE, &ARENA)));
+        keep(dev);
+        let fd = dev.open(OpenFlags::NONBLOCK).expect("open");
+        Client::new(NodeFile::new(dev, fd))
+    }
+
+    pub fn ext_ctrls(c: &Client<NodeFile<'static, WideDev>>, op: CtrlOp, ctrls: &mut [v4l2_ext_control]) -> u32 {
+        let reply = c.ext_ctrls(op, 0, ctrls);
+        reply.result.unwrap_or_else(|e| panic!("{op:?}: {e:?} at {}", reply.error_idx));
+        reply.error_idx
+    }
+}
+
+#[test]
+fn integer64_values_keep_all_64_bits_beside_32_bit_controls() {
+    use v4l2m2m_client::CtrlOp;
+    use wide::*;
+    let c = open(&CONTROLS);
+    let all = |near, huge, flag, coarse, last| {
+        [ext(NEAR, near), ext64(HUGE, huge), ext(FLAG, flag), ext64(COARSE, coarse), ext(LAST, last)]
+    };
+    let values = |g: &[v4l2_ext_control; 5]| {
+        (ext_value(&g[0]), ext_value64(&g[1]), ext_value(&g[2]), ext_value64(&g[3]), ext_value(&g[4]))
+    };
+    let mut g = all(0, 0, 0, 0, 0);
+    ext_ctrls(&c, CtrlOp::Get, &mut g);
+    assert_eq!(values(&g), (-5, -(1 << 40), 1, 0xffff_ffff << 1, -1), "defaults");
+    // Values that need the high word, negative ones, and the extremes.
+    for (huge, coarse) in [(i64::MIN, 1 << 40), (i64::MAX, 0), (-1, 3 << 32), (0x1234_5678_9abc_def0, 1 << 32)] {
+        let mut s = all(-1000, huge, 0, coarse, i32::MIN);
+        ext_ctrls(&c, CtrlOp::Set, &mut s);
+        assert_eq!(values(&s), (-1000, huge, 0, coarse, i32::MIN));
+        let mut g = all(0, 0, 0, 0, 0);
+        ext_ctrls(&c, CtrlOp::Get, &mut g);
+        assert_eq!(values(&g), (-1000, huge, 0, coarse, i32::MIN), "G_EXT_CTRLS after S_EXT_CTRLS");
+        // A 32-bit neighbour written alone leaves both 64-bit values whole.
+        assert_eq!(c.s_ctrl(FLAG, 1), Ok(1));
+        assert_eq!(c.s_ctrl(LAST, i32::MAX), Ok(i32::MAX));
+        let mut g = all(0, 0, 0, 0, 0);
+        ext_ctrls(&c, CtrlOp::Get, &mut g);
+        assert_eq!(values(&g), (-1000, huge, 1, coarse, i32::MAX));
+    }
+    // Validation is the same 64-bit arithmetic: rounding to a 2^32 step, clamping.
+    let mut s = [ext64(COARSE, (5 << 32) + (1 << 31) - 1), ext64(HUGE, -7)];
+    ext_ctrls(&c, CtrlOp::Set, &mut s);
+    assert_eq!((ext_value64(&s[0]), ext_value64(&s[1])), (5 << 32, -7));
+    let mut s = [ext64(COARSE, i64::MAX)];
+    ext_ctrls(&c, CtrlOp::Set, &mut s);
+    let mut g = [ext64(COARSE, 0), ext64(HUGE, 0), ext(NEAR, 0)];
+    ext_ctrls(&c, CtrlOp::Get, &mut g);
+    assert_eq!((ext_value64(&g[0]), ext_value64(&g[1]), ext_value(&g[2])), (1 << 40, -7, -1000));
+}
+
+#[test]
+fn a_table_with_too_many_integer64_controls_offers_only_those_that_fit() {
+    use v4l2m2m::driver::{MAX_CONTROLS, MAX_INTEGER64_CONTROLS};
+    use v4l2m2m_client::CtrlOp;
+    use wide::*;
+    let c = open(&TOO_WIDE);
+    let offered = MAX_CONTROLS - 1;
+    let id = |i: usize| TOO_WIDE[i].id;
+    // Every control up to the last 64-bit one that fits keeps its value...
+    let mut g: Vec<_> = (0..offered).map(|i| ext64(id(i), 0)).collect();
+    ext_ctrls(&c, CtrlOp::Get, &mut g);
+    for (i, got) in g.iter().enumerate().skip(offered - MAX_INTEGER64_CONTROLS) {
+        assert_eq!(ext_value64(got), i64::MAX - i as i64);
+    }
+    let wide = offered - MAX_INTEGER64_CONTROLS..offered;
+    let mut s: Vec<_> = wide.clone().map(|i| ext64(id(i), -(i as i64))).collect();
+    ext_ctrls(&c, CtrlOp::Set, &mut s);
+    let mut g: Vec<_> = (0..offered).map(|i| ext64(id(i), 1)).collect();
+    ext_ctrls(&c, CtrlOp::Get, &mut g);
+    assert!(g[wide].iter().all(|got| ext_value64(got) == 0), "negative values clamp to the minimum 0");
+    // ...and the one past the limit is not offered: its ID is unknown.
+    let mut past = [ext64(id(offered), 1)];
+    assert_eq!(c.ext_ctrls(CtrlOp::Get, 0, &mut past).result, Err(Errno::EINVAL));
+    assert_eq!(c.g_ctrl(id(offered)), Err(Errno::EINVAL));
+}

@@ -85,7 +85,7 @@ pub use inflight::InFlight;
 pub use ops::{CodecCommand, CodecKind, CodecOps, DeviceInfo, JobStatus, QueueStatus};
 pub use pixfmt::{fill_pix_format, pix_format, FormatInfo};
 
-pub use crate::ctrl::{ControlKind, ControlSpec, MAX_CONTROLS};
+pub use crate::ctrl::{controls_fit, ControlKind, ControlSpec, MAX_CONTROLS, MAX_INTEGER64_CONTROLS};
 pub use crate::error::{Errno, Result};
 pub use crate::event::{CtrlEvent, Event};
 pub use crate::format::{

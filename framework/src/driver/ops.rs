@@ -210,7 +210,14 @@ pub trait CodecOps: Sync + 'static {
     /// The driver's controls. The framework stores their values per file handle,
     /// validates writes, answers the query ioctls and sends control events. It adds the
     /// standard `V4L2_CID_MIN_BUFFERS_FOR_OUTPUT`/`_CAPTURE` controls and class controls
-    /// itself. At most [`MAX_CONTROLS`](crate::ctrl::MAX_CONTROLS) entries.
+    /// itself. At most [`MAX_CONTROLS`](crate::ctrl::MAX_CONTROLS) entries, of which at
+    /// most [`MAX_INTEGER64_CONTROLS`](crate::ctrl::MAX_INTEGER64_CONTROLS) of kind
+    /// [`ControlKind::Integer64`](crate::ctrl::ControlKind::Integer64) (each file stores a
+    /// value in a 32-bit word, a 64-bit one in two); a 32-bit control's `min`, `max` and
+    /// `default` lie within `i32`. Of a table that does not fit, the framework offers only
+    /// the leading entries that do (the others answer `EINVAL` as unknown IDs) and logs a
+    /// warning at every open; [`controls_fit`](crate::ctrl::controls_fit) checks a table,
+    /// in a `const` assertion at build time for a `static` one.
     fn controls(&self) -> &'static [ControlSpec] {
         &[]
     }
