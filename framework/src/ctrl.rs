@@ -232,7 +232,7 @@ pub struct ControlSet {
 /// it takes a second one (an [`ControlKind::Integer64`] control, low word first).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct ControlSlot {
-    word: usize,
+    word: u8,
     wide: bool,
 }
 
@@ -242,6 +242,8 @@ static STANDARD: [ControlSpec; 2] = [MIN_BUFFERS_FOR_OUTPUT, MIN_BUFFERS_FOR_CAP
 
 /// The 32-bit words of one file's values: one per control, two per 64-bit control.
 const WORDS: usize = STANDARD.len() + MAX_CONTROLS + MAX_INTEGER64_CONTROLS;
+// A slot numbers its word in a byte.
+const _: () = assert!(WORDS <= u8::MAX as usize);
 
 /// How many of `table`'s leading entries fit the value storage: at most [`MAX_CONTROLS`]
 /// entries, of which at most [`MAX_INTEGER64_CONTROLS`] of kind
@@ -287,16 +289,16 @@ impl ControlSet {
     /// Every valued control with its slot: slots are assigned in table order, a 64-bit
     /// control taking two words.
     fn valued(&self) -> impl Iterator<Item = (ControlSlot, &'static ControlSpec)> {
-        let standard = STANDARD.iter().enumerate().map(|(word, spec)| (ControlSlot { word, wide: false }, spec));
+        let standard = STANDARD.iter().zip(0..).map(|(spec, word)| (ControlSlot { word, wide: false }, spec));
         standard.chain(self.driver_slots())
     }
 
     /// The driver's controls with their slots, after the standard controls' words.
     fn driver_slots(&self) -> impl Iterator<Item = (ControlSlot, &'static ControlSpec)> {
-        self.driver.iter().scan(STANDARD.len(), |next, spec| {
+        self.driver.iter().scan(STANDARD.len() as u8, |next, spec| {
             let wide = spec.kind == ControlKind::Integer64;
             let slot = ControlSlot { word: *next, wide };
-            *next += 1 + usize::from(wide);
+            *next += 1 + u8::from(wide);
             Some((slot, spec))
         })
     }
@@ -368,9 +370,10 @@ impl ControlValues {
     /// read with `get` so that no bounds-check panic is compiled in).
     pub(crate) fn get(&self, slot: ControlSlot) -> i64 {
         let word = |i: usize| self.words.get(i).copied().unwrap_or(0);
-        let low = word(slot.word);
+        let first = usize::from(slot.word);
+        let low = word(first);
         if slot.wide {
-            ((u64::from(word(slot.word + 1)) << 32) | u64::from(low)) as i64
+            ((u64::from(word(first + 1)) << 32) | u64::from(low)) as i64
         } else {
             i64::from(low as i32)
         }
@@ -379,11 +382,12 @@ impl ControlValues {
     /// Stores `value` in `slot` (within the table, as for [`ControlValues::get`]); a
     /// 32-bit control keeps the low 32 bits, as its 32-bit ioctl fields do.
     pub(crate) fn set(&mut self, slot: ControlSlot, value: i64) {
-        if let Some(low) = self.words.get_mut(slot.word) {
+        let first = usize::from(slot.word);
+        if let Some(low) = self.words.get_mut(first) {
             *low = value as u32;
         }
         if slot.wide {
-            if let Some(high) = self.words.get_mut(slot.word + 1) {
+            if let Some(high) = self.words.get_mut(first + 1) {
                 *high = (value >> 32) as u32;
             }
         }
@@ -542,7 +546,7 @@ mod tests {
         let (_, Some(last)) = set.find(abi::V4L2_CID_CODEC_BASE + MAX_CONTROLS as u32 - 1).unwrap() else {
             panic!("no slot")
         };
-        assert_eq!(last.word, WORDS - 1);
+        assert_eq!(usize::from(last.word), WORDS - 1);
     }
 
     #[test]
