@@ -65,6 +65,9 @@ pub static CONTROLS: [ControlSpec; 17] = [
     ControlSpec::integer(abi::V4L2_CID_MPEG_VIDEO_H264_CPB_SIZE, "H264 CPB Buffer Size", 0, 1 << 20, 1, 0),
 ];
 
+// Every control is offered: the table fits the framework's control storage.
+const _: () = assert!(v4l2m2m::driver::controls_fit(&CONTROLS));
+
 /// How the encoder chooses QPs (`V4L2_CID_MPEG_VIDEO_BITRATE_MODE`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum BitrateMode {
