@@ -19,7 +19,8 @@ count() {
     total=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$out/log")
     local cs calls
     cs=$(callgrind_annotate --inclusive=yes "$out/cg" 2>/dev/null | awk '
-        /std\.rs:_critical_section_1_0_(acquire|release) / { n = $1; gsub(",", "", n); cs += n }
+        # Only the summary line of each function, not the call lines of annotated sources.
+        !/=>/ && /std\.rs:_critical_section_1_0_(acquire|release) \[/ { n = $1; gsub(",", "", n); cs += n }
         END { print cs + 0 }')
     # Calls to the acquire function, from the profile's call records (names are given
     # once per id, then referred to by id alone).

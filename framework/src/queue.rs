@@ -520,53 +520,72 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// Checks a QBUF/PREPARE_BUF request against the queue and the buffer's state as
     /// [`queue`](Self::queue) and [`prepare`](Self::prepare) do, changing nothing.
     pub fn check(&self, req: &QueueRequest, min_sizes: &[u32]) -> Result<()> {
-        self.checked_planes(req, min_sizes).map(drop)
+        let index = self.checked_index(req)?;
+        (0..self.plane_count()).try_for_each(|i| self.requested_plane(index, i, req, min_sizes).map(drop))
     }
 
     /// Checks a QBUF/PREPARE_BUF request against the queue and the buffer's state, and
-    /// records its planes. `min_sizes` gives the plane sizes the current format needs.
+    /// records its planes (all checked before any is recorded). `min_sizes` gives the
+    /// plane sizes the current format needs.
     fn check_and_record(&mut self, req: &QueueRequest, min_sizes: &[u32]) -> Result<usize> {
-        let (index, planes) = self.checked_planes(req, min_sizes)?;
-        self.buffers[index].planes = planes;
+        self.check(req, min_sizes)?;
+        let index = req.index as usize;
+        for i in 0..self.plane_count() {
+            let plane = self.requested_plane(index, i, req, min_sizes)?;
+            if let Some(recorded) = self.buffers[index].planes.get_mut(i) {
+                *recorded = plane;
+            }
+        }
         Ok(index)
     }
 
-    /// The buffer index of a valid QBUF/PREPARE_BUF request and the planes it records.
-    fn checked_planes(&self, req: &QueueRequest, min_sizes: &[u32]) -> Result<(usize, [Plane; P])> {
+    /// The planes of each buffer (at most `P`).
+    fn plane_count(&self) -> usize {
+        usize::from(self.num_planes).min(P)
+    }
+
+    /// The buffer index of a QBUF/PREPARE_BUF request whose buffer the application may
+    /// queue or prepare (planes not looked at).
+    fn checked_index(&self, req: &QueueRequest) -> Result<usize> {
         let index = req.index as usize;
-        if index >= usize::from(self.count)
-            || Some(req.memory) != self.memory()
-            || req.num_planes < usize::from(self.num_planes)
-        {
+        let valid = index < usize::from(self.count)
+            && Some(req.memory) == self.memory()
+            && req.num_planes >= usize::from(self.num_planes)
+            && self.buffers[index].state.dequeued();
+        if valid {
+            Ok(index)
+        } else {
+            Err(Errno::EINVAL)
+        }
+    }
+
+    /// Plane `i` (below [`plane_count`](Self::plane_count)) as buffer `index` would record
+    /// it for `req`; `EINVAL` if the request's plane is invalid.
+    fn requested_plane(&self, index: usize, i: usize, req: &QueueRequest, min_sizes: &[u32]) -> Result<Plane> {
+        let (Some(recorded), Some(given)) = (self.buffers[index].planes.get(i), req.planes.get(i)) else {
             return Err(Errno::EINVAL);
-        }
-        if !self.buffers[index].state.dequeued() {
-            return Err(Errno::EINVAL);
-        }
-        let output = self.dir == Direction::Output;
-        let mut planes = self.buffers[index].planes;
-        for (i, (plane, given)) in planes.iter_mut().zip(&req.planes).take(usize::from(self.num_planes)).enumerate() {
-            if req.memory == Memory::UserPtr {
-                let needed = min_sizes.get(i).copied().unwrap_or(0);
-                if given.length < needed || given.length == 0 {
-                    return Err(Errno::EINVAL);
-                }
-                plane.addr = given.userptr;
-                plane.length = given.length;
+        };
+        let mut plane = *recorded;
+        if req.memory == Memory::UserPtr {
+            let needed = min_sizes.get(i).copied().unwrap_or(0);
+            if given.length < needed || given.length == 0 {
+                return Err(Errno::EINVAL);
             }
-            if output {
-                let bytesused = if given.bytesused == 0 { plane.length } else { given.bytesused };
-                if bytesused > plane.length || (given.data_offset > 0 && given.data_offset >= bytesused) {
-                    return Err(Errno::EINVAL);
-                }
-                plane.bytesused = bytesused;
-                plane.data_offset = given.data_offset;
-            } else {
-                plane.bytesused = 0;
-                plane.data_offset = 0;
-            }
+            plane.addr = given.userptr;
+            plane.length = given.length;
         }
-        Ok((index, planes))
+        if self.dir == Direction::Output {
+            let bytesused = if given.bytesused == 0 { plane.length } else { given.bytesused };
+            if bytesused > plane.length || (given.data_offset > 0 && given.data_offset >= bytesused) {
+                return Err(Errno::EINVAL);
+            }
+            plane.bytesused = bytesused;
+            plane.data_offset = given.data_offset;
+        } else {
+            plane.bytesused = 0;
+            plane.data_offset = 0;
+        }
+        Ok(plane)
     }
 
     /// PREPARE_BUF: validates and records a buffer without queueing it; `out` gets its
