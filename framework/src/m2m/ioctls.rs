@@ -202,9 +202,25 @@ impl<
 
     /// Runs `f` with the driver context of `file` locked.
     fn with_context<R>(&self, file: FileId, f: impl FnOnce(&mut D::Context) -> Result<R>) -> Result<R> {
+        let mut f = Some(f);
+        let mut out = Err(Errno::EBADF);
+        self.in_context(file, &mut |ctx| {
+            if let Some(f) = f.take() {
+                out = f(ctx);
+            }
+        })?;
+        out
+    }
+
+    /// The lock of [`Self::with_context`], out of line so that its callers share one copy
+    /// of the lock and unlock: `f` runs once with the driver context of `file` locked;
+    /// `EBADF` if the file has none.
+    #[inline(never)]
+    pub(super) fn in_context(&self, file: FileId, f: &mut dyn FnMut(&mut D::Context)) -> Result<()> {
         let slot = self.slot(file)?;
         let mut context = slot.context.lock(self.os);
-        f(context.as_mut().ok_or(Errno::EBADF)?)
+        f(context.as_mut().ok_or(Errno::EBADF)?);
+        Ok(())
     }
 
     fn tried_format(&self, file: FileId, dir: Direction, mut fmt: PixFormat) -> Result<PixFormat> {

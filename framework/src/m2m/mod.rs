@@ -330,9 +330,8 @@ impl<
             state.job.running
         })?;
         if running {
-            if let Some(ctx) = slot.context.lock(self.os).as_mut() {
-                self.driver.job_abort(ctx);
-            }
+            // A file without a driver context has no job to abort.
+            let _ = self.in_context(file, &mut |ctx| self.driver.job_abort(ctx));
             loop {
                 let seen = slot.wake.load(Ordering::Acquire);
                 if !self.with_state(file, |state, _| state.job.running)? {
@@ -352,9 +351,7 @@ impl<
             state.drain = state.drain.stream_stopped(reconfigured);
             state.source_change = state.source_change.stream_stopped();
         })?;
-        if let Some(ctx) = slot.context.lock(self.os).as_mut() {
-            self.driver.streamoff(ctx, dir);
-        }
+        let _ = self.in_context(file, &mut |ctx| self.driver.streamoff(ctx, dir));
         self.notify(file.slot);
         Ok(())
     }
