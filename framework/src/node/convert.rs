@@ -50,8 +50,8 @@ pub(super) fn encode_frame_size(fse: &mut v4l2_frmsizeenum, size: FrameSize) {
     fse.reserved = [0; 2];
 }
 
-pub(super) fn encode_queryctrl(spec: &ControlSpec) -> v4l2_queryctrl {
-    let mut out = v4l2_queryctrl::zeroed();
+pub(super) fn encode_queryctrl(out: &mut v4l2_queryctrl, spec: &ControlSpec) {
+    *out = v4l2_queryctrl::zeroed();
     out.id = spec.id;
     out.type_ = spec.kind.v4l2_type();
     copy_str(&mut out.name, spec.name);
@@ -64,11 +64,10 @@ pub(super) fn encode_queryctrl(spec: &ControlSpec) -> v4l2_queryctrl {
         out.default_value = clamp_i32(spec.default);
     }
     out.flags = spec.flags;
-    out
 }
 
-pub(super) fn encode_query_ext_ctrl(spec: &ControlSpec) -> v4l2_query_ext_ctrl {
-    let mut out = v4l2_query_ext_ctrl::zeroed();
+pub(super) fn encode_query_ext_ctrl(out: &mut v4l2_query_ext_ctrl, spec: &ControlSpec) {
+    *out = v4l2_query_ext_ctrl::zeroed();
     out.id = spec.id;
     out.type_ = spec.kind.v4l2_type();
     copy_str(&mut out.name, spec.name);
@@ -83,7 +82,6 @@ pub(super) fn encode_query_ext_ctrl(spec: &ControlSpec) -> v4l2_query_ext_ctrl {
         ControlKind::Button | ControlKind::Class => 0,
     };
     out.elems = 1;
-    out
 }
 
 pub(super) fn encode_event(got: &DequeuedEvent) -> v4l2_event {

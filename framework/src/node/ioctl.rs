@@ -92,14 +92,16 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
             fie.reserved = [0; 2];
             Ok(())
         })?,
-        VIDIOC_QUERYCTRL => {
-            let q: v4l2_queryctrl = arg.read()?;
-            arg.write(&encode_queryctrl(&dev.query_control(file, q.id)?))?
-        }
-        VIDIOC_QUERY_EXT_CTRL => {
-            let q: v4l2_query_ext_ctrl = arg.read()?;
-            arg.write(&encode_query_ext_ctrl(&dev.query_control(file, q.id)?))?
-        }
+        VIDIOC_QUERYCTRL => arg.update(|q: &mut v4l2_queryctrl| {
+            let spec = dev.query_control(file, q.id)?;
+            encode_queryctrl(q, &spec);
+            Ok(())
+        })?,
+        VIDIOC_QUERY_EXT_CTRL => arg.update(|q: &mut v4l2_query_ext_ctrl| {
+            let spec = dev.query_control(file, q.id)?;
+            encode_query_ext_ctrl(q, &spec);
+            Ok(())
+        })?,
         VIDIOC_QUERYMENU => arg.update(|q: &mut v4l2_querymenu| {
             let name = dev.querymenu(file, q.id, q.index)?;
             let mut bytes = [0u8; 32];
@@ -296,7 +298,7 @@ fn decode_format(api: BufferApi, fmt: &v4l2_format) -> PixFormat {
         BufferApi::SinglePlanar => {
             // SAFETY: every member of the union is plain old data; reading `pix` of any bit
             // pattern is defined.
-            let pix = unsafe { fmt.fmt.pix };
+            let pix = unsafe { &fmt.fmt.pix };
             out.width = pix.width;
             out.height = pix.height;
             out.pixelformat = pix.pixelformat;
@@ -310,7 +312,7 @@ fn decode_format(api: BufferApi, fmt: &v4l2_format) -> PixFormat {
         }
         BufferApi::MultiPlanar => {
             // SAFETY: as above, for `pix_mp`.
-            let mp = unsafe { fmt.fmt.pix_mp };
+            let mp = unsafe { &fmt.fmt.pix_mp };
             out.width = mp.width;
             out.height = mp.height;
             out.pixelformat = mp.pixelformat;
@@ -333,7 +335,8 @@ fn encode_format(api: BufferApi, out: &mut v4l2_format, fmt: &PixFormat) {
     out.fmt = v4l2_format_fmt::zeroed();
     match api {
         BufferApi::SinglePlanar => {
-            let mut pix = v4l2_pix_format::zeroed();
+            // SAFETY: a reference to a plain-old-data union member, all zero bytes now.
+            let pix = unsafe { &mut out.fmt.pix };
             pix.width = fmt.width;
             pix.height = fmt.height;
             pix.pixelformat = fmt.pixelformat;
@@ -346,10 +349,10 @@ fn encode_format(api: BufferApi, out: &mut v4l2_format, fmt: &PixFormat) {
             pix.ycbcr_enc = fmt.ycbcr_enc;
             pix.quantization = fmt.quantization;
             pix.xfer_func = fmt.xfer_func;
-            out.fmt.pix = pix;
         }
         BufferApi::MultiPlanar => {
-            let mut mp = v4l2_pix_format_mplane::zeroed();
+            // SAFETY: as above, for `pix_mp`.
+            let mp = unsafe { &mut out.fmt.pix_mp };
             mp.width = fmt.width;
             mp.height = fmt.height;
             mp.pixelformat = fmt.pixelformat;
@@ -364,7 +367,6 @@ fn encode_format(api: BufferApi, out: &mut v4l2_format, fmt: &PixFormat) {
             mp.ycbcr_enc = fmt.ycbcr_enc as u8;
             mp.quantization = fmt.quantization as u8;
             mp.xfer_func = fmt.xfer_func as u8;
-            out.fmt.pix_mp = mp;
         }
     }
 }

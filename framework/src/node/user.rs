@@ -214,10 +214,68 @@ impl<'a> UserArg<'a> {
 
     /// Copies the argument in, lets `f` turn it into the answer, and copies that out (not
     /// when `f` fails: the argument is then left as it was).
-    pub(crate) fn update<T: Pod>(&self, f: impl FnOnce(&mut T) -> Result<()>) -> Result<()> {
-        let mut value = self.read::<T>()?;
-        f(&mut value)?;
-        self.write(&value)
+    pub(crate) fn update<T: Pod>(&self, mut f: impl FnMut(&mut T) -> Result<()>) -> Result<()> {
+        self.update_bytes(size_of::<T>(), &mut |buf| f(buf.get()))
+    }
+
+    /// The body of [`UserArg::update`], one copy for every argument type: the argument's
+    /// first `size` bytes copied into a zeroed [`ArgBuf`] (`EFAULT` when the request
+    /// declares fewer), `f`, and the same bytes copied out.
+    #[inline(never)]
+    fn update_bytes(&self, size: usize, f: &mut dyn FnMut(&mut ArgBuf) -> Result<()>) -> Result<()> {
+        let mut buf = ArgBuf::zeroed();
+        let size = size.min(size_of::<ArgBuf>());
+        // SAFETY: `buf` is valid for writes of `size <= size_of::<ArgBuf>()` bytes; any
+        // bytes copied in leave its members valid, all of them plain old data.
+        unsafe { self.copy_in((&mut buf as *mut ArgBuf).cast(), size) }?;
+        f(&mut buf)?;
+        // SAFETY: `buf` is valid for reads of `size` bytes.
+        unsafe { self.copy_out((&buf as *const ArgBuf).cast(), size) }
+    }
+}
+
+/// An ioctl argument copied into the decoder's frame whole, as Linux's `video_usercopy`
+/// copies it: room for the largest argument the decoder handles by value, aligned for
+/// each of them. One copy in ([`UserArg::read_arg`]) and one copy out
+/// ([`UserArg::write_arg`]) serve every such request; its operation works on the typed
+/// view [`ArgBuf::get`] gives.
+#[repr(C)]
+pub(crate) union ArgBuf {
+    capability: v4l2_capability,
+    fmtdesc: v4l2_fmtdesc,
+    format: v4l2_format,
+    requestbuffers: v4l2_requestbuffers,
+    create_buffers: v4l2_create_buffers,
+    streamparm: v4l2_streamparm,
+    selection: v4l2_selection,
+    frmsizeenum: v4l2_frmsizeenum,
+    frmivalenum: v4l2_frmivalenum,
+    queryctrl: v4l2_queryctrl,
+    query_ext_ctrl: v4l2_query_ext_ctrl,
+    querymenu: v4l2_querymenu,
+    control: v4l2_control,
+    event_subscription: v4l2_event_subscription,
+    event: v4l2_event,
+    encoder_cmd: v4l2_encoder_cmd,
+    decoder_cmd: v4l2_decoder_cmd,
+    word: u32,
+}
+
+impl ArgBuf {
+    /// All zero bytes (an argument the application does not write starts so).
+    pub(crate) fn zeroed() -> Self {
+        // SAFETY: every member is plain old data, for which all-zero bytes are a value.
+        unsafe { MaybeUninit::<Self>::zeroed().assume_init() }
+    }
+
+    /// The argument as a `T` (one of the members: the compiler checks that `T` fits and
+    /// is aligned for the buffer).
+    pub(crate) fn get<T: Pod>(&mut self) -> &mut T {
+        const { assert!(size_of::<T>() <= size_of::<Self>() && core::mem::align_of::<T>() <= core::mem::align_of::<Self>()) };
+        // SAFETY: the buffer has room for a `T` at a suitable alignment (checked above),
+        // and its bytes, all initialised, are a valid `T` because `T: Pod` accepts every
+        // bit pattern; `&mut self` makes the view exclusive.
+        unsafe { &mut *(self as *mut Self).cast::<T>() }
     }
 }
 
