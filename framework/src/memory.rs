@@ -119,17 +119,24 @@ impl<const REGIONS: usize> BufferArena for MemoryArena<REGIONS> {
         critical_section::with(|cs| {
             // Nothing inside this critical section calls out, so the borrow cannot fail.
             let mut used = self.used.borrow(cs).try_borrow_mut().ok()?;
-            let free_slot = used.iter().position(Option::is_none)?;
-            // First fit: try the arena start, then the end of every allocated region.
-            let candidates = core::iter::once(0).chain(used.iter().flatten().map(|r| r.offset + self.rounded(r.len)));
-            let offset = candidates
-                .filter(|&start| start + want <= self.size)
-                .filter(|&start| {
-                    used.iter().flatten().all(|r| start + want <= r.offset || start >= r.offset + self.rounded(r.len))
-                })
-                .min()?;
-            let region = ArenaRegion { offset, len };
-            used[free_slot] = Some(region);
+            // First fit: the lowest of the arena start and the ends of the allocated
+            // regions where `want` bytes fit before the arena's end and overlap nothing.
+            let fits = |start: usize| {
+                start + want <= self.size
+                    && used
+                        .iter()
+                        .flatten()
+                        .all(|r| start + want <= r.offset || start >= r.offset + self.rounded(r.len))
+            };
+            let mut offset = fits(0).then_some(0);
+            for r in used.iter().flatten() {
+                let start = r.offset + self.rounded(r.len);
+                if offset.is_none_or(|best| start < best) && fits(start) {
+                    offset = Some(start);
+                }
+            }
+            let region = ArenaRegion { offset: offset?, len };
+            *used.iter_mut().find(|slot| slot.is_none())? = Some(region);
             Some(region)
         })
     }
@@ -149,5 +156,33 @@ impl<const REGIONS: usize> BufferArena for MemoryArena<REGIONS> {
 
     fn bus_addr(&self, region: ArenaRegion) -> u64 {
         self.bus_base + region.offset as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alloc_is_first_fit_over_aligned_regions() {
+        let mut block = [0u8; 256];
+        // SAFETY: the arena is the only user of `block` for the test's length.
+        let arena = unsafe { MemoryArena::<3>::new(block.as_mut_ptr(), block.len(), 0x1000, 16) };
+        let a = arena.alloc(20).unwrap();
+        let b = arena.alloc(16).unwrap();
+        let c = arena.alloc(100).unwrap();
+        assert_eq!((a.offset, b.offset, c.offset), (0, 32, 48));
+        // Every region slot is taken.
+        assert_eq!(arena.alloc(1), None);
+        arena.free(a);
+        // The hole at the start fits 32 bytes, not 33 (48 once aligned); the end fits 96.
+        assert_eq!(arena.alloc(33).map(|r| r.offset), Some(160));
+        arena.free(ArenaRegion { offset: 160, len: 33 });
+        assert_eq!(arena.alloc(32).map(|r| r.offset), Some(0));
+        arena.free(b);
+        assert_eq!(arena.alloc(109), None);
+        assert_eq!(arena.alloc(0), None);
+        assert_eq!(arena.alloc(257), None);
+        assert_eq!(arena.allocated(), 32 + 112);
     }
 }

@@ -223,11 +223,12 @@ impl<
         Ok(())
     }
 
-    fn tried_format(&self, file: FileId, dir: Direction, mut fmt: PixFormat) -> Result<PixFormat> {
+    /// `fmt` as the driver adjusts it (TRY_FMT), in place.
+    fn tried_format(&self, file: FileId, dir: Direction, fmt: &mut PixFormat) -> Result<()> {
         let formats = self.file_formats(file)?;
         let api = self.info.api;
-        let requested = Colorimetry::of(&fmt);
-        self.with_context(file, |ctx| self.driver.try_fmt(ctx, &formats, dir, &mut fmt))?;
+        let requested = Colorimetry::of(fmt);
+        self.with_context(file, |ctx| self.driver.try_fmt(ctx, &formats, dir, fmt))?;
         if usize::from(fmt.num_planes) == 0 || usize::from(fmt.num_planes) > api.max_planes() {
             // A driver offered a format this buffer API cannot carry.
             return Err(Errno::EINVAL);
@@ -235,11 +236,11 @@ impl<
         // A codec does not change colours: the application describes the OUTPUT data and
         // CAPTURE reports the same (a decoder's source change may later say otherwise).
         match dir {
-            Direction::Output if requested.is_valid() => requested.apply(&mut fmt),
+            Direction::Output if requested.is_valid() => requested.apply(fmt),
             Direction::Output => {}
-            Direction::Capture => Colorimetry::of(&formats.output).apply(&mut fmt),
+            Direction::Capture => Colorimetry::of(&formats.output).apply(fmt),
         }
-        Ok(fmt)
+        Ok(())
     }
 
     fn default_selection(&self, file: FileId, dir: Direction, target: u32) -> Result<Rect> {
@@ -384,11 +385,11 @@ impl<
         self.with_state(file, |state, _| *state.formats.get(dir))
     }
 
-    fn s_fmt(&self, file: FileId, dir: Direction, fmt: PixFormat, set: bool) -> Result<PixFormat> {
+    fn s_fmt(&self, file: FileId, dir: Direction, mut fmt: PixFormat, set: bool) -> Result<PixFormat> {
         if set {
             self.check_priority(file)?;
         }
-        let fmt = self.tried_format(file, dir, fmt)?;
+        self.tried_format(file, dir, &mut fmt)?;
         if !set {
             return Ok(fmt);
         }

@@ -480,7 +480,8 @@ impl<
             return;
         }
         let orphan = critical_section::with(|cs| {
-            let mut orphans = self.orphans.borrow_ref_mut(cs);
+            // Nothing inside this critical section calls out, so the borrow cannot fail.
+            let Ok(mut orphans) = self.orphans.borrow(cs).try_borrow_mut() else { return false };
             orphans.iter_mut().find(|o| **o == Some(region)).map(|o| o.take()).is_some()
         });
         if orphan {
