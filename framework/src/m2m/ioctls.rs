@@ -244,22 +244,27 @@ impl<
     }
 
     fn default_selection(&self, file: FileId, dir: Direction, target: u32) -> Result<Rect> {
-        let (formats, compose) = self.with_state(file, |state, _| (state.formats, state.compose))?;
-        let full = |fmt: &PixFormat| Rect { left: 0, top: 0, width: fmt.width, height: fmt.height };
-        match (self.info.kind, dir, target) {
-            (CodecKind::Decoder, Direction::Capture, abi::V4L2_SEL_TGT_COMPOSE_PADDED) => Ok(full(&formats.capture)),
-            (
-                CodecKind::Decoder,
-                Direction::Capture,
-                abi::V4L2_SEL_TGT_COMPOSE | abi::V4L2_SEL_TGT_COMPOSE_DEFAULT | abi::V4L2_SEL_TGT_COMPOSE_BOUNDS,
-            ) => Ok(compose.unwrap_or(full(&formats.capture))),
-            (
-                CodecKind::Encoder,
-                Direction::Output,
-                abi::V4L2_SEL_TGT_CROP | abi::V4L2_SEL_TGT_CROP_DEFAULT | abi::V4L2_SEL_TGT_CROP_BOUNDS,
-            ) => Ok(compose.unwrap_or(full(&formats.output))),
-            _ => Err(Errno::EINVAL),
-        }
+        let kind = self.info.kind;
+        // Read in place: the formats are not copied out of the file's state for two sizes.
+        self.with_state(file, |state, _| {
+            let full = |fmt: &PixFormat| Rect { left: 0, top: 0, width: fmt.width, height: fmt.height };
+            match (kind, dir, target) {
+                (CodecKind::Decoder, Direction::Capture, abi::V4L2_SEL_TGT_COMPOSE_PADDED) => {
+                    Ok(full(&state.formats.capture))
+                }
+                (
+                    CodecKind::Decoder,
+                    Direction::Capture,
+                    abi::V4L2_SEL_TGT_COMPOSE | abi::V4L2_SEL_TGT_COMPOSE_DEFAULT | abi::V4L2_SEL_TGT_COMPOSE_BOUNDS,
+                ) => Ok(state.compose.unwrap_or(full(&state.formats.capture))),
+                (
+                    CodecKind::Encoder,
+                    Direction::Output,
+                    abi::V4L2_SEL_TGT_CROP | abi::V4L2_SEL_TGT_CROP_DEFAULT | abi::V4L2_SEL_TGT_CROP_BOUNDS,
+                ) => Ok(state.compose.unwrap_or(full(&state.formats.output))),
+                _ => Err(Errno::EINVAL),
+            }
+        })?
     }
 
     fn ctrl_event_payload(spec: &ControlSpec, changes: u32, value: i64) -> Event {

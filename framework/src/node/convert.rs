@@ -11,13 +11,18 @@ use super::requests::Capability;
 /// The V4L2 API version reported by QUERYCAP: the Linux UAPI this implementation follows.
 const API_VERSION: u32 = (6 << 16) | (1 << 8);
 
-/// Copies `src` into `dst`, truncated and NUL-terminated, the rest zeroed.
+/// Copies `src` into `dst`, truncated and NUL-terminated, the rest zeroed (out of line:
+/// one copy for the seven name fields the decoder fills).
+#[inline(never)]
 pub(super) fn copy_str(dst: &mut [u8], src: &str) {
     let n = src.len().min(dst.len().saturating_sub(1));
     dst[..n].copy_from_slice(&src.as_bytes()[..n]);
     dst[n..].fill(0);
 }
 
+/// `v` saturated to the 32-bit range of the older control fields (out of line: the range
+/// and event encoders clamp seven values).
+#[inline(never)]
 pub(super) fn clamp_i32(v: i64) -> i32 {
     v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
 }

@@ -475,6 +475,7 @@ fn buffer_op<T: DeviceIoctls + ?Sized>(
 /// G/S/TRY_EXT_CTRLS: the control array is read whole before anything is validated, as
 /// Linux copies it in (a bad tail is `EFAULT`, not `EINVAL`), and copied back whole after
 /// the operation; the argument is written back even when the operation fails.
+#[inline(never)]
 fn ext_controls<T: DeviceIoctls + ?Sized>(
     dev: &T,
     file: FileId,
