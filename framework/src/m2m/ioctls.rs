@@ -212,6 +212,16 @@ impl<
         out
     }
 
+    /// Wakes the worker if `worker` (a job was scheduled) and then the waiters and pollers
+    /// of `file`: the end of STREAMON, STREAMOFF and a codec command, out of line.
+    #[inline(never)]
+    pub(super) fn wake(&self, file: FileId, worker: bool) {
+        if worker {
+            self.signal_worker();
+        }
+        self.notify(file.slot);
+    }
+
     /// The lock of [`Self::with_context`], out of line so that its callers share one copy
     /// of the lock and unlock: `f` runs once with the driver context of `file` locked;
     /// `EBADF` if the file has none.
@@ -265,6 +275,32 @@ impl<
                 _ => Err(Errno::EINVAL),
             }
         })?
+    }
+
+    /// G_SELECTION (`asked` `None`) and S_SELECTION: the driver's rectangle, or without
+    /// driver support the default one, which is also the only rectangle a settable
+    /// target accepts (as drivers that cannot crop or compose answer it); other targets
+    /// cannot be set.
+    fn selection_of(&self, file: FileId, dir: Direction, target: u32, asked: Option<Rect>) -> Result<Rect> {
+        let formats = self.file_formats(file)?;
+        let answer = self.with_context(file, |ctx| match asked {
+            None => self.driver.g_selection(ctx, &formats, dir, target),
+            Some(mut rect) => self.driver.s_selection(ctx, &formats, dir, target, &mut rect).map(|()| rect),
+        });
+        match answer {
+            Err(Errno::ENOTTY) => {
+                let settable = matches!(
+                    (self.info.kind, dir, target),
+                    (CodecKind::Decoder, Direction::Capture, abi::V4L2_SEL_TGT_COMPOSE)
+                        | (CodecKind::Encoder, Direction::Output, abi::V4L2_SEL_TGT_CROP)
+                );
+                if asked.is_some() && !settable {
+                    return Err(Errno::EINVAL);
+                }
+                self.default_selection(file, dir, target)
+            }
+            other => other,
+        }
     }
 
     fn ctrl_event_payload(spec: &ControlSpec, changes: u32, value: i64) -> Event {
@@ -561,10 +597,7 @@ impl<
             }
             Ok::<_, Errno>(self.try_schedule(file.slot, state, cs))
         })??;
-        if scheduled {
-            self.signal_worker();
-        }
-        self.notify(file.slot);
+        self.wake(file, scheduled);
         Ok(())
     }
 
@@ -591,29 +624,12 @@ impl<
     }
 
     fn g_selection(&self, file: FileId, dir: Direction, target: u32) -> Result<Rect> {
-        let formats = self.file_formats(file)?;
-        match self.with_context(file, |ctx| self.driver.g_selection(ctx, &formats, dir, target)) {
-            Err(Errno::ENOTTY) => self.default_selection(file, dir, target),
-            other => other,
-        }
+        self.selection_of(file, dir, target, None)
     }
 
-    fn s_selection(&self, file: FileId, dir: Direction, target: u32, _flags: u32, mut rect: Rect) -> Result<Rect> {
+    fn s_selection(&self, file: FileId, dir: Direction, target: u32, _flags: u32, rect: Rect) -> Result<Rect> {
         self.check_priority(file)?;
-        let formats = self.file_formats(file)?;
-        match self.with_context(file, |ctx| self.driver.s_selection(ctx, &formats, dir, target, &mut rect)) {
-            Ok(()) => Ok(rect),
-            // Without driver support the only rectangle a settable target accepts is the
-            // one it has: answer it, as drivers that cannot crop or compose do.
-            Err(Errno::ENOTTY) => match (self.info.kind, dir, target) {
-                (CodecKind::Decoder, Direction::Capture, abi::V4L2_SEL_TGT_COMPOSE)
-                | (CodecKind::Encoder, Direction::Output, abi::V4L2_SEL_TGT_CROP) => {
-                    self.default_selection(file, dir, target)
-                }
-                _ => Err(Errno::EINVAL),
-            },
-            Err(errno) => Err(errno),
-        }
+        self.selection_of(file, dir, target, Some(rect))
     }
 
     fn enum_framesizes(&self, file: FileId, pixelformat: FourCc, index: u32) -> Result<FrameSize> {
@@ -856,10 +872,7 @@ impl<
             let scheduled = self.with_state(file, |state, cs| self.try_schedule(file.slot, state, cs)).unwrap_or(false);
             let pending =
                 critical_section::with(|cs| self.scheduler.borrow(cs).try_borrow().is_ok_and(|s| s.has_ready()));
-            if scheduled || pending {
-                self.signal_worker();
-            }
-            self.notify(file.slot);
+            self.wake(file, scheduled || pending);
         }
         Ok(0)
     }

@@ -325,19 +325,26 @@ impl<
     /// then every queued and done buffer returns to the application.
     fn stop_queue(&self, file: FileId, dir: Direction) -> Result<()> {
         let slot = self.slot(file)?;
-        let running = self.with_state(file, |state, _| {
-            state.queue(dir).halt();
-            state.job.running
-        })?;
-        if running {
-            // A file without a driver context has no job to abort.
-            let _ = self.in_context(file, &mut |ctx| self.driver.job_abort(ctx));
-            loop {
-                let seen = slot.wake.load(Ordering::Acquire);
-                if !self.with_state(file, |state, _| state.job.running)? {
-                    break;
+        // The queue is halted in the first look at the job; a running job is aborted
+        // once, then waited for.
+        let mut halted = false;
+        loop {
+            let seen = slot.wake.load(Ordering::Acquire);
+            let running = self.with_state(file, |state, _| {
+                if !halted {
+                    state.queue(dir).halt();
                 }
+                state.job.running
+            })?;
+            if !running {
+                break;
+            }
+            if halted {
                 self.os.wait(&slot.wake, seen);
+            } else {
+                halted = true;
+                // A file without a driver context has no job to abort.
+                let _ = self.in_context(file, &mut |ctx| self.driver.job_abort(ctx));
             }
         }
         self.with_state(file, |state, _| {
@@ -352,7 +359,7 @@ impl<
             state.source_change = state.source_change.stream_stopped();
         })?;
         let _ = self.in_context(file, &mut |ctx| self.driver.streamoff(ctx, dir));
-        self.notify(file.slot);
+        self.wake(file, false);
         Ok(())
     }
 

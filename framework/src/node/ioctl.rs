@@ -212,16 +212,16 @@ fn stream_parm<T: DeviceIoctls + ?Sized>(
     parm.parm = v4l2_streamparm_parm::zeroed();
     match dir {
         Direction::Output => {
-            let mut out = v4l2_outputparm::zeroed();
+            // SAFETY: a reference to a plain-old-data union member, all zero bytes now.
+            let out = unsafe { &mut parm.parm.output };
             out.capability = V4L2_CAP_TIMEPERFRAME;
             out.timeperframe = tpf;
-            parm.parm.output = out;
         }
         Direction::Capture => {
-            let mut cap = v4l2_captureparm::zeroed();
+            // SAFETY: as above, for `capture`.
+            let cap = unsafe { &mut parm.parm.capture };
             cap.capability = V4L2_CAP_TIMEPERFRAME;
             cap.timeperframe = tpf;
-            parm.parm.capture = cap;
         }
     }
     Ok(())
