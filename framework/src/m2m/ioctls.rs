@@ -43,16 +43,16 @@ impl<
     }
 
     fn highest_priority(&self) -> u32 {
-        self.files
-            .iter()
-            .filter_map(|f| {
-                critical_section::with(|cs| {
+        critical_section::with(|cs| {
+            self.files
+                .iter()
+                .filter_map(|f| {
                     let state = f.state_in(cs)?;
                     state.open.then_some(state.priority)
                 })
-            })
-            .max()
-            .unwrap_or(abi::V4L2_PRIORITY_DEFAULT)
+                .max()
+                .unwrap_or(abi::V4L2_PRIORITY_DEFAULT)
+        })
     }
 
     fn buffer_caps(&self) -> u32 {

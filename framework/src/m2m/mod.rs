@@ -477,16 +477,16 @@ impl<
     }
 
     fn munmap(&self, region: ArenaRegion) {
-        let found = critical_section::with(|cs| {
-            self.files.iter().any(|file| {
+        // One critical section: a region a file still maps is unmapped there; otherwise an
+        // orphan it was is dropped from the table and freed.
+        let orphan = critical_section::with(|cs| {
+            let found = self.files.iter().any(|file| {
                 file.state_in(cs)
                     .is_some_and(|mut state| state.open && state.queues.iter_mut().any(|q| q.unmap(region)))
-            })
-        });
-        if found {
-            return;
-        }
-        let orphan = critical_section::with(|cs| {
+            });
+            if found {
+                return false;
+            }
             // Nothing inside this critical section calls out, so the borrow cannot fail.
             let Ok(mut orphans) = self.orphans.borrow(cs).try_borrow_mut() else { return false };
             orphans.iter_mut().find(|o| **o == Some(region)).map(|o| o.take()).is_some()

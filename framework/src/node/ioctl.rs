@@ -69,14 +69,8 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
         VIDIOC_QUERYBUF | VIDIOC_QBUF | VIDIOC_PREPARE_BUF | VIDIOC_DQBUF => {
             buffer_ioctl(dev, file, request, &arg, user)?
         }
-        VIDIOC_STREAMON | VIDIOC_STREAMOFF => {
-            let dir = direction(api, arg.read::<i32>()? as u32)?;
-            if request == VIDIOC_STREAMON {
-                dev.streamon(file, dir)?
-            } else {
-                dev.streamoff(file, dir)?
-            }
-        }
+        VIDIOC_STREAMON => dev.streamon(file, direction(api, arg.read::<i32>()? as u32)?)?,
+        VIDIOC_STREAMOFF => dev.streamoff(file, direction(api, arg.read::<i32>()? as u32)?)?,
         VIDIOC_G_PARM | VIDIOC_S_PARM => arg.update(|parm| stream_parm(dev, file, request, parm))?,
         VIDIOC_G_SELECTION | VIDIOC_S_SELECTION => arg.update(|sel| selection(dev, file, request, sel))?,
         VIDIOC_ENUM_FRAMESIZES => arg.update(|fse: &mut v4l2_frmsizeenum| {
@@ -112,13 +106,13 @@ pub(crate) unsafe fn dispatch<T: DeviceIoctls + ?Sized>(
         })?,
         VIDIOC_G_CTRL | VIDIOC_S_CTRL => arg.update(|c| control(dev, file, request, c))?,
         VIDIOC_G_EXT_CTRLS | VIDIOC_S_EXT_CTRLS | VIDIOC_TRY_EXT_CTRLS => ext_controls(dev, file, request, &arg, user)?,
-        VIDIOC_SUBSCRIBE_EVENT | VIDIOC_UNSUBSCRIBE_EVENT => {
+        VIDIOC_SUBSCRIBE_EVENT => {
             let sub: v4l2_event_subscription = arg.read()?;
-            if request == VIDIOC_SUBSCRIBE_EVENT {
-                dev.subscribe_event(file, sub.type_, sub.id, sub.flags)?
-            } else {
-                dev.unsubscribe_event(file, sub.type_, sub.id)?
-            }
+            dev.subscribe_event(file, sub.type_, sub.id, sub.flags)?
+        }
+        VIDIOC_UNSUBSCRIBE_EVENT => {
+            let sub: v4l2_event_subscription = arg.read()?;
+            dev.unsubscribe_event(file, sub.type_, sub.id)?
         }
         VIDIOC_DQEVENT => {
             // An event about to be taken is not lost to an argument that cannot be
