@@ -203,13 +203,14 @@ impl<
     /// Runs `f` with the driver context of `file` locked.
     fn with_context<R>(&self, file: FileId, f: impl FnOnce(&mut D::Context) -> Result<R>) -> Result<R> {
         let mut f = Some(f);
-        let mut out = Err(Errno::EBADF);
+        let mut out = None;
         self.in_context(file, &mut |ctx| {
             if let Some(f) = f.take() {
-                out = f(ctx);
+                out = Some(f(ctx)?);
             }
+            Ok(())
         })?;
-        out
+        out.ok_or(Errno::EBADF)
     }
 
     /// Wakes the worker if `worker` (a job was scheduled) and then the waiters and pollers
@@ -223,14 +224,14 @@ impl<
     }
 
     /// The lock of [`Self::with_context`], out of line so that its callers share one copy
-    /// of the lock and unlock: `f` runs once with the driver context of `file` locked;
-    /// `EBADF` if the file has none.
+    /// of the lock and unlock: `f` runs once with the driver context of `file` locked and
+    /// its answer is returned; `EBADF` if the file has none. Callers whose operation
+    /// answers nothing but success call it directly.
     #[inline(never)]
-    pub(super) fn in_context(&self, file: FileId, f: &mut dyn FnMut(&mut D::Context)) -> Result<()> {
+    pub(super) fn in_context(&self, file: FileId, f: &mut dyn FnMut(&mut D::Context) -> Result<()>) -> Result<()> {
         let slot = self.slot(file)?;
         let mut context = slot.context.lock(self.os);
-        f(context.as_mut().ok_or(Errno::EBADF)?);
-        Ok(())
+        f(context.as_mut().ok_or(Errno::EBADF)?)
     }
 
     /// `fmt` as the driver adjusts it (TRY_FMT), in place.
@@ -238,7 +239,7 @@ impl<
         let formats = self.file_formats(file)?;
         let api = self.info.api;
         let requested = Colorimetry::of(fmt);
-        self.with_context(file, |ctx| self.driver.try_fmt(ctx, &formats, dir, fmt))?;
+        self.in_context(file, &mut |ctx| self.driver.try_fmt(ctx, &formats, dir, fmt))?;
         if usize::from(fmt.num_planes) == 0 || usize::from(fmt.num_planes) > api.max_planes() {
             // A driver offered a format this buffer API cannot carry.
             return Err(Errno::EINVAL);
@@ -409,7 +410,7 @@ impl<
             let mut probe = PixFormat::empty();
             probe.pixelformat = desc.pixelformat;
             let formats = self.file_formats(file)?;
-            let usable = self.with_context(file, |ctx| self.driver.try_fmt(ctx, &formats, dir, &mut probe)).is_ok()
+            let usable = self.in_context(file, &mut |ctx| self.driver.try_fmt(ctx, &formats, dir, &mut probe)).is_ok()
                 && probe.pixelformat == desc.pixelformat
                 && (self.info.api == BufferApi::MultiPlanar || probe.num_planes == 1);
             if usable {
@@ -440,7 +441,7 @@ impl<
         }
         let kind = self.info.kind;
         *formats.get_mut(dir) = fmt;
-        self.with_context(file, |ctx| self.driver.s_fmt(ctx, dir, &mut formats))?;
+        self.in_context(file, &mut |ctx| self.driver.s_fmt(ctx, dir, &mut formats))?;
         self.with_state(file, |state, _| {
             // The other queue's format may only follow if it has no buffers yet.
             let other = dir.other();
@@ -589,7 +590,7 @@ impl<
         if already {
             return Ok(());
         }
-        self.with_context(file, |ctx| self.driver.streamon(ctx, dir, &formats))?;
+        self.in_context(file, &mut |ctx| self.driver.streamon(ctx, dir, &formats))?;
         let scheduled = self.with_state(file, |state, cs| {
             state.queue(dir).stream_on()?;
             if dir == Direction::Capture {
@@ -868,7 +869,7 @@ impl<
             Ok(effect != CommandEffect::None)
         })??;
         if changed {
-            self.with_context(file, |ctx| self.driver.command(ctx, command))?;
+            self.in_context(file, &mut |ctx| self.driver.command(ctx, command))?;
             let scheduled = self.with_state(file, |state, cs| self.try_schedule(file.slot, state, cs)).unwrap_or(false);
             let pending =
                 critical_section::with(|cs| self.scheduler.borrow(cs).try_borrow().is_ok_and(|s| s.has_ready()));

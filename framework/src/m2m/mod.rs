@@ -344,7 +344,10 @@ impl<
             } else {
                 halted = true;
                 // A file without a driver context has no job to abort.
-                let _ = self.in_context(file, &mut |ctx| self.driver.job_abort(ctx));
+                let _ = self.in_context(file, &mut |ctx| {
+                    self.driver.job_abort(ctx);
+                    Ok(())
+                });
             }
         }
         self.with_state(file, |state, _| {
@@ -358,7 +361,10 @@ impl<
             state.drain = state.drain.stream_stopped(reconfigured);
             state.source_change = state.source_change.stream_stopped();
         })?;
-        let _ = self.in_context(file, &mut |ctx| self.driver.streamoff(ctx, dir));
+        let _ = self.in_context(file, &mut |ctx| {
+            self.driver.streamoff(ctx, dir);
+            Ok(())
+        });
         self.wake(file, false);
         Ok(())
     }
