@@ -128,9 +128,9 @@ impl<const REGIONS: usize> BufferArena for MemoryArena<REGIONS> {
                         .flatten()
                         .all(|r| start + want <= r.offset || start >= r.offset + self.rounded(r.len))
             };
-            let mut offset = fits(0).then_some(0);
-            for r in used.iter().flatten() {
-                let start = r.offset + self.rounded(r.len);
+            let mut offset = None;
+            let ends = used.iter().flatten().map(|r| r.offset + self.rounded(r.len));
+            for start in core::iter::once(0).chain(ends) {
                 if offset.is_none_or(|best| start < best) && fits(start) {
                     offset = Some(start);
                 }

@@ -612,7 +612,9 @@ impl<
         if self.info.kind != CodecKind::Encoder {
             return Err(Errno::ENOTTY);
         }
-        self.with_context(file, |ctx| self.driver.g_parm(ctx, dir))
+        let mut parm = StreamParm { timeperframe: Fraction { numerator: 0, denominator: 0 } };
+        self.in_context(file, &mut |ctx| self.driver.g_parm(ctx, dir).map(|got| parm = got))?;
+        Ok(parm)
     }
 
     fn s_parm(&self, file: FileId, dir: Direction, mut parm: StreamParm) -> Result<StreamParm> {
@@ -620,7 +622,7 @@ impl<
             return Err(Errno::ENOTTY);
         }
         self.check_priority(file)?;
-        self.with_context(file, |ctx| self.driver.s_parm(ctx, dir, &mut parm))?;
+        self.in_context(file, &mut |ctx| self.driver.s_parm(ctx, dir, &mut parm))?;
         Ok(parm)
     }
 
