@@ -235,12 +235,11 @@ impl<'a> UserArg<'a> {
 }
 
 /// An ioctl argument copied into the decoder's frame whole, as Linux's `video_usercopy`
-/// copies it: room for the largest argument the decoder handles by value, aligned for
-/// each of them. One copy in ([`UserArg::read_arg`]) and one copy out
-/// ([`UserArg::write_arg`]) serve every such request; its operation works on the typed
-/// view [`ArgBuf::get`] gives.
+/// copies it: room for the largest argument [`UserArg::update`] handles, aligned for each
+/// of them. [`UserArg::update_bytes`] copies it in and out for every argument type; the
+/// operation works on the typed view [`ArgBuf::get`] gives.
 #[repr(C)]
-pub(crate) union ArgBuf {
+union ArgBuf {
     capability: v4l2_capability,
     fmtdesc: v4l2_fmtdesc,
     format: v4l2_format,
@@ -262,15 +261,15 @@ pub(crate) union ArgBuf {
 }
 
 impl ArgBuf {
-    /// All zero bytes (an argument the application does not write starts so).
-    pub(crate) fn zeroed() -> Self {
+    /// All zero bytes (those past the argument's size stay so).
+    fn zeroed() -> Self {
         // SAFETY: every member is plain old data, for which all-zero bytes are a value.
         unsafe { MaybeUninit::<Self>::zeroed().assume_init() }
     }
 
     /// The argument as a `T` (one of the members: the compiler checks that `T` fits and
     /// is aligned for the buffer).
-    pub(crate) fn get<T: Pod>(&mut self) -> &mut T {
+    fn get<T: Pod>(&mut self) -> &mut T {
         const { assert!(size_of::<T>() <= size_of::<Self>() && core::mem::align_of::<T>() <= core::mem::align_of::<Self>()) };
         // SAFETY: the buffer has room for a `T` at a suitable alignment (checked above),
         // and its bytes, all initialised, are a valid `T` because `T: Pod` accepts every
