@@ -319,12 +319,23 @@ impl ControlSet {
     /// valued control, or a class control (ID `class | 1`) of a class that has some; a
     /// valued control wins a tie.
     pub(crate) fn next_after(&self, id: u32) -> Option<ControlSpec> {
-        let control = self.specs().filter(|spec| spec.id > id).min_by_key(|spec| spec.id);
-        let class = self.specs().map(|spec| spec.class() | 1).filter(|&class_id| class_id > id).min();
-        match (control, class) {
-            (Some(spec), Some(class_id)) if spec.id <= class_id => Some(*spec),
-            (_, Some(class_id)) => Some(class_control(class_id & !1)),
-            (spec, None) => spec.copied(),
+        // One pass: the nearest valued control and the nearest class ID (class IDs are at
+        // most 0x0fff_0001, so u32::MAX means none).
+        let mut control: Option<&'static ControlSpec> = None;
+        let mut class_id = u32::MAX;
+        for spec in self.specs() {
+            if spec.id > id && control.is_none_or(|best| spec.id < best.id) {
+                control = Some(spec);
+            }
+            let candidate = spec.class() | 1;
+            if candidate > id && candidate < class_id {
+                class_id = candidate;
+            }
+        }
+        match control {
+            Some(spec) if spec.id <= class_id => Some(*spec),
+            _ if class_id != u32::MAX => Some(class_control(class_id & !1)),
+            spec => spec.copied(),
         }
     }
 

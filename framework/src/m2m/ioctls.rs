@@ -4,7 +4,7 @@
 use core::sync::atomic::Ordering;
 
 use crate::abi;
-use crate::ctrl::{ControlKind, ControlSpec};
+use crate::ctrl::{ControlKind, ControlSlot, ControlSpec};
 use crate::driver::{CodecCommand, CodecKind, CodecOps};
 use crate::error::{Errno, Result};
 use crate::event::{DequeuedEvent, Event};
@@ -308,13 +308,14 @@ impl<
         Event::Ctrl { id: spec.id, payload: spec.event(changes, value) }
     }
 
-    /// Stores a validated control value set by the application and sends a control event
-    /// to the file if it asked for feedback.
-    fn store_control(&self, file: FileId, spec: &ControlSpec, value: i64) -> Result<()> {
+    /// Stores a validated control value set by the application in `slot` (the one the
+    /// control set's look-up answered) and sends a control event to the file if it asked
+    /// for feedback.
+    fn store_control(&self, file: FileId, spec: &ControlSpec, slot: Option<ControlSlot>, value: i64) -> Result<()> {
         if spec.kind == ControlKind::Button {
             return Ok(());
         }
-        let (_, Some(index)) = self.controls().find(spec.id).ok_or(Errno::EINVAL)? else {
+        let Some(index) = slot else {
             return Err(Errno::EACCES);
         };
         let now = self.os_now();
@@ -338,12 +339,17 @@ impl<
         Ok(())
     }
 
+    /// The value of `file` in `slot` (0 for a class control, which has none).
+    fn control_value(&self, file: FileId, slot: Option<ControlSlot>) -> Result<i64> {
+        match slot {
+            Some(index) => self.with_state(file, |state, _| state.controls.get(index)),
+            None => Ok(0),
+        }
+    }
+
     fn current_control(&self, file: FileId, id: u32) -> Result<(ControlSpec, i64)> {
-        let (spec, index) = self.controls().find(id).ok_or(Errno::EINVAL)?;
-        let value = match index {
-            Some(index) => self.with_state(file, |state, _| state.controls.get(index))?,
-            None => 0,
-        };
+        let (spec, slot) = self.controls().find(id).ok_or(Errno::EINVAL)?;
+        let value = self.control_value(file, slot)?;
         Ok((spec, value))
     }
 }
@@ -680,14 +686,15 @@ impl<
     }
 
     fn s_ctrl(&self, file: FileId, id: u32, value: i64) -> Result<i64> {
-        let (spec, _) = self.current_control(file, id)?;
+        // Linux reads no value here; a file that is not open fails the priority check.
+        let (spec, slot) = self.controls().find(id).ok_or(Errno::EINVAL)?;
         self.check_priority(file)?;
         if spec.flags & abi::V4L2_CTRL_FLAG_READ_ONLY != 0 {
             return Err(Errno::EACCES);
         }
         let value = spec.validate(value)?;
         self.with_context(file, |ctx| self.driver.s_ctrl(ctx, id, value))?;
-        self.store_control(file, &spec, value)?;
+        self.store_control(file, &spec, slot, value)?;
         Ok(value)
     }
 
@@ -723,68 +730,55 @@ impl<
         // Validate every ID first: nothing is read or changed if one is bad. Linux reports
         // the failing index only for TRY; G and S report `count` ("before any control
         // was touched").
+        let report = |i: usize| if op == ExtControlsOp::Try { i as u32 } else { count };
         for i in 0..controls.len() {
             let id = controls.id(i);
             let class_ok = !class_which || id & 0x0fff_0000 == class;
             if set.find(id).is_none() || !class_ok {
-                return Err((Errno::EINVAL, if op == ExtControlsOp::Try { i as u32 } else { count }));
+                return Err((Errno::EINVAL, report(i)));
             }
         }
-        match op {
-            ExtControlsOp::Get => {
-                for i in 0..controls.len() {
-                    let Some((spec, _)) = set.find(controls.id(i)) else { return fail(Errno::EINVAL) };
-                    if spec.flags & abi::V4L2_CTRL_FLAG_WRITE_ONLY != 0 {
-                        return fail(Errno::EACCES);
-                    }
-                }
-                for i in 0..controls.len() {
-                    let Some((spec, _)) = set.find(controls.id(i)) else { return fail(Errno::EINVAL) };
-                    let value = if which == abi::V4L2_CTRL_WHICH_DEF_VAL {
-                        spec.default
-                    } else {
-                        match self.current_control(file, spec.id) {
-                            Ok((_, value)) => value,
-                            Err(errno) => return Err((errno, i as u32)),
-                        }
-                    };
-                    controls.set_value(i, spec.kind == ControlKind::Integer64, value);
-                }
-                Ok(())
+        // Then the access rights (G reads no write-only control, TRY and S write no
+        // read-only one) and, for TRY and S, the values: TRY answers the adjusted values.
+        let forbidden =
+            if op == ExtControlsOp::Get { abi::V4L2_CTRL_FLAG_WRITE_ONLY } else { abi::V4L2_CTRL_FLAG_READ_ONLY };
+        for i in 0..controls.len() {
+            let Some((spec, _)) = set.find(controls.id(i)) else { return fail(Errno::EINVAL) };
+            if spec.flags & forbidden != 0 {
+                return Err((Errno::EACCES, report(i)));
             }
-            ExtControlsOp::Try | ExtControlsOp::Set => {
-                let report = |i: usize| if op == ExtControlsOp::Set { count } else { i as u32 };
-                for i in 0..controls.len() {
-                    let Some((spec, _)) = set.find(controls.id(i)) else { return fail(Errno::EINVAL) };
-                    if spec.flags & abi::V4L2_CTRL_FLAG_READ_ONLY != 0 {
-                        return Err((Errno::EACCES, report(i)));
-                    }
-                    let wide = spec.kind == ControlKind::Integer64;
-                    match spec.validate(controls.value(i, wide)) {
-                        Ok(value) if op == ExtControlsOp::Try => controls.set_value(i, wide, value),
-                        Ok(_) => {}
-                        Err(errno) => return Err((errno, report(i))),
-                    }
-                }
-                if op == ExtControlsOp::Try {
-                    return Ok(());
-                }
-                for i in 0..controls.len() {
-                    let Some((spec, _)) = set.find(controls.id(i)) else { return fail(Errno::EINVAL) };
-                    let wide = spec.kind == ControlKind::Integer64;
-                    let result = spec.validate(controls.value(i, wide)).and_then(|value| {
-                        self.with_context(file, |ctx| self.driver.s_ctrl(ctx, spec.id, value))?;
-                        self.store_control(file, &spec, value)?;
-                        Ok(value)
-                    });
-                    match result {
-                        Ok(value) => controls.set_value(i, wide, value),
-                        Err(errno) => return Err((errno, i as u32)),
-                    }
-                }
-                Ok(())
+            if op == ExtControlsOp::Get {
+                continue;
+            }
+            let wide = spec.kind == ControlKind::Integer64;
+            match spec.validate(controls.value(i, wide)) {
+                Ok(value) if op == ExtControlsOp::Try => controls.set_value(i, wide, value),
+                Ok(_) => {}
+                Err(errno) => return Err((errno, report(i))),
             }
         }
+        if op == ExtControlsOp::Try {
+            return Ok(());
+        }
+        // G reads and S stores each value in turn; a failure reports its index.
+        for i in 0..controls.len() {
+            let Some((spec, slot)) = set.find(controls.id(i)) else { return fail(Errno::EINVAL) };
+            let wide = spec.kind == ControlKind::Integer64;
+            let result = match op {
+                ExtControlsOp::Get if which == abi::V4L2_CTRL_WHICH_DEF_VAL => Ok(spec.default),
+                ExtControlsOp::Get => self.control_value(file, slot),
+                _ => spec.validate(controls.value(i, wide)).and_then(|value| {
+                    self.with_context(file, |ctx| self.driver.s_ctrl(ctx, spec.id, value))?;
+                    self.store_control(file, &spec, slot, value)?;
+                    Ok(value)
+                }),
+            };
+            match result {
+                Ok(value) => controls.set_value(i, wide, value),
+                Err(errno) => return Err((errno, i as u32)),
+            }
+        }
+        Ok(())
     }
 
     fn subscribe_event(&self, file: FileId, event_type: u32, id: u32, flags: u32) -> Result<()> {
