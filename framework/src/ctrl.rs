@@ -165,11 +165,13 @@ impl ControlSpec {
             ControlKind::Boolean => Ok(i64::from(value != 0)),
             ControlKind::Menu => {
                 if value < self.min || value > self.max {
-                    Err(Errno::ERANGE)
-                } else if self.menu_name(value).is_none() {
-                    Err(Errno::EINVAL)
-                } else {
-                    Ok(value)
+                    return Err(Errno::ERANGE);
+                }
+                // Within the range: the entry must exist and have a name (a negative
+                // index names none).
+                match usize::try_from(value).ok().and_then(|index| self.menu.get(index)) {
+                    Some(name) if !name.is_empty() => Ok(value),
+                    _ => Err(Errno::EINVAL),
                 }
             }
             ControlKind::Button => Ok(0),
@@ -199,7 +201,9 @@ const MIN_BUFFERS_FOR_CAPTURE: ControlSpec =
     ControlSpec::integer(abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE, "Min Number of Capture Buffers", 1, 32, 1, 1)
         .with_flags(abi::V4L2_CTRL_FLAG_READ_ONLY | abi::V4L2_CTRL_FLAG_VOLATILE);
 
-/// The class control of `class` (`V4L2_CTRL_CLASS_*`).
+/// The class control of `class` (`V4L2_CTRL_CLASS_*`; out of line: the look-up and the
+/// next-control search both build one).
+#[inline(never)]
 const fn class_control(class: u32) -> ControlSpec {
     let name = match class {
         abi::V4L2_CTRL_CLASS_USER => "User Controls",

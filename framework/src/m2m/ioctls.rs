@@ -662,14 +662,16 @@ impl<
         self.check_open(file)?;
         let next = abi::V4L2_CTRL_FLAG_NEXT_CTRL | abi::V4L2_CTRL_FLAG_NEXT_COMPOUND;
         let controls = self.controls();
-        if id & next == 0 {
-            return controls.find(id).map(|(spec, _)| spec).ok_or(Errno::EINVAL);
-        }
-        // There are no compound controls: NEXT_COMPOUND alone finds nothing.
-        if id & abi::V4L2_CTRL_FLAG_NEXT_CTRL == 0 {
-            return Err(Errno::EINVAL);
-        }
-        controls.next_after(id & !next).ok_or(Errno::EINVAL)
+        let found = if id & next == 0 {
+            controls.find(id).map(|(spec, _)| spec)
+        } else if id & abi::V4L2_CTRL_FLAG_NEXT_CTRL == 0 {
+            // There are no compound controls: NEXT_COMPOUND alone finds nothing.
+            None
+        } else {
+            controls.next_after(id & !next)
+        };
+        // One copy of the answer, whichever way it was found.
+        found.ok_or(Errno::EINVAL)
     }
 
     fn querymenu(&self, file: FileId, id: u32, index: u32) -> Result<&'static str> {
