@@ -201,9 +201,7 @@ const MIN_BUFFERS_FOR_CAPTURE: ControlSpec =
     ControlSpec::integer(abi::V4L2_CID_MIN_BUFFERS_FOR_CAPTURE, "Min Number of Capture Buffers", 1, 32, 1, 1)
         .with_flags(abi::V4L2_CTRL_FLAG_READ_ONLY | abi::V4L2_CTRL_FLAG_VOLATILE);
 
-/// The class control of `class` (`V4L2_CTRL_CLASS_*`; out of line: the look-up and the
-/// next-control search both build one).
-#[inline(never)]
+/// The class control of `class` (`V4L2_CTRL_CLASS_*`).
 const fn class_control(class: u32) -> ControlSpec {
     let name = match class {
         abi::V4L2_CTRL_CLASS_USER => "User Controls",
@@ -243,6 +241,12 @@ pub(crate) struct ControlSlot {
 /// Slots 0 and 1 hold the standard controls, driver controls follow. A `static`, so that
 /// lookups walk references instead of copying specs.
 static STANDARD: [ControlSpec; 2] = [MIN_BUFFERS_FOR_OUTPUT, MIN_BUFFERS_FOR_CAPTURE];
+
+// `ControlSet::has_class` relies on it.
+const _: () = assert!(
+    MIN_BUFFERS_FOR_OUTPUT.class() == abi::V4L2_CTRL_CLASS_USER
+        && MIN_BUFFERS_FOR_CAPTURE.class() == abi::V4L2_CTRL_CLASS_USER
+);
 
 /// The 32-bit words of one file's values: one per control, two per 64-bit control.
 const WORDS: usize = STANDARD.len() + MAX_CONTROLS + MAX_INTEGER64_CONTROLS;
@@ -308,7 +312,8 @@ impl ControlSet {
     }
 
     fn has_class(&self, class: u32) -> bool {
-        self.specs().any(|spec| spec.class() == class)
+        // Both standard controls are user-class controls.
+        class == abi::V4L2_CTRL_CLASS_USER || self.driver.iter().any(|spec| spec.class() == class)
     }
 
     /// Finds control `id`: its spec and, unless it is a class control, its value slot.
@@ -326,11 +331,15 @@ impl ControlSet {
         // One pass: the nearest valued control and the nearest class ID (class IDs are at
         // most 0x0fff_0001, so u32::MAX means none).
         let mut control: Option<&'static ControlSpec> = None;
-        let mut class_id = u32::MAX;
         for spec in self.specs() {
             if spec.id > id && control.is_none_or(|best| spec.id < best.id) {
                 control = Some(spec);
             }
+        }
+        // The standard controls are user-class controls.
+        let user = abi::V4L2_CTRL_CLASS_USER | 1;
+        let mut class_id = if user > id { user } else { u32::MAX };
+        for spec in self.driver {
             let candidate = spec.class() | 1;
             if candidate > id && candidate < class_id {
                 class_id = candidate;
@@ -383,6 +392,7 @@ impl ControlValues {
 
     /// The value in `slot` (a slot [`ControlSet`] handed out, so always within the table:
     /// read with `get` so that no bounds-check panic is compiled in).
+    #[inline(never)]
     pub(crate) fn get(&self, slot: ControlSlot) -> i64 {
         let word = |i: usize| self.words.get(i).copied().unwrap_or(0);
         let first = usize::from(slot.word);

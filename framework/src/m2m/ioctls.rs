@@ -749,14 +749,13 @@ impl<
             if spec.flags & forbidden != 0 {
                 return Err((Errno::EACCES, report(i)));
             }
-            if op == ExtControlsOp::Get {
-                continue;
-            }
-            let wide = spec.kind == ControlKind::Integer64;
-            match spec.validate(controls.value(i, wide)) {
-                Ok(value) if op == ExtControlsOp::Try => controls.set_value(i, wide, value),
-                Ok(_) => {}
-                Err(errno) => return Err((errno, report(i))),
+            if op != ExtControlsOp::Get {
+                let wide = spec.kind == ControlKind::Integer64;
+                match spec.validate(controls.value(i, wide)) {
+                    Ok(value) if op == ExtControlsOp::Try => controls.set_value(i, wide, value),
+                    Ok(_) => {}
+                    Err(errno) => return Err((errno, report(i))),
+                }
             }
         }
         if op == ExtControlsOp::Try {
@@ -768,7 +767,7 @@ impl<
             let wide = spec.kind == ControlKind::Integer64;
             let result = match op {
                 ExtControlsOp::Get if which == abi::V4L2_CTRL_WHICH_DEF_VAL => Ok(spec.default),
-                ExtControlsOp::Get => self.control_value(file, slot),
+                ExtControlsOp::Get => self.current_control(file, spec.id).map(|(_, value)| value),
                 _ => spec.validate(controls.value(i, wide)).and_then(|value| {
                     self.with_context(file, |ctx| self.driver.s_ctrl(ctx, spec.id, value))?;
                     self.store_control(file, &spec, slot, value)?;
