@@ -53,6 +53,9 @@ pub trait OsGlue: Sync {
     fn wake_all(&self, word: &AtomicU32);
 
     /// Nanoseconds of a monotonic clock, for event timestamps.
+    ///
+    /// Must not block: it is called from interrupt handlers and while the framework holds
+    /// a critical section (when a LAST buffer completes, to stamp the end-of-stream event).
     fn monotonic_ns(&self) -> u64;
 
     /// The board's fault-safe copies of application memory, or `None` when applications

@@ -164,10 +164,10 @@ impl<
 
     /// Marks an active buffer done in its queue (inside the caller's critical section).
     fn complete_buffer(
+        &self,
         state: &mut FileState<BUFFERS, EVENTS, PLANES, FRAMES>,
         buf: &ActiveBuffer,
         done: &Completion,
-        now: u64,
     ) -> Result<()> {
         let source = match buf.dir {
             Direction::Capture => state.sources.find(done.timestamp),
@@ -175,7 +175,8 @@ impl<
         };
         state.queue(buf.dir).complete(usize::from(buf.index), buf.epoch, done, source)?;
         if buf.dir == Direction::Capture && done.flags.contains(DoneFlags::LAST) {
-            Self::last_buffer_done(state, now);
+            // The clock is read only for the end-of-stream event a LAST buffer may send.
+            Self::last_buffer_done(state, self.os_now());
         }
         Ok(())
     }
@@ -562,8 +563,7 @@ impl<
     fn put_buf(&self, buf: ActiveBuffer, done: Completion) -> Result<()> {
         let file = FileId { slot: buf.slot, generation: buf.generation };
         buf.regions().for_each(|region| self.arena.sync_for_cpu(region, buf.dir));
-        let now = self.os_now();
-        self.with_state(file, |state, _| Self::complete_buffer(state, &buf, &done, now))??;
+        self.with_state(file, |state, _| self.complete_buffer(state, &buf, &done))??;
         self.notify(buf.slot);
         Ok(())
     }
@@ -583,12 +583,11 @@ impl<
         let file = FileId { slot: output.slot, generation: output.generation };
         output.regions().for_each(|region| self.arena.sync_for_cpu(region, output.dir));
         capture.regions().for_each(|region| self.arena.sync_for_cpu(region, capture.dir));
-        let now = self.os_now();
         // One critical section for both, so a poller never sees the OUTPUT buffer done
         // while its CAPTURE buffer is not.
         let result = self.with_state(file, |state, _| {
-            let first = Self::complete_buffer(state, &output, &output_done, now);
-            first.and(Self::complete_buffer(state, &capture, &capture_done, now))
+            let first = self.complete_buffer(state, &output, &output_done);
+            first.and(self.complete_buffer(state, &capture, &capture_done))
         });
         self.notify(output.slot);
         result?
