@@ -591,8 +591,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     /// PREPARE_BUF: validates and records a buffer without queueing it; `out` gets its
     /// state.
     pub fn prepare(&mut self, req: &QueueRequest, min_sizes: &[u32], out: &mut BufferReply<'_>) -> Result<()> {
-        let index = req.index as usize;
-        if self.buffers.get(index).is_some_and(|b| b.state == SlotState::Prepared) {
+        if self.is_prepared(req.index as usize) {
             return Err(Errno::EINVAL);
         }
         let index = self.check_and_record(req, min_sizes)?;
@@ -604,7 +603,7 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
     pub fn queue(&mut self, req: &QueueRequest, min_sizes: &[u32], out: &mut BufferReply<'_>) -> Result<()> {
         let index = req.index as usize;
         // A prepared buffer keeps the planes recorded by PREPARE_BUF, as videobuf2 does.
-        let prepared = self.buffers.get(index).is_some_and(|b| b.state == SlotState::Prepared);
+        let prepared = self.is_prepared(index);
         let index = if prepared && Some(req.memory) == self.memory() && req.num_planes >= usize::from(self.num_planes) {
             index
         } else {
@@ -777,9 +776,8 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             return Err(Errno::EINVAL);
         }
         self.done.pop();
-        let buffer = &mut self.buffers[index];
-        buffer.state = SlotState::Dequeued;
-        if self.dir == Direction::Capture && buffer.flags.done().contains(DoneFlags::LAST) {
+        self.buffers[index].state = SlotState::Dequeued;
+        if self.ends_stream(index) {
             self.last_dequeued = true;
         }
         self.status_into(index, out)
@@ -794,10 +792,16 @@ impl<const N: usize, const P: usize> FrameQueue<N, P> {
             return Err(Errno::EINVAL);
         }
         buffer.state = SlotState::Done;
-        if self.dir == Direction::Capture && buffer.flags.done().contains(DoneFlags::LAST) {
+        if self.ends_stream(index) {
             self.last_dequeued = false;
         }
         Ok(())
+    }
+
+    /// Whether buffer `index` is a CAPTURE buffer flagged LAST: once it is dequeued,
+    /// DQBUF answers `EPIPE`.
+    fn ends_stream(&self, index: usize) -> bool {
+        self.dir == Direction::Capture && self.buffers[index].flags.done().contains(DoneFlags::LAST)
     }
 
     /// STREAMON: `EINVAL` without buffers.
